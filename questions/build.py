@@ -1,0 +1,124 @@
+"""Building banks: concepts → drafts → the quality gate → questions and a report per speech."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .concepts import find_concepts
+from .generate import Draft, Maker, Pools
+from .knowledge import Knowledge, load_knowledge
+from .text import is_masked
+from .types import Concept, Origin, QType, Question, Speech
+
+MAX_STEM = 220
+MAX_OPTION = 80
+
+
+@dataclass
+class Bank:
+    """One speech's bank with what the quality gate did to it."""
+
+    speech: Speech
+    concepts: list[Concept]
+    questions: list[Question] = field(default_factory=list)
+    dropped: list[tuple[str, str]] = field(default_factory=list)  # (reason, stem)
+    duplicates: int = 0
+
+
+def build_bank(speeches: list[Speech], knowledge: Knowledge | None = None) -> list[Bank]:
+    """A bank per speech. Deterministic: the same speeches give the same questions and ids."""
+    knowledge = knowledge or load_knowledge()
+    return [_build_one(speech, knowledge) for speech in speeches]
+
+
+def _build_one(speech: Speech, knowledge: Knowledge) -> Bank:
+    concepts = find_concepts(speech)
+    maker = Maker(speech.name, Pools.of(concepts, knowledge), knowledge)
+    for concept in concepts:
+        maker.make(concept)
+    bank = Bank(speech=speech, concepts=concepts)
+    seen_stems: set[str] = set()
+    seen_ids: set[str] = set()
+    kb_text = knowledge.text()
+    for draft in maker.drafts:
+        reason = _problem(draft, speech, kb_text)
+        if reason:
+            bank.dropped.append((reason, draft.question.stem))
+            continue
+        key = re.sub(r"\s", "", draft.question.stem)
+        if key in seen_stems or draft.question.id in seen_ids:
+            bank.duplicates += 1
+            continue
+        seen_stems.add(key)
+        seen_ids.add(draft.question.id)
+        bank.questions.append(draft.question)
+    return bank
+
+
+def _problem(draft: Draft, speech: Speech, kb_text: str) -> str:
+    """Why a draft may not go into the bank, or '' when it passes."""
+    q = draft.question
+    if draft.got_distractors < draft.need_distractors:
+        return "干扰项不足"
+    if len(set(q.options)) != len(q.options):
+        return "选项重复"
+    if any(not o.strip() for o in q.options):
+        return "选项为空"
+    if len(q.stem) > MAX_STEM:
+        return "题干过长"
+    if any(len(o) > MAX_OPTION for o in q.options):
+        return "选项过长"
+    if is_masked(q.stem) or any(is_masked(o) for o in q.options):
+        return "含脱敏字符（XX、**）"
+    if q.type in (QType.SINGLE, QType.MULTIPLE):
+        if not q.answer or len(set(q.answer)) != len(q.answer):
+            return "答案为空或重复"
+        if q.type == QType.SINGLE and len(q.answer) != 1:
+            return "单选题答案不唯一"
+        if len(q.options) < 3:
+            return "选项少于三个"
+    if q.type == QType.FILL and (not q.answer or q.stem.count("____") not in (0, len(q.answer))):
+        return "填空数与答案数不符"
+    if q.origin == Origin.KNOWLEDGE:
+        right = [q.options[i] for i in q.answer] if q.type == QType.MULTIPLE else []
+        if any(r not in kb_text for r in right):
+            return "答案不在知识库中"
+    else:
+        cited = _cited_text(draft, speech)
+        if any(text not in cited for text in draft.must_quote):
+            return "答案不在原文中"
+    return ""
+
+
+def _cited_text(draft: Draft, speech: Speech) -> str:
+    source = draft.question.source
+    from_paragraph = source.paragraph
+    # A list of headings spans paragraphs: its members stand in the paragraphs that follow.
+    span = [p for p in range(from_paragraph, len(speech.paragraphs) + 1)][:40]
+    if all(t in source.sentence for t in draft.must_quote):
+        return source.sentence
+    return "\n".join(speech.paragraph(p) for p in span)
+
+
+def format_report(bank: Bank) -> str:
+    """The human-readable quality report of one bank."""
+    kinds = Counter(c.kind.value for c in bank.concepts)
+    types = Counter(q.type.value for q in bank.questions)
+    origins = Counter(q.origin.value for q in bank.questions)
+    reasons = Counter(reason for reason, _ in bank.dropped)
+    names = {"single": "单选", "multiple": "多选", "judge": "判断", "fill": "填空"}
+    kind_names = {"enumeration": "列举", "formula": "提法", "slogan": "口号/品牌", "policy": "文件", "fact": "事实/数据"}
+    lines = [f"== {bank.speech.name}" + (f"（{bank.speech.title}）" if bank.speech.title else ""),
+             f"关键概念 {len(bank.concepts)} 个：" + "，".join(
+                 f"{kind_names[k]} {kinds.get(k, 0)}" for k in kind_names),
+             f"题目 {len(bank.questions)} 道：" + "，".join(f"{names[t]} {types.get(t, 0)}" for t in names)
+             + f"（来自讲话 {origins.get('speech', 0)}，来自知识库 {origins.get('knowledge', 0)}）",
+             f"判断题：正确 {sum(1 for q in bank.questions if q.type == QType.JUDGE and q.answer is True)}，"
+             f"错误 {sum(1 for q in bank.questions if q.type == QType.JUDGE and q.answer is False)}",
+             f"去除重复题 {bank.duplicates} 道",
+             f"舍弃 {len(bank.dropped)} 道" + ("：" if bank.dropped else "")]
+    for reason, count in reasons.most_common():
+        example = next(stem for r, stem in bank.dropped if r == reason)
+        lines.append(f"  - {reason}：{count} 道（例：{example[:40]}…）")
+    return "\n".join(lines)

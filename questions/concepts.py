@@ -1,0 +1,398 @@
+"""Finding the key concepts of a speech: enumerations, formulas, slogans, policies and facts."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from . import lists, segment
+from .numbers import NUMBER_CHARS, cn_to_int, head_count, is_all_number, starts_with_number
+from .text import clause_around, is_masked, sentence_at
+from .types import Concept, Kind, Source, Speech
+
+QUOTE_RE = re.compile(r"[“\"「]([^“”\"「」\n]{1,40})[”\"」]")
+POLICY_RE = re.compile(r"《([^《》\n]{2,60})》")
+COUNT_PHRASE_RE = re.compile(
+    r"([一二三四五六七八九十两]{1,3}|[1-9][0-9]?)(个方面|方面|点|条|项|大|种|个)(的)?([\u4e00-\u9fff]{0,4})"
+)
+TRAILING_COUNT_RE = re.compile(r"([一二三四五六七八九十两])(个|项|大|种|条)([\u4e00-\u9fff]{1,4}?)(?=[，,。；;：:、）)]|$)")
+DEFINITION_RE = re.compile(r"^[\u4e00-\u9fff]{0,4}?(?:，)?(?:即|就是|是指|指的是|包括|：|:)")
+SPLIT_BACK = "，,。；;：:！？!?“”\"（）()《》 　"
+
+
+@dataclass
+class _Found:
+    concept: Concept
+    position: tuple[int, int]
+
+
+class _Collector:
+    """Keeps one concept per term; an enumeration replaces a formula or slogan of the same term."""
+
+    def __init__(self, speech: Speech) -> None:
+        self.speech = speech
+        self.by_term: dict[str, _Found] = {}
+        self.member_sets: set[tuple[str, ...]] = set()
+
+    def add(self, term: str, kind: Kind, paragraph: int, pos: int, members: tuple[str, ...] = (),
+            paragraphs: tuple[int, ...] = (), figures: tuple[str, ...] = (), context: str = "",
+            sentence: str | None = None, named_by: str = "") -> None:
+        key = term
+        existing = self.by_term.get(key)
+        if existing is not None:
+            if not (kind == Kind.ENUMERATION and existing.concept.kind != Kind.ENUMERATION):
+                return
+        if kind in (Kind.ENUMERATION, Kind.SLOGAN) and members:
+            if existing is None and any(set(members) <= set(seen) for seen in self.member_sets):
+                return  # the same list (or a part of it) is already a concept
+            self.member_sets.add(members)
+        text = self.speech.paragraph(paragraph)
+        if sentence is None:
+            sentence = sentence_at(text, pos).text
+        concept = Concept(
+            term=term, kind=kind, members=members,
+            source=Source(self.speech.name, paragraph, sentence),
+            paragraphs=paragraphs or (paragraph,), figures=figures, context=context, named_by=named_by,
+        )
+        self.by_term[key] = _Found(concept, (paragraph, pos))
+
+    def concepts(self) -> list[Concept]:
+        """The concepts in order; a term already introduced as a member of an earlier list is dropped."""
+        found = sorted(self.by_term.values(), key=lambda f: f.position)
+        first_as_member: dict[str, int] = {}
+        for f in found:
+            if f.concept.kind in (Kind.ENUMERATION, Kind.SLOGAN):
+                for member in f.concept.members:
+                    first_as_member.setdefault(member, f.concept.source.paragraph)
+        return [
+            f.concept for f in found
+            if f.concept.kind not in (Kind.FORMULA, Kind.SLOGAN) or f.concept.members
+            or first_as_member.get(f.concept.term, 10**9) >= f.concept.source.paragraph
+        ]
+
+
+def find_concepts(speech: Speech) -> list[Concept]:
+    """All key concepts of a speech, in the order they first appear."""
+    out = _Collector(speech)
+    _numbered(speech, out)
+    for number, text in enumerate(speech.paragraphs, start=1):
+        if not text:
+            continue
+        _inline_enumerations(text, number, out)
+        _trailing_counts(text, number, out)
+        _quoted(text, number, out)
+        _parallel_sets(text, number, out)
+        _policies(text, number, out)
+        _facts(text, number, out)
+    return out.concepts()
+
+
+# ---- numbered lists ---------------------------------------------------------------------
+
+def _numbered(speech: Speech, out: _Collector) -> None:
+    for found in lists.numbered_lists(speech.paragraphs):
+        first = found.items[0]
+        members = tuple(item.head for item in found.items)
+        if any(len(m) < 2 for m in members):
+            continue
+        term, context, named_by = _list_term(speech, found)
+        paragraphs = tuple(sorted({item.paragraph for item in found.items}))
+        text = speech.paragraph(first.paragraph)
+        out.add(term, Kind.ENUMERATION, first.paragraph, first.start, members, paragraphs,
+                context=context, sentence=sentence_at(text, first.head_start).text, named_by=named_by)
+
+
+def _list_term(speech: Speech, found: lists.NumberedList) -> tuple[str, str, str]:
+    """The name of a numbered list, its heading and how it was named (see Concept.named_by)."""
+    first = found.items[0]
+    count = len(found.items)
+    lead = _lead_in(speech, first)
+    for match in QUOTE_RE.finditer(lead):
+        if head_count(match.group(1)) == count:
+            return match.group(1), "", "quote"
+    best = ""
+    for match in COUNT_PHRASE_RE.finditer(lead):
+        if cn_to_int(match.group(1)) == count:
+            best = match.group(0)
+    if best:
+        return best, "", "count"
+    if found.parent is not None:
+        heading = found.parent.head.split("，")[0]
+        return heading, found.parent.head, "heading"
+    if found.rank == 0:
+        return (speech.title or "讲话的主要部分"), "", "title"
+    clause = re.split(r"[，,：:]", lead.rstrip("：:，,。"))[-1].strip()
+    if 2 <= len(clause) <= 24:
+        return clause, "", "lead"
+    return "讲话列举的要点", "", "title"
+
+
+def _lead_in(speech: Speech, first: lists.Item) -> str:
+    """The sentence that leads into a list: before its first marker, or the paragraph before."""
+    text = speech.paragraph(first.paragraph)
+    before = text[:first.start].strip()
+    if before:
+        return sentence_at(text, len(before) - 1).text
+    for number in range(first.paragraph - 1, 0, -1):
+        prev = speech.paragraph(number)
+        if prev:
+            return sentence_at(prev, len(prev) - 1).text
+    return ""
+
+
+# ---- enumerations written inline --------------------------------------------------------
+
+def _inline_enumerations(text: str, number: int, out: _Collector) -> None:
+    for match in QUOTE_RE.finditer(text):
+        inner = match.group(1)
+        count = head_count(inner)
+        if "、" in inner:
+            _quoted_list(text, match, number, out)
+            continue
+        if not count or count < 2:
+            continue
+        members = (_list_before(text, match.start(), count)
+                   or _list_in_parens(text, match.end())
+                   or _list_defined(text, match.end(), count))
+        if members:
+            out.add(inner, Kind.ENUMERATION, number, match.start(), members)
+
+
+def _quoted_list(text: str, match: re.Match[str], number: int, out: _Collector) -> None:
+    """“部署、检查、整改、落实”四位一体: a quoted list named by the count that follows it."""
+    members = tuple(m.strip() for m in lists.split_items(match.group(1)))
+    after = re.match(r"([一二三四五六七八九十两])(位一体|个[\u4e00-\u9fff]{1,3}|项[\u4e00-\u9fff]{1,3})",
+                     text[match.end():])
+    if after and cn_to_int(after.group(1)) == len(members) and all(members):
+        out.add(after.group(0), Kind.ENUMERATION, number, match.start(), members)
+
+
+def _list_before(text: str, end: int, count: int) -> tuple[str, ...]:
+    """'政治功能强、…、作用发挥强的“四强”': the count's members written just before it."""
+    start = end
+    while start > 0 and text[start - 1] not in SPLIT_BACK:
+        start -= 1
+    segment_text = text[start:end]
+    if segment_text.endswith("的"):
+        segment_text = segment_text[:-1]
+    items = lists.split_items(segment_text)
+    if len(items) != count or any(not item for item in items):
+        return ()
+    return _trim_first(items)
+
+
+def _list_in_parens(text: str, end: int) -> tuple[str, ...]:
+    match = re.match(r"[\u4e00-\u9fff]{0,4}?[（(]([^（）()]{3,60})[）)]", text[end:])
+    if not match or "、" not in match.group(1):
+        return ()
+    items = [item.strip() for item in lists.split_items(match.group(1))]
+    return tuple(items) if all(items) else ()
+
+
+def _list_defined(text: str, end: int, count: int) -> tuple[str, ...]:
+    rest = text[end:]
+    match = DEFINITION_RE.match(rest)
+    if not match:
+        return ()
+    body = re.split(r"[。；;！？，,]", rest[match.end():])[0]
+    items = [item.strip() for item in lists.split_items(body)]
+    if len(items) != count or not all(items):
+        return ()
+    return tuple(_trim_last(items))
+
+
+def _trailing_counts(text: str, number: int, out: _Collector) -> None:
+    """'抓党建、党风廉政建设和意识形态工作三个责任': an unquoted count after its list."""
+    for match in TRAILING_COUNT_RE.finditer(text):
+        count = cn_to_int(match.group(1))
+        if not count or count < 2 or match.start() == 0 or text[match.start() - 1] in SPLIT_BACK:
+            continue
+        members = _list_before(text, match.start(), count)
+        if members:
+            out.add(match.group(0), Kind.ENUMERATION, number, match.start(), members)
+
+
+def _trim_first(items: list[str]) -> tuple[str, ...]:
+    """Cut the words leading into a list off its first item, using the shape of the others."""
+    rest = items[1:]
+    prefix = lists.common_prefix(rest) if len(rest) >= 2 else ""
+    first = items[0]
+    target = sorted(len(i) for i in rest)[len(rest) // 2]
+    if prefix and prefix in first:
+        first = first[first.rfind(prefix):]
+    elif len(first) > target + 1:
+        first = segment.tail_near(first, target)
+    return tuple([first, *rest])
+
+
+def _trim_last(items: list[str]) -> list[str]:
+    head = items[:-1]
+    suffix = lists.common_suffix(head) if len(head) >= 2 else ""
+    last = items[-1]
+    target = sorted(len(i) for i in head)[len(head) // 2]
+    if suffix and suffix in last:
+        last = last[:last.find(suffix) + len(suffix)]
+    elif len(last) > target + 1:
+        last = segment.head_near(last, target)
+    return [*head, last]
+
+
+# ---- quoted formulas and slogans ----------------------------------------------------------
+
+def _quoted(text: str, number: int, out: _Collector) -> None:
+    for match in QUOTE_RE.finditer(text):
+        inner = match.group(1).strip()
+        if not _is_term(inner, text, match.start()):
+            continue
+        if "、" in inner:
+            parts = re.split(r"[，,]", inner)
+            members = tuple(m.strip() for part in parts for m in lists.split_items(part) if m.strip())
+            out.add(inner, Kind.SLOGAN, number, match.start(), members)
+        elif starts_with_number(inner):
+            out.add(inner, Kind.FORMULA, number, match.start())
+        else:
+            out.add(inner, Kind.SLOGAN, number, match.start())
+
+
+def _is_term(inner: str, text: str, start: int) -> bool:
+    """A quoted text that names something, rather than a quotation, a date or a fragment."""
+    if len(inner) < 2 or is_masked(inner) or is_all_number(inner):
+        return False
+    if any(ch in inner for ch in "。！？!?"):
+        return False
+    before = text[:start].rstrip()
+    if ("，" in inner or "," in inner) and before.endswith(("：", ":")):
+        return False
+    return len(inner) <= (32 if "、" in inner else 24)
+
+
+# ---- unquoted parallel sets ------------------------------------------------------------
+
+def _parallel_sets(text: str, number: int, out: _Collector) -> None:
+    quoted = [m.span() for m in QUOTE_RE.finditer(text)]
+    for match in re.finditer(r"[^，,。；;：:！？!?“”\"（）()《》\s]+", text):
+        if any(a <= match.start() < b for a, b in quoted):
+            continue  # a quoted list is a slogan of its own (see _quoted)
+        clause = match.group(0)
+        items = lists.split_items(clause)
+        if len(items) < 3:
+            continue
+        members = _best_run(items)
+        if not members:
+            continue
+        first_at = clause.find(members[0])
+        last_at = clause.find(members[-1], first_at + len(members[0]))
+        if first_at < 0 or last_at < 0:
+            continue
+        term = clause[first_at:last_at + len(members[-1])]
+        if is_masked(term):
+            continue
+        out.add(term, Kind.SLOGAN, number, match.start() + first_at, members)
+
+
+def _best_run(items: list[str]) -> tuple[str, ...]:
+    """The longest run of three or more items that share a head or a tail."""
+    n = len(items)
+    for size in range(n, 2, -1):
+        for start in range(0, n - size + 1):
+            members = _shape(items[start:start + size])
+            if members:
+                return members
+    return ()
+
+
+def _shape(items: list[str]) -> tuple[str, ...]:
+    """Items that share a head or a tail, trimmed at both ends of the run; () if they do not."""
+    prefix = lists.common_prefix(items[1:])
+    suffix = lists.common_suffix(items[:-1])
+    if _weak(prefix) and _weak(suffix):
+        return ()
+    first, last, middle = items[0], items[-1], items[1:-1]
+    target = sorted(len(i) for i in middle)[len(middle) // 2]
+    longest = max(len(i) for i in middle)
+    if not _weak(prefix):
+        first = _cut_at_prefix(first, prefix, target)
+    else:
+        if "的" in first[:-1]:
+            first = first[first.rindex("的") + 1:]
+        if first[:1] in PREPOSITIONS and not middle[0].startswith(first[:1]):
+            first = first[1:]
+        first = segment.strip_leading(first, keep=max(2, len(suffix) + 1))
+        if len(first) > longest + 2:
+            first = segment.tail_near(first, target)
+    if not _weak(suffix):
+        last = last[:last.find(suffix) + len(suffix)] if suffix in last else ""
+    elif len(last) > longest + 2:
+        last = segment.head_near(last, target)
+    members = (first, *middle, last)
+    lengths = [len(m) for m in members]
+    if min(lengths) < 2 or max(lengths) > 12 or max(lengths) - min(lengths) > 4:
+        return ()
+    if min(lengths) < target - 2 or len(set(members)) != len(members):
+        return ()
+    if all(m[0] in NUMBER_CHARS for m in members):
+        return ()  # ordinals such as 二中、三中、四中 (全会)
+    return members
+
+
+def _cut_at_prefix(first: str, prefix: str, target: int) -> str:
+    """Start the first item at the shared head, choosing the cut whose length fits the others."""
+    while prefix and prefix not in first:
+        prefix = prefix[:-1]
+    if _weak(prefix):
+        return ""
+    starts = [i for i in range(len(first)) if first.startswith(prefix, i)]
+    best = min(starts, key=lambda i: (abs(len(first) - i - target), i))
+    return first[best:]
+
+
+PREPOSITIONS = set("在对把从向于以为与同")
+# One-character heads that make lists of names rather than parallel phrases: 市委、市政府…
+NAME_HEADS = set("市省县区")
+WEAK_AFFIXES = set("的了和与及等之")
+
+
+def _weak(affix: str) -> bool:
+    return not affix or (len(affix) == 1 and (affix in WEAK_AFFIXES or affix in NAME_HEADS))
+
+
+# ---- documents and facts --------------------------------------------------------------
+
+def _policies(text: str, number: int, out: _Collector) -> None:
+    for match in POLICY_RE.finditer(text):
+        out.add(match.group(1), Kind.POLICY, number, match.start())
+
+
+FREQUENCY = r"每(?:[一两三四五六七八九十\d]{1,2})?个?半?个?(?:季度|年度|年|季|月|周|星期|天|日|旬)"
+FIGURE = (r"(?<![\d.第X\-+～~—])\d+(?:\.\d+)?(?:余|多)?[万亿千百]?(?:余|多)?"
+          r"(?:场次|人次|周年|个月|个|项|名|次|件|场|本|亩|家|所|篇|条|批|万元|亿元|元|人|户|年|天|%|％|倍|期)(?:以上)?"
+          r"|\d+/\d+")
+FACT_RE = re.compile(rf"{FREQUENCY}|{FIGURE}|(?<!\d)(?:19|20)\d\d年(?=(?:是|为|定为))")
+YEAR_ONLY = re.compile(r"^(?:19|20)\d\d年$")
+
+
+def _facts(text: str, number: int, out: _Collector) -> None:
+    """Frequencies, counts with units and designated years, one fact per clause."""
+    masked_spans = [m.span() for m in re.finditer(r"[“《][^”》]*[”》]", text)]
+    by_clause: dict[tuple[int, int], list[str]] = {}
+    for match in FACT_RE.finditer(text):
+        figure = match.group(0)
+        if any(a <= match.start() < b for a, b in masked_spans):
+            continue
+        if YEAR_ONLY.match(figure) and not re.match(r"(?:是|为|定为)", text[match.end():]):
+            continue
+        if re.fullmatch(r"(?:19|20)\d\d年", figure) is None and re.fullmatch(r"\d{4}年", figure):
+            continue
+        left = match.start()
+        while left > 0 and text[left - 1] not in "，,。；;！？!?":
+            left -= 1
+        right = match.end()
+        while right < len(text) and text[right] not in "，,。；;！？!?":
+            right += 1
+        by_clause.setdefault((left, right), []).append(figure)
+    for (left, right), figures in by_clause.items():
+        clause = text[left:right].strip()
+        if is_masked(clause) or len(clause) < 4:
+            continue
+        sentence = sentence_at(text, left).text
+        out.add(clause, Kind.FACT, number, left, figures=tuple(figures), sentence=sentence,
+                context=clause_around(sentence, sentence.find(clause), sentence.find(clause) + len(clause)))

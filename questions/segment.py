@@ -1,0 +1,70 @@
+"""Word boundaries from jieba, used to cut a list item out of the words that lead into it."""
+from __future__ import annotations
+
+import functools
+import logging
+
+
+@functools.lru_cache(maxsize=1)
+def _jieba():
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+    return jieba
+
+
+@functools.lru_cache(maxsize=4096)
+def words(text: str) -> tuple[str, ...]:
+    """jieba's segmentation of `text` (precise mode, no HMM for new words)."""
+    return tuple(_jieba().lcut(text, HMM=False))
+
+
+def tail_near(text: str, target: int) -> str:
+    """The word-aligned tail of `text` whose length is closest to `target` (ties: the shorter)."""
+    return _closest(_cuts(reversed(words(text))), target, lambda n: text[len(text) - n:])
+
+
+def head_near(text: str, target: int) -> str:
+    """The word-aligned head of `text` whose length is closest to `target` (ties: the shorter)."""
+    return _closest(_cuts(words(text)), target, lambda n: text[:n])
+
+
+def _cuts(tokens) -> list[int]:
+    lengths, total = [], 0
+    for token in tokens:
+        total += len(token)
+        lengths.append(total)
+    return lengths
+
+
+def _closest(lengths: list[int], target: int, take) -> str:
+    if not lengths:
+        return ""
+    best = min(lengths, key=lambda n: (abs(n - target), n))
+    return take(best)
+
+
+@functools.lru_cache(maxsize=1)
+def _posseg():
+    _jieba()
+    import jieba.posseg
+
+    return jieba.posseg
+
+
+# Parts of speech that lead into a list rather than belong to its first item:
+# verbs, adverbs, prepositions, particles, conjunctions.
+LEADING_FLAGS = ("v", "d", "p", "u", "c", "ad", "z")
+
+
+def strip_leading(text: str, keep: int = 2) -> str:
+    """Drop the verbs, adverbs and particles that lead into `text`, keeping at least `keep` chars."""
+    pairs = list(_posseg().cut(text, HMM=False))
+    start = 0
+    for pair in pairs:
+        if pair.flag.startswith(LEADING_FLAGS) and pair.flag != "vn" and len(text) - start - len(pair.word) >= keep:
+            start += len(pair.word)
+        else:
+            break
+    return text[start:]

@@ -1,0 +1,150 @@
+"""Reading speeches (.txt, .docx), and splitting paragraphs into sentences and clauses."""
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .types import Speech
+
+SENTENCE_END = "。！？!?"
+CLAUSE_END = SENTENCE_END + "；;，,：:"
+# Masked names in published speeches: XX, **, ＊＊.
+MASK_RE = re.compile(r"XX|\*\*|＊|××|(?<![A-Za-z+＋])X(?![A-Za-z])")
+
+
+class SpeechError(Exception):
+    """A speech file that cannot be read; the message is for the person who gave it."""
+
+
+def read_speech(path: str | Path) -> Speech:
+    """Read a UTF-8 .txt speech (one paragraph a line) or a .docx speech."""
+    path = Path(path)
+    if not path.is_file():
+        raise SpeechError("文件不存在或不是普通文件")
+    if path.suffix.lower() == ".docx":
+        lines = _docx_lines(path)
+    else:
+        lines = _txt_lines(path)
+    paragraphs = tuple(line.strip() for line in lines)
+    if not any(paragraphs):
+        raise SpeechError("文件为空，没有可读的正文")
+    return Speech(name=path.name, paragraphs=paragraphs, title=_title(paragraphs))
+
+
+def speech_from_text(name: str, text: str) -> Speech:
+    """Build a speech from text already in memory (uploads, tests)."""
+    paragraphs = tuple(line.strip() for line in text.splitlines())
+    if not any(paragraphs):
+        raise SpeechError("文件为空，没有可读的正文")
+    return Speech(name=name, paragraphs=paragraphs, title=_title(paragraphs))
+
+
+def _txt_lines(path: Path) -> list[str]:
+    data = path.read_bytes()
+    if not data.strip():
+        raise SpeechError("文件为空，没有可读的正文")
+    if b"\x00" in data[:4096]:
+        raise SpeechError("这是二进制文件，不是文本讲话稿")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SpeechError(f"不是 UTF-8 编码的文本（第 {exc.start} 字节处无法解码），请另存为 UTF-8") from None
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\r\n\t")
+    if controls > max(8, len(text) // 100):
+        raise SpeechError("这是二进制文件，不是文本讲话稿")
+    return text.splitlines()
+
+
+def _docx_lines(path: Path) -> list[str]:
+    import docx  # python-docx; imported here so that .txt-only use does not pay for lxml
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        document = docx.Document(str(path))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise SpeechError(f"不是有效的 .docx 文件（{type(exc).__name__}）") from None
+    return [p.text for p in document.paragraphs]
+
+
+def _title(paragraphs: tuple[str, ...]) -> str:
+    """The first line when it reads as a title: short and with no sentence punctuation."""
+    first = next((p for p in paragraphs if p), "")
+    if first and len(first) <= 30 and not any(ch in first for ch in SENTENCE_END + "，：:"):
+        return first
+    return ""
+
+
+@dataclass(frozen=True)
+class Span:
+    """A piece of a paragraph with its offsets."""
+
+    text: str
+    start: int
+    end: int
+
+
+def sentences(paragraph: str) -> list[Span]:
+    """Split a paragraph into sentences, each keeping its closing mark (and a closing quote)."""
+    spans: list[Span] = []
+    start = 0
+    i = 0
+    n = len(paragraph)
+    while i < n:
+        ch = paragraph[i]
+        if ch in SENTENCE_END:
+            end = i + 1
+            while end < n and paragraph[end] in "”’」』)）":
+                end += 1
+            _add(spans, paragraph, start, end)
+            start = i = end
+            continue
+        i += 1
+    _add(spans, paragraph, start, n)
+    return spans
+
+
+def _add(spans: list[Span], text: str, start: int, end: int) -> None:
+    piece = text[start:end]
+    stripped = piece.strip()
+    if stripped:
+        offset = start + piece.index(stripped)
+        spans.append(Span(stripped, offset, offset + len(stripped)))
+
+
+def sentence_at(paragraph: str, position: int) -> Span:
+    """The sentence of `paragraph` that holds character `position`."""
+    spans = sentences(paragraph)
+    for span in spans:
+        if span.start <= position < span.end:
+            return span
+    return spans[-1] if spans else Span(paragraph, 0, len(paragraph))
+
+
+def clause_around(sentence: str, start: int, end: int, min_len: int = 12, max_len: int = 60) -> str:
+    """The clause(s) of `sentence` around [start, end): grown to min_len, kept under max_len."""
+    left = start
+    while left > 0 and sentence[left - 1] not in CLAUSE_END:
+        left -= 1
+    right = end
+    while right < len(sentence) and sentence[right] not in CLAUSE_END:
+        right += 1
+    # Grow by whole clauses while too short.
+    while right - left < min_len and (left > 0 or right < len(sentence)):
+        if right < len(sentence):
+            right += 1
+            while right < len(sentence) and sentence[right] not in CLAUSE_END:
+                right += 1
+        else:
+            left -= 1
+            while left > 0 and sentence[left - 1] not in CLAUSE_END:
+                left -= 1
+    if right - left > max_len:
+        left = max(left, start - max_len // 2)
+        right = min(right, max(end + max_len // 2, left + max_len))
+    return sentence[left:right].strip("，,；;：: ")
+
+
+def is_masked(text: str) -> bool:
+    return bool(MASK_RE.search(text))
