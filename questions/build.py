@@ -69,7 +69,7 @@ def _problem(draft: Draft, speech: Speech, kb_text: str) -> str:
         return "题干过长"
     if any(len(o) > MAX_OPTION for o in q.options):
         return "选项过长"
-    if is_masked(q.stem) or any(is_masked(o) for o in q.options):
+    if is_masked(q.stem) or is_masked(q.concept) or any(is_masked(o) for o in q.options):
         return "含脱敏字符（XX、**）"
     if q.type in (QType.SINGLE, QType.MULTIPLE):
         if not q.answer or len(set(q.answer)) != len(q.answer):
@@ -92,13 +92,10 @@ def _problem(draft: Draft, speech: Speech, kb_text: str) -> str:
 
 
 def _cited_text(draft: Draft, speech: Speech) -> str:
+    """The sentence a question cites, or all the paragraphs of a list that spans several."""
     source = draft.question.source
-    from_paragraph = source.paragraph
-    # A list of headings spans paragraphs: its members stand in the paragraphs that follow.
-    span = [p for p in range(from_paragraph, len(speech.paragraphs) + 1)][:40]
-    if all(t in source.sentence for t in draft.must_quote):
-        return source.sentence
-    return "\n".join(speech.paragraph(p) for p in span)
+    numbers = source.paragraphs or (source.paragraph,)
+    return "\n".join([source.sentence, *(speech.paragraph(p) for p in numbers)])
 
 
 def format_report(bank: Bank) -> str:

@@ -50,7 +50,8 @@ class _Collector:
             sentence = sentence_at(text, pos).text
         concept = Concept(
             term=term, kind=kind, members=members,
-            source=Source(self.speech.name, paragraph, sentence),
+            source=Source(self.speech.name, paragraph, sentence,
+                          paragraphs if len(paragraphs) > 1 else ()),
             paragraphs=paragraphs or (paragraph,), figures=figures, context=context, named_by=named_by,
         )
         self.by_term[key] = _Found(concept, (paragraph, pos))
@@ -148,11 +149,11 @@ def _inline_enumerations(text: str, number: int, out: _Collector) -> None:
         if "、" in inner:
             _quoted_list(text, match, number, out)
             continue
-        if not count or count < 2:
+        if not starts_with_number(inner):
             continue
-        members = (_list_before(text, match.start(), count)
-                   or _list_in_parens(text, match.end())
-                   or _list_defined(text, match.end(), count))
+        members = _list_in_parens(text, match.end())
+        if not members and count and count >= 2:
+            members = _list_before(text, match.start(), count) or _list_defined(text, match.end(), count)
         if members:
             out.add(inner, Kind.ENUMERATION, number, match.start(), members)
 
@@ -340,7 +341,10 @@ def _cut_at_prefix(first: str, prefix: str, target: int) -> str:
         prefix = prefix[:-1]
     if _weak(prefix):
         return ""
-    starts = [i for i in range(len(first)) if first.startswith(prefix, i)]
+    bounds = set(segment.boundaries(first)) | {i for i in range(1, len(first)) if first[i - 1] in "的之"}
+    starts = [i for i in range(len(first)) if first.startswith(prefix, i) and i in bounds]
+    if not starts:
+        return ""  # the shared head falls inside a word (办|公用房): not a parallel set
     best = min(starts, key=lambda i: (abs(len(first) - i - target), i))
     return first[best:]
 

@@ -83,8 +83,13 @@ def _pick(rng: random.Random, pool: list[str], exclude: set[str], want: int, lik
         seen.add(item)
         candidates.append(item)
     rng.shuffle(candidates)
-    candidates.sort(key=lambda item: (-_affinity(item, like), abs(len(item) - len(like))))
+    candidates.sort(key=lambda item: (not _similar_length(item, like), -_affinity(item, like),
+                                      abs(len(item) - len(like))))
     return candidates[:want]
+
+
+def _similar_length(item: str, like: str) -> bool:
+    return len(like) / 2 <= len(item) <= len(like) * 2
 
 
 def _affinity(item: str, like: str) -> int:
@@ -180,7 +185,7 @@ class Maker:
             rest = rng.sample(members[1:], min(3, len(members) - 1))
             options, answer = _options(rng, [members[0]], rest)
             self.add(c, QType.SINGLE, "first", f"{where}，{name}中排在第一位的是哪一项？", options, answer,
-                     explain + f"排在第一位的是“{members[0]}”。", must_quote=options)
+                     explain + f"排在第一位的是{_q(members[0])}。", must_quote=options)
         n = len(members)
         if max(len(m) for m in members) <= 12 and n <= 6:
             self.add(c, QType.JUDGE, "true", f"判断：{where}，{name}包括{'、'.join(members)}。", (), True,
@@ -191,12 +196,12 @@ class Maker:
                 k = rng.randrange(n)
                 changed = members[:k] + swap + members[k + 1:]
                 self.add(c, QType.JUDGE, "false", f"判断：{where}，{name}包括{'、'.join(changed)}。", (), False,
-                         explain + f"其中没有“{swap[0]}”，应为“{members[k]}”。", must_quote=members)
+                         explain + f"其中没有{_q(swap[0])}，应为{_q(members[k])}。", must_quote=members)
         else:
-            self.add(c, QType.JUDGE, "true", f"判断：{where}，{name}共{int_to_cn(n)}项，第一项是“{members[0]}”。",
+            self.add(c, QType.JUDGE, "true", f"判断：{where}，{name}共{int_to_cn(n)}项，第一项是{_q(members[0])}。",
                      (), True, explain, must_quote=(members[0],))
-            self.add(c, QType.JUDGE, "false", f"判断：{where}，{name}共{int_to_cn(n)}项，第一项是“{members[1]}”。",
-                     (), False, explain + f"第一项是“{members[0]}”，“{members[1]}”是第二项。",
+            self.add(c, QType.JUDGE, "false", f"判断：{where}，{name}共{int_to_cn(n)}项，第一项是{_q(members[1])}。",
+                     (), False, explain + f"第一项是{_q(members[0])}，{_q(members[1])}是第二项。",
                      must_quote=(members[0], members[1]))
         short = [m for m in members if len(m) <= 12]
         if short:
@@ -219,7 +224,7 @@ class Maker:
         rng = self.rng(c, "together")
         wrong = _pick(rng, others, set(members), 2, members[1], sentence)
         options, answer = _options(rng, members[1:], wrong)
-        self.add(c, QType.MULTIPLE, "together", f"讲话中，与“{members[0]}”并列提出的有哪些？（多选）", options,
+        self.add(c, QType.MULTIPLE, "together", f"讲话中，与{_q(members[0])}并列提出的有哪些？（多选）", options,
                  answer, explain, must_quote=members[1:], need=1, got=len(wrong))
         blank = members[len(members) // 2]
         context = _cloze(sentence, blank)
@@ -236,7 +241,7 @@ class Maker:
                  explain, must_quote=(blank,))
         if wrong:
             self.add(c, QType.JUDGE, "false", f"判断：讲话提出，{context.replace(BLANK, wrong[0], 1)}", (), False,
-                     explain + f"（原文是“{blank}”，不是“{wrong[0]}”）", must_quote=(blank,))
+                     explain + f"（原文是{_q(blank)}，不是{_q(wrong[0])}）", must_quote=(blank,))
 
     def term(self, c: Concept) -> None:
         """A formula, slogan or document named in a sentence: 选择填空, 判断, 填空."""
@@ -257,7 +262,7 @@ class Maker:
         self.add(c, QType.JUDGE, "true", f"判断：讲话提出，{full}", (), True, explain, must_quote=(c.term,))
         if wrong:
             self.add(c, QType.JUDGE, "false", f"判断：讲话提出，{context.replace(BLANK, wrong[0], 1)}", (), False,
-                     explain + f"（原文是“{c.term}”，不是“{wrong[0]}”）", must_quote=(c.term,))
+                     explain + f"（原文是{_q(c.term)}，不是{_q(wrong[0])}）", must_quote=(c.term,))
         if len(c.term) <= 16:
             self.add(c, QType.FILL, "fill", f"根据讲话原文填空：{context}", (), (c.term,), explain,
                      must_quote=(c.term,))
@@ -279,34 +284,39 @@ class Maker:
                  explain, must_quote=(figure,))
         if wrong:
             self.add(c, QType.JUDGE, "false", f"判断：讲话提出，{context.replace(BLANK, wrong[0], 1)}", (), False,
-                     explain + f"（原文是“{figure}”，不是“{wrong[0]}”）", must_quote=(figure,))
+                     explain + f"（原文是{_q(figure)}，不是{_q(wrong[0])}）", must_quote=(figure,))
 
     def knowledge_questions(self, c: Concept, entry) -> None:
         """Questions on the members of a well-known formula the speech names, from the data file."""
         members = list(entry.members)
         others = [m for e in self.knowledge.formulas if e.term != entry.term for m in e.members]
         rng = self.rng(c, "kb")
-        wrong = _pick(rng, others, set(members), 2, members[0], c.source.sentence)
+        wrong = _pick(rng, others, set(members), 2, members[-1], c.source.sentence)
         options, answer = _options(rng, members, wrong)
-        explain = f"“{entry.term}”是指：{'、'.join(members)}。出处：{entry.note}。"
-        self.add(c, QType.MULTIPLE, "kb-members", f"讲话提到“{entry.term}”，它是指下列哪些内容？（多选）",
+        explain = f"{_q(entry.term)}是指：{'、'.join(members)}。出处：{entry.note}。"
+        self.add(c, QType.MULTIPLE, "kb-members", f"讲话提到{_q(entry.term)}，它是指下列哪些内容？（多选）",
                  options, answer, explain, must_quote=(), need=1, got=len(wrong), origin=Origin.KNOWLEDGE)
         if wrong:
             changed = members[:-1] + wrong[:1]
-            self.add(c, QType.JUDGE, "kb-false", f"判断：“{entry.term}”是指{'、'.join(changed)}。", (), False,
+            self.add(c, QType.JUDGE, "kb-false", f"判断：{_q(entry.term)}是指{'、'.join(changed)}。", (), False,
                      explain, origin=Origin.KNOWLEDGE)
+
+
+def _q(text: str) -> str:
+    """Quote `text`, turning quotes inside it into single quotes: “抓好‘两个维护’”."""
+    return "“" + text.replace("“", "‘").replace("”", "’") + "”"
 
 
 def _list_name(c: Concept) -> tuple[str, str]:
     """How a question names a list and where the speech says it: ('“五点意见”', '讲话中')."""
     term = c.term.replace("“", "‘").replace("”", "’")
     if c.named_by == "heading":
-        return "提出的要求", f"讲话在“{term}”部分"
+        return "列举的几个方面", f"讲话在{_q(term)}部分"
     if c.named_by == "lead":
-        return "列举的几个方面", f"讲话谈到“{term}”时"
+        return "列举的几个方面", f"讲话谈到{_q(term)}时"
     if c.named_by == "title":
         return "几个部分的标题", "讲话的结构中"
-    return f"“{term}”", "讲话中"
+    return f"{_q(term)}", "讲话中"
 
 
 def _siblings(term: str, pool: list[str]) -> list[str]:
@@ -319,13 +329,22 @@ def _siblings(term: str, pool: list[str]) -> list[str]:
 
 def _cloze(sentence: str, answer: str) -> str:
     """The clause of `sentence` around `answer`, with `answer` blanked; '' if it is not there."""
-    at = sentence.find(answer)
+    at = -1
+    for wrapped in (f"{_q(answer)}", f"《{answer}》"):
+        if wrapped in sentence:
+            at = sentence.find(wrapped) + 1
+            break
+    if at < 0:
+        at = sentence.find(answer)
     if at < 0:
         return ""
     context = clause_around(sentence, at, at + len(answer), min_len=14, max_len=70)
     if answer not in context:
         return ""
-    blanked = context.replace(answer, BLANK, 1)
+    offset = context.find(f"{_q(answer)}") + 1 or context.find(f"《{answer}》") + 1 or context.find(answer)
+    if offset < 0:
+        return ""
+    blanked = context[:offset] + BLANK + context[offset + len(answer):]
     return blanked if blanked.endswith(("。", "！", "？")) else blanked + "。"
 
 

@@ -20,6 +20,15 @@ def words(text: str) -> tuple[str, ...]:
     return tuple(_jieba().lcut(text, HMM=False))
 
 
+def boundaries(text: str) -> list[int]:
+    """Offsets in `text` where a word starts (0 included)."""
+    offsets, total = [], 0
+    for token in words(text):
+        offsets.append(total)
+        total += len(token)
+    return offsets
+
+
 def tail_near(text: str, target: int) -> str:
     """The word-aligned tail of `text` whose length is closest to `target` (ties: the shorter)."""
     return _closest(_cuts(reversed(words(text))), target, lambda n: text[len(text) - n:])

@@ -44,9 +44,22 @@ class Speech:
 
 @dataclass(frozen=True)
 class Source:
+    """Where a concept or question stands: the speech, the paragraph (1-based line) and sentence.
+
+    `paragraphs` lists every paragraph a list of headings spans, when it spans more than one.
+    """
+
     speech: str
     paragraph: int
     sentence: str
+    paragraphs: tuple[int, ...] = ()
+
+    def to_json(self, with_speech: bool = True) -> dict:
+        data = {"speech": self.speech} if with_speech else {}
+        data.update(paragraph=self.paragraph, sentence=self.sentence)
+        if self.paragraphs:
+            data["paragraphs"] = list(self.paragraphs)
+        return data
 
 
 @dataclass(frozen=True)
@@ -73,7 +86,7 @@ class Concept:
             "term": self.term,
             "kind": self.kind.value,
             "members": list(self.members if self.kind != Kind.FACT else self.figures),
-            "source": {"paragraph": self.source.paragraph, "sentence": self.source.sentence},
+            "source": self.source.to_json(with_speech=False),
         }
 
 
@@ -109,9 +122,5 @@ class Question:
             "kind": self.kind.value,
             "difficulty": self.difficulty,
             "origin": self.origin.value,
-            "source": {
-                "speech": self.source.speech,
-                "paragraph": self.source.paragraph,
-                "sentence": self.source.sentence,
-            },
+            "source": self.source.to_json(),
         }

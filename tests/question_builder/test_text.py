@@ -1,0 +1,72 @@
+"""Reading speeches: .txt and .docx, and every kind of bad input."""
+from __future__ import annotations
+
+import docx
+import pytest
+
+from questions.text import SpeechError, clause_around, read_speech, sentences
+
+
+def test_txt_paragraphs_are_lines(tmp_path):
+    path = tmp_path / "s.txt"
+    path.write_text("同志们：\n第一句。第二句！\n\n结尾", encoding="utf-8")
+    speech = read_speech(path)
+    assert speech.name == "s.txt"
+    assert speech.paragraphs == ("同志们：", "第一句。第二句！", "", "结尾")
+
+
+def test_utf8_bom_is_accepted(tmp_path):
+    path = tmp_path / "bom.txt"
+    path.write_bytes("\ufeff开展“基层党建推进年”活动。".encode("utf-8"))
+    assert read_speech(path).paragraphs[0].startswith("开展")
+
+
+def test_docx_is_read_paragraph_by_paragraph(tmp_path):
+    document = docx.Document()
+    document.add_paragraph("着力打造“四强”党支部。")
+    document.add_paragraph("每月开展党建知识选学。")
+    path = tmp_path / "s.docx"
+    document.save(path)
+    assert read_speech(path).paragraphs == ("着力打造“四强”党支部。", "每月开展党建知识选学。")
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"", "为空"),
+        (b"  \n\n ", "为空"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "二进制"),
+        ("党建工作要点".encode("gbk"), "UTF-8"),
+    ],
+    ids=["empty", "blank", "binary", "gbk"],
+)
+def test_bad_txt_is_refused_with_a_reason(tmp_path, content, message):
+    path = tmp_path / "bad.txt"
+    path.write_bytes(content)
+    with pytest.raises(SpeechError, match=message):
+        read_speech(path)
+
+
+def test_corrupt_docx_is_refused(tmp_path):
+    path = tmp_path / "bad.docx"
+    path.write_bytes(b"PK\x03\x04 this is not really a zip")
+    with pytest.raises(SpeechError, match="docx"):
+        read_speech(path)
+
+
+def test_missing_file_is_refused(tmp_path):
+    with pytest.raises(SpeechError, match="不存在"):
+        read_speech(tmp_path / "none.txt")
+
+
+def test_sentences_keep_closing_quote():
+    spans = sentences("他说：“要抓落实。”然后散会。")
+    assert [s.text for s in spans] == ["他说：“要抓落实。”", "然后散会。"]
+
+
+def test_clause_around_grows_to_whole_clauses():
+    sentence = "围绕学习贯彻党的十九大精神，每月开展党建知识选学，每季度进行党建知识测试。"
+    at = sentence.index("每月")
+    clause = clause_around(sentence, at, at + 2, min_len=12)
+    assert clause.startswith("每月开展党建知识选学")
+    assert "每季度" in clause
