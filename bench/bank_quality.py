@@ -1,6 +1,7 @@
-"""Recall and precision of `questions` concepts against the hand annotations in tests/data/annotations.
+"""Recall and precision of `questions` concepts against the hand annotations in tests/data/annotations,
+then the bank figures of every speech in SPEECH_DIR (built cold in a child process, as a user would).
 
-    python bench/bank_quality.py [-v] [SPEECH_DIR]
+    python bench/bank_quality.py [-v] [--runs N] [SPEECH_DIR]
 
 Matching: an enumeration is recalled only when its members are exact, complete and in order;
 a formula, slogan or policy when its term is the same (quotes and spaces aside; a parallel set
@@ -11,15 +12,22 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
+import statistics
+import subprocess
 import sys
+import tempfile
+import time
 from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from questions.audit import audit  # noqa: E402
 from questions.concepts import find_concepts  # noqa: E402
+from questions.knowledge import load_knowledge  # noqa: E402
 from questions.text import read_speech  # noqa: E402
 
 ANNOTATIONS = ROOT / "tests" / "data" / "annotations"
@@ -91,10 +99,53 @@ def evaluate(speech_dir: Path, verbose: bool) -> dict:
     return {"totals": totals, "precise": precise, "kind_agree": kind_agree}
 
 
+def build_cold(paths: list[Path], fresh_cache: bool) -> tuple[float, float, str]:
+    """Run `python -m questions build` in a new process: (wall seconds, peak RSS in MB, output)."""
+    env = dict(os.environ)
+    with tempfile.TemporaryDirectory() as tmp:
+        if fresh_cache:
+            env["TMPDIR"] = tmp  # jieba keeps its dictionary cache in the temp dir: start without it
+        out_path = Path(tmp) / "bank.jsonl"
+        start = time.perf_counter()
+        proc = subprocess.Popen([sys.executable, "-m", "questions", "build", *map(str, paths), "-o", str(out_path)],
+                                cwd=ROOT, env=env)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        if os.waitstatus_to_exitcode(status) != 0:
+            raise SystemExit("build failed")
+        return wall, usage.ru_maxrss / 1024, out_path.read_text(encoding="utf-8")
+
+
+def bank_figures(speech_dir: Path, runs: int) -> None:
+    paths = sorted(speech_dir.glob("*.txt"))
+    first_wall, first_rss, output = build_cold(paths, fresh_cache=True)
+    timings = [build_cold(paths, fresh_cache=False) for _ in range(runs)]
+    walls = [t[0] for t in timings]
+    peak = max([first_rss, *(t[1] for t in timings)])
+    print(f"\nbuild of {len(paths)} speeches, cold process: first run without jieba cache {first_wall:.2f} s; "
+          f"median of {runs} further runs {statistics.median(walls):.2f} s (min {min(walls):.2f}, max {max(walls):.2f}); "
+          f"peak RSS {peak:.0f} MB (targets: < 5 s, < 300 MB)")
+    rows = [json.loads(line) for line in output.splitlines()]
+    knowledge = load_knowledge()
+    print(f"{'speech':<28}{'total':>6}{'single':>7}{'multi':>6}{'judge':>6}{'fill':>5}{'kb':>4}"
+          f"{'verbatim':>10}{'dup stems':>10}{'rep opts':>9}")
+    for path in paths:
+        mine = [r for r in rows if r["source"]["speech"] == path.name]
+        result = audit(mine, read_speech(path), knowledge)
+        kb = sum(1 for r in mine if r["origin"] == "knowledge")
+        t = result.by_type
+        verbatim = result.quoted_ok / result.quoted if result.quoted else 1.0
+        print(f"{path.name:<28}{result.questions:>6}{t['single']:>7}{t['multiple']:>6}{t['judge']:>6}{t['fill']:>5}"
+              f"{kb:>4}{verbatim:>10.1%}{result.duplicate_stems:>10}{result.repeated_options:>9}")
+        for problem in result.problems[:5]:
+            print("   ", problem)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("speech_dir", nargs="?", default=str(ROOT.parent / "shared" / "speeches"))
     parser.add_argument("-v", "--verbose", action="store_true", help="list misses and extras")
+    parser.add_argument("--runs", type=int, default=5, help="timed builds after the first (default 5)")
     args = parser.parse_args()
     result = evaluate(Path(args.speech_dir), args.verbose)
     print(f"annotated speeches: {len(list(ANNOTATIONS.glob('*.jsonl')))}")
@@ -111,6 +162,7 @@ def main() -> int:
     agree = result["kind_agree"]
     print(f"precision overall: {precision:.1%} ({ok} of {ok + bad} extracted concepts match an annotation; target 85%)")
     print(f"kind agreement on recalled concepts: {agree['same']} same, {agree['other']} other")
+    bank_figures(Path(args.speech_dir), args.runs)
     return 0
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from . import lists, segment
-from .numbers import NUMBER_CHARS, cn_to_int, head_count, is_all_number, starts_with_number
-from .text import clause_around, is_masked, sentence_at
+from . import facts, lists, parallel, segment
+from .numbers import cn_to_int, head_count, is_all_number, starts_with_number
+from .text import is_masked, sentence_at
 from .types import Concept, Kind, Source, Speech
 
 QUOTE_RE = re.compile(r"[“\"「]([^“”\"「」\n]{1,40})[”\"」]")
@@ -266,137 +266,19 @@ def _is_term(inner: str, text: str, start: int) -> bool:
     return len(inner) <= (32 if "、" in inner else 24)
 
 
-# ---- unquoted parallel sets ------------------------------------------------------------
+# ---- unquoted parallel sets, documents and facts ----------------------------------------
 
 def _parallel_sets(text: str, number: int, out: _Collector) -> None:
     quoted = [m.span() for m in QUOTE_RE.finditer(text)]
-    for match in re.finditer(r"[^，,。；;：:！？!?“”\"（）()《》\s]+", text):
-        if any(a <= match.start() < b for a, b in quoted):
-            continue  # a quoted list is a slogan of its own (see _quoted)
-        clause = match.group(0)
-        items = lists.split_items(clause)
-        if len(items) < 3:
-            continue
-        members = _best_run(items)
-        if not members:
-            continue
-        first_at = clause.find(members[0])
-        last_at = clause.find(members[-1], first_at + len(members[0]))
-        if first_at < 0 or last_at < 0:
-            continue
-        term = clause[first_at:last_at + len(members[-1])]
-        if is_masked(term):
-            continue
-        out.add(term, Kind.SLOGAN, number, match.start() + first_at, members)
+    for start, term, members in parallel.parallel_sets(text, quoted):
+        out.add(term, Kind.SLOGAN, number, start, members)
 
-
-def _best_run(items: list[str]) -> tuple[str, ...]:
-    """The longest run of three or more items that share a head or a tail."""
-    n = len(items)
-    for size in range(n, 2, -1):
-        for start in range(0, n - size + 1):
-            members = _shape(items[start:start + size])
-            if members:
-                return members
-    return ()
-
-
-def _shape(items: list[str]) -> tuple[str, ...]:
-    """Items that share a head or a tail, trimmed at both ends of the run; () if they do not."""
-    prefix = lists.common_prefix(items[1:])
-    suffix = lists.common_suffix(items[:-1])
-    if _weak(prefix) and _weak(suffix):
-        return ()
-    first, last, middle = items[0], items[-1], items[1:-1]
-    target = sorted(len(i) for i in middle)[len(middle) // 2]
-    longest = max(len(i) for i in middle)
-    if not _weak(prefix):
-        first = _cut_at_prefix(first, prefix, target)
-    else:
-        if "的" in first[:-1]:
-            first = first[first.rindex("的") + 1:]
-        if first[:1] in PREPOSITIONS and not middle[0].startswith(first[:1]):
-            first = first[1:]
-        first = segment.strip_leading(first, keep=max(2, len(suffix) + 1))
-        if len(first) > longest + 2:
-            first = segment.tail_near(first, target)
-    if not _weak(suffix):
-        last = last[:last.find(suffix) + len(suffix)] if suffix in last else ""
-    elif len(last) > longest + 2:
-        last = segment.head_near(last, target)
-    members = (first, *middle, last)
-    lengths = [len(m) for m in members]
-    if min(lengths) < 2 or max(lengths) > 12 or max(lengths) - min(lengths) > 4:
-        return ()
-    if min(lengths) < target - 2 or len(set(members)) != len(members):
-        return ()
-    if all(m[0] in NUMBER_CHARS for m in members):
-        return ()  # ordinals such as 二中、三中、四中 (全会)
-    return members
-
-
-def _cut_at_prefix(first: str, prefix: str, target: int) -> str:
-    """Start the first item at the shared head, choosing the cut whose length fits the others."""
-    while prefix and prefix not in first:
-        prefix = prefix[:-1]
-    if _weak(prefix):
-        return ""
-    bounds = set(segment.boundaries(first)) | {i for i in range(1, len(first)) if first[i - 1] in "的之"}
-    starts = [i for i in range(len(first)) if first.startswith(prefix, i) and i in bounds]
-    if not starts:
-        return ""  # the shared head falls inside a word (办|公用房): not a parallel set
-    best = min(starts, key=lambda i: (abs(len(first) - i - target), i))
-    return first[best:]
-
-
-PREPOSITIONS = set("在对把从向于以为与同")
-# One-character heads that make lists of names rather than parallel phrases: 市委、市政府…
-NAME_HEADS = set("市省县区")
-WEAK_AFFIXES = set("的了和与及等之")
-
-
-def _weak(affix: str) -> bool:
-    return not affix or (len(affix) == 1 and (affix in WEAK_AFFIXES or affix in NAME_HEADS))
-
-
-# ---- documents and facts --------------------------------------------------------------
 
 def _policies(text: str, number: int, out: _Collector) -> None:
     for match in POLICY_RE.finditer(text):
         out.add(match.group(1), Kind.POLICY, number, match.start())
 
 
-FREQUENCY = r"每(?:[一两三四五六七八九十\d]{1,2})?个?半?个?(?:季度|年度|年|季|月|周|星期|天|日|旬)"
-FIGURE = (r"(?<![\d.第X\-+～~—])\d+(?:\.\d+)?(?:余|多)?[万亿千百]?(?:余|多)?"
-          r"(?:场次|人次|周年|个月|个|项|名|次|件|场|本|亩|家|所|篇|条|批|万元|亿元|元|人|户|年|天|%|％|倍|期)(?:以上)?"
-          r"|\d+/\d+")
-FACT_RE = re.compile(rf"{FREQUENCY}|{FIGURE}|(?<!\d)(?:19|20)\d\d年(?=(?:是|为|定为))")
-YEAR_ONLY = re.compile(r"^(?:19|20)\d\d年$")
-
-
 def _facts(text: str, number: int, out: _Collector) -> None:
-    """Frequencies, counts with units and designated years, one fact per clause."""
-    masked_spans = [m.span() for m in re.finditer(r"[“《][^”》]*[”》]", text)]
-    by_clause: dict[tuple[int, int], list[str]] = {}
-    for match in FACT_RE.finditer(text):
-        figure = match.group(0)
-        if any(a <= match.start() < b for a, b in masked_spans):
-            continue
-        if YEAR_ONLY.match(figure) and not re.match(r"(?:是|为|定为)", text[match.end():]):
-            continue
-        if re.fullmatch(r"(?:19|20)\d\d年", figure) is None and re.fullmatch(r"\d{4}年", figure):
-            continue
-        left = match.start()
-        while left > 0 and text[left - 1] not in "，,。；;！？!?":
-            left -= 1
-        right = match.end()
-        while right < len(text) and text[right] not in "，,。；;！？!?":
-            right += 1
-        by_clause.setdefault((left, right), []).append(figure)
-    for (left, right), figures in by_clause.items():
-        clause = text[left:right].strip()
-        if is_masked(clause) or len(clause) < 4:
-            continue
-        sentence = sentence_at(text, left).text
-        out.add(clause, Kind.FACT, number, left, figures=tuple(figures), sentence=sentence,
-                context=clause_around(sentence, sentence.find(clause), sentence.find(clause) + len(clause)))
+    for fact in facts.find_facts(text):
+        out.add(fact.clause, Kind.FACT, number, fact.start, figures=fact.figures, sentence=fact.sentence)

@@ -31,6 +31,7 @@ class Pools:
     """Sibling material for distractors, from one speech and the knowledge file."""
 
     lists: list[tuple[str, ...]] = field(default_factory=list)
+    own_lists: int = 0  # how many of `lists` come from the speech (the rest from the data file)
     formulas: list[str] = field(default_factory=list)
     slogans: list[str] = field(default_factory=list)
     policies: list[str] = field(default_factory=list)
@@ -47,6 +48,7 @@ class Pools:
                 pools.slogans.append(c.term)
             elif c.kind == Kind.POLICY:
                 pools.policies.append(c.term)
+        pools.own_lists = len(pools.lists)
         for entry in knowledge.formulas:
             pools.formulas.append(entry.term)
             pools.lists.append(entry.members)
@@ -69,10 +71,11 @@ def question_id(speech: str, term: str, qtype: QType, variant: str) -> str:
 
 
 def _pick(rng: random.Random, pool: list[str], exclude: set[str], want: int, like: str,
-          avoid: str = "") -> list[str]:
+          avoid: str = "", own: int | None = None) -> list[str]:
     """Up to `want` distractors from `pool`: never the answer, never repeated, never a text that
-    stands in the source sentence `avoid`; those sharing a head or tail with `like`, then those
-    closest in length, come first."""
+    stands in the source sentence `avoid`. Preferred: a similar length, a shared head or tail with
+    `like`, the speech's own material (the first `own` items of `pool`), then the closest length."""
+    own = len(pool) if own is None else own
     seen = set()
     candidates = []
     for item in pool:
@@ -83,8 +86,9 @@ def _pick(rng: random.Random, pool: list[str], exclude: set[str], want: int, lik
         seen.add(item)
         candidates.append(item)
     rng.shuffle(candidates)
+    order = {item: rank for rank, item in enumerate(pool)}
     candidates.sort(key=lambda item: (not _similar_length(item, like), -_affinity(item, like),
-                                      abs(len(item) - len(like))))
+                                      order[item] >= own, abs(len(item) - len(like))))
     return candidates[:want]
 
 
@@ -146,6 +150,17 @@ class Maker:
     def rng(self, concept: Concept, variant: str) -> random.Random:
         return _rng(self.speech, concept.term, variant)
 
+    def member_pool(self, c: Concept) -> tuple[list[str], int]:
+        """Members of the other lists, the speech's own first; and how many are the speech's own."""
+        others, own = [], 0
+        for index, group in enumerate(self.pools.lists):
+            if group == c.members:
+                continue
+            others.extend(group)
+            if index < self.pools.own_lists:
+                own = len(others)
+        return others, own
+
     # -- per kind ------------------------------------------------------------------------
     def make(self, concept: Concept) -> None:
         if concept.kind == Kind.FACT:
@@ -166,10 +181,10 @@ class Maker:
         members = list(c.members)
         name, where = _list_name(c)
         sentence = c.source.sentence
-        others = [m for group in self.pools.lists if group != c.members for m in group]
+        others, own = self.member_pool(c)
         rng = self.rng(c, "multiple")
         shown = members if len(members) <= 5 else sorted(rng.sample(members, 4), key=members.index)
-        wrong = _pick(rng, others, set(members), 2 if len(shown) <= 4 else 1, shown[0], sentence)
+        wrong = _pick(rng, others, set(members), 2 if len(shown) <= 4 else 1, shown[0], sentence, own)
         options, answer = _options(rng, list(shown), wrong)
         explain = f"{where}，{name}包括：{'、'.join(members)}。"
         self.add(c, QType.MULTIPLE, "members", f"{where}，{name}包括下列哪些内容？（多选）", options, answer,
@@ -177,7 +192,7 @@ class Maker:
         if len(members) >= 3:
             rng = self.rng(c, "not")
             kept = sorted(rng.sample(members, 3), key=members.index)
-            wrong = _pick(rng, others, set(members), 1, kept[0], sentence)
+            wrong = _pick(rng, others, set(members), 1, kept[0], sentence, own)
             options, answer = _options(rng, wrong, kept)
             self.add(c, QType.SINGLE, "not-member", f"{where}，下列哪一项不属于{name}？", options, answer,
                      explain, must_quote=kept, need=1, got=len(wrong))
@@ -191,7 +206,7 @@ class Maker:
             self.add(c, QType.JUDGE, "true", f"判断：{where}，{name}包括{'、'.join(members)}。", (), True,
                      explain, must_quote=members)
             rng = self.rng(c, "judge-false")
-            swap = _pick(rng, others, set(members), 1, members[-1], sentence)
+            swap = _pick(rng, others, set(members), 1, members[-1], sentence, own)
             if swap:
                 k = rng.randrange(n)
                 changed = members[:k] + swap + members[k + 1:]
@@ -218,73 +233,52 @@ class Maker:
     def parallel(self, c: Concept) -> None:
         """A set of parallel phrases (政治判断力、政治领悟力、政治执行力): asked in its sentence."""
         members = list(c.members)
-        sentence = c.source.sentence
-        others = [m for group in self.pools.lists if group != c.members for m in group]
-        explain = f"讲话原文（第{c.source.paragraph}段）：{sentence}"
+        others, own = self.member_pool(c)
         rng = self.rng(c, "together")
-        wrong = _pick(rng, others, set(members), 2, members[1], sentence)
+        wrong = _pick(rng, others, set(members), 2, members[1], c.source.sentence, own)
         options, answer = _options(rng, members[1:], wrong)
         self.add(c, QType.MULTIPLE, "together", f"讲话中，与{_q(members[0])}并列提出的有哪些？（多选）", options,
-                 answer, explain, must_quote=members[1:], need=1, got=len(wrong))
+                 answer, _quote_source(c), must_quote=members[1:], need=1, got=len(wrong))
         blank = members[len(members) // 2]
-        context = _cloze(sentence, blank)
-        if not context:
-            return
-        rng = self.rng(c, "cloze")
-        wrong = _pick(rng, others, set(members), 3, blank, sentence)
-        options, answer = _options(rng, [blank], wrong)
-        self.add(c, QType.SINGLE, "cloze", f"根据讲话，下面横线处应填入哪一项？\n{context}", options, answer,
-                 explain, must_quote=(blank,), need=2, got=len(wrong))
-        self.add(c, QType.FILL, f"fill-{blank}", f"根据讲话原文填空：{context}", (), (blank,), explain,
-                 must_quote=(blank,))
-        self.add(c, QType.JUDGE, "true", f"判断：讲话提出，{context.replace(BLANK, blank, 1)}", (), True,
-                 explain, must_quote=(blank,))
-        if wrong:
-            self.add(c, QType.JUDGE, "false", f"判断：讲话提出，{context.replace(BLANK, wrong[0], 1)}", (), False,
-                     explain + f"（原文是{_q(blank)}，不是{_q(wrong[0])}）", must_quote=(blank,))
+        wrong = _pick(self.rng(c, "cloze"), others, set(members), 3, blank, c.source.sentence, own)
+        self.in_context(c, blank, wrong, "哪一项", variant=f"-{blank}")
 
     def term(self, c: Concept) -> None:
         """A formula, slogan or document named in a sentence: 选择填空, 判断, 填空."""
         pool = {Kind.FORMULA: self.pools.formulas, Kind.SLOGAN: self.pools.slogans,
                 Kind.POLICY: self.pools.policies, Kind.ENUMERATION: self.pools.formulas}[c.kind]
-        context = _cloze(c.source.sentence, c.term)
-        if not context:
-            return
-        rng = self.rng(c, "single")
         siblings = _siblings(c.term, pool) if c.kind == Kind.FORMULA else pool
-        wrong = _pick(rng, siblings, {c.term}, 3, c.term, c.source.sentence)
-        options, answer = _options(rng, [c.term], wrong)
-        what = {Kind.FORMULA: "提法", Kind.SLOGAN: "提法", Kind.POLICY: "文件"}.get(c.kind, "内容")
-        explain = f"讲话原文（第{c.source.paragraph}段）：{c.source.sentence}"
-        self.add(c, QType.SINGLE, "cloze", f"根据讲话，下面横线处应填入哪个{what}？\n{context}", options, answer,
-                 explain, must_quote=(c.term,), need=2, got=len(wrong))
-        full = context.replace(BLANK, c.term, 1)
-        self.add(c, QType.JUDGE, "true", f"判断：讲话提出，{full}", (), True, explain, must_quote=(c.term,))
-        if wrong:
-            self.add(c, QType.JUDGE, "false", f"判断：讲话提出，{context.replace(BLANK, wrong[0], 1)}", (), False,
-                     explain + f"（原文是{_q(c.term)}，不是{_q(wrong[0])}）", must_quote=(c.term,))
-        if len(c.term) <= 16:
-            self.add(c, QType.FILL, "fill", f"根据讲话原文填空：{context}", (), (c.term,), explain,
-                     must_quote=(c.term,))
+        wrong = _pick(self.rng(c, "single"), siblings, {c.term}, 3, c.term, c.source.sentence)
+        what = "哪个文件" if c.kind == Kind.POLICY else "哪个提法"
+        self.in_context(c, c.term, wrong, what, fill=len(c.term) <= 16)
 
     def fact(self, c: Concept) -> None:
         """A figure or frequency: 填空, 单选 among changed figures, 判断 true and changed."""
         figure = c.figures[0]
-        context = _cloze(c.source.sentence, figure)
+        wrong = _changed_figures(figure, self.rng(c, "fact"))[:3]
+        self.in_context(c, figure, wrong, "哪一项")
+
+    def in_context(self, c: Concept, right: str, wrong: list[str], what: str, fill: bool = True,
+                   variant: str = "") -> None:
+        """单选 (which fills the blank), 判断 (as said, and with `right` changed) and 填空, all in
+        the clause of the source sentence around `right`."""
+        context = _cloze(c.source.sentence, right)
         if not context:
             return
-        rng = self.rng(c, "fact")
-        wrong = _changed_figures(figure, rng)
-        explain = f"讲话原文（第{c.source.paragraph}段）：{c.source.sentence}"
-        self.add(c, QType.FILL, "fill", f"根据讲话原文填空：{context}", (), (figure,), explain, must_quote=(figure,))
-        options, answer = _options(rng, [figure], wrong[:3])
-        self.add(c, QType.SINGLE, "figure", f"根据讲话，下面横线处应是哪一项？\n{context}", options, answer,
-                 explain, must_quote=(figure,), need=2, got=len(wrong[:3]))
-        self.add(c, QType.JUDGE, "true", f"判断：讲话提出，{context.replace(BLANK, figure, 1)}", (), True,
-                 explain, must_quote=(figure,))
+        explain = _quote_source(c)
+        options, answer = _options(self.rng(c, "options" + variant), [right], list(wrong))
+        self.add(c, QType.SINGLE, "cloze" + variant, f"根据讲话，下面横线处应填入{what}？\n{context}", options,
+                 answer, explain, must_quote=(right,), need=2, got=len(wrong))
+        if fill:
+            self.add(c, QType.FILL, "fill" + variant, f"根据讲话原文填空：{context}", (), (right,), explain,
+                     must_quote=(right,))
+        if context.rstrip("。……").endswith(("吗", "？", "?")):
+            return  # a rhetorical question does not make a statement to judge
+        self.add(c, QType.JUDGE, "true" + variant, f"判断：讲话提出，{context.replace(BLANK, right, 1)}", (), True,
+                 explain, must_quote=(right,))
         if wrong:
-            self.add(c, QType.JUDGE, "false", f"判断：讲话提出，{context.replace(BLANK, wrong[0], 1)}", (), False,
-                     explain + f"（原文是{_q(figure)}，不是{_q(wrong[0])}）", must_quote=(figure,))
+            self.add(c, QType.JUDGE, "false" + variant, f"判断：讲话提出，{context.replace(BLANK, wrong[0], 1)}",
+                     (), False, explain + f"（原文是{_q(right)}，不是{_q(wrong[0])}）", must_quote=(right,))
 
     def knowledge_questions(self, c: Concept, entry) -> None:
         """Questions on the members of a well-known formula the speech names, from the data file."""
@@ -300,6 +294,10 @@ class Maker:
             changed = members[:-1] + wrong[:1]
             self.add(c, QType.JUDGE, "kb-false", f"判断：{_q(entry.term)}是指{'、'.join(changed)}。", (), False,
                      explain, origin=Origin.KNOWLEDGE)
+
+
+def _quote_source(c: Concept) -> str:
+    return f"讲话原文（第{c.source.paragraph}段）：{c.source.sentence}"
 
 
 def _q(text: str) -> str:

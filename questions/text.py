@@ -123,27 +123,53 @@ def sentence_at(paragraph: str, position: int) -> Span:
 
 
 def clause_around(sentence: str, start: int, end: int, min_len: int = 12, max_len: int = 60) -> str:
-    """The clause(s) of `sentence` around [start, end): grown to min_len, kept under max_len."""
+    """The clause(s) of `sentence` around [start, end), never split inside quotes or 《》.
+
+    Grown by whole clauses to `min_len`; when longer than `max_len`, trimmed at 、 outside
+    quotes and marked with …… where text was left out.
+    """
+    inside = _quoted_positions(sentence)
+    n = len(sentence)
+
+    def is_break(i: int) -> bool:
+        return sentence[i] in CLAUSE_END and not inside[i]
+
     left = start
-    while left > 0 and sentence[left - 1] not in CLAUSE_END:
+    while left > 0 and not is_break(left - 1):
         left -= 1
     right = end
-    while right < len(sentence) and sentence[right] not in CLAUSE_END:
+    while right < n and not is_break(right):
         right += 1
-    # Grow by whole clauses while too short.
-    while right - left < min_len and (left > 0 or right < len(sentence)):
-        if right < len(sentence):
+    while right - left < min_len and (left > 0 or right < n):
+        if right < n:
             right += 1
-            while right < len(sentence) and sentence[right] not in CLAUSE_END:
+            while right < n and not is_break(right):
                 right += 1
         else:
             left -= 1
-            while left > 0 and sentence[left - 1] not in CLAUSE_END:
+            while left > 0 and not is_break(left - 1):
                 left -= 1
+    head = tail = ""
     if right - left > max_len:
-        left = max(left, start - max_len // 2)
-        right = min(right, max(end + max_len // 2, left + max_len))
-    return sentence[left:right].strip("，,；;：: ")
+        cuts = [i for i in range(left + 1, start) if sentence[i - 1] == "、" and not inside[i - 1]]
+        while cuts and right - left > max_len:
+            left, head = cuts.pop(0), "……"
+        cuts = [i for i in range(right - 1, end, -1) if sentence[i] == "、" and not inside[i]]
+        while cuts and right - left > max_len:
+            right, tail = cuts.pop(0), "……"
+    return head + sentence[left:right].strip("，,；;：: ") + tail
+
+
+def _quoted_positions(text: str) -> list[bool]:
+    """For each character, whether it stands inside “…” or 《…》."""
+    inside, depth = [], 0
+    for ch in text:
+        if ch in "“《":
+            depth += 1
+        inside.append(depth > 0)
+        if ch in "”》" and depth > 0:
+            depth -= 1
+    return inside
 
 
 def is_masked(text: str) -> bool:

@@ -1,0 +1,103 @@
+"""Unquoted parallel sets: 政治判断力、政治领悟力、政治执行力 — items that share a head or a tail."""
+from __future__ import annotations
+
+import re
+
+from . import lists, segment
+from .numbers import NUMBER_CHARS
+from .text import is_masked
+
+
+def parallel_sets(text: str, quoted: list[tuple[int, int]]) -> list[tuple[int, str, tuple[str, ...]]]:
+    """(offset, term, members) of each run of parallel phrases in `text`, outside the `quoted` spans."""
+    found = []
+    for match in re.finditer(r"[^，,。；;：:！？!?“”\"（）()《》\s]+", text):
+        if any(a <= match.start() < b for a, b in quoted):
+            continue  # a quoted list is a slogan of its own (see _quoted)
+        clause = match.group(0)
+        items = lists.split_items(clause)
+        if len(items) < 3:
+            continue
+        members = _best_run(items)
+        if not members:
+            continue
+        first_at = clause.find(members[0])
+        last_at = clause.find(members[-1], first_at + len(members[0]))
+        if first_at < 0 or last_at < 0:
+            continue
+        term = clause[first_at:last_at + len(members[-1])]
+        if is_masked(term):
+            continue
+        found.append((match.start() + first_at, term, members))
+    return found
+
+
+def _best_run(items: list[str]) -> tuple[str, ...]:
+    """The longest run of three or more items that share a head or a tail."""
+    n = len(items)
+    for size in range(n, 2, -1):
+        for start in range(0, n - size + 1):
+            members = _shape(items[start:start + size])
+            if members:
+                return members
+    return ()
+
+
+def _shape(items: list[str]) -> tuple[str, ...]:
+    """Items that share a head or a tail, trimmed at both ends of the run; () if they do not."""
+    prefix = lists.common_prefix(items[1:])
+    suffix = lists.common_suffix(items[:-1])
+    if _weak(prefix) and _weak(suffix):
+        return ()
+    first, last, middle = items[0], items[-1], items[1:-1]
+    target = sorted(len(i) for i in middle)[len(middle) // 2]
+    longest = max(len(i) for i in middle)
+    if not _weak(prefix):
+        first = _cut_at_prefix(first, prefix, target)
+    else:
+        if "的" in first[:-1]:
+            first = first[first.rindex("的") + 1:]
+        if first[:1] in PREPOSITIONS and not middle[0].startswith(first[:1]):
+            first = first[1:]
+        first = segment.strip_leading(first, keep=max(2, len(suffix) + 1))
+        if len(first) > longest + 2:
+            first = segment.tail_near(first, target)
+    if not _weak(suffix):
+        last = last[:last.find(suffix) + len(suffix)] if suffix in last else ""
+    elif len(last) > longest + 2:
+        last = segment.head_near(last, target)
+    members = (first, *middle, last)
+    lengths = [len(m) for m in members]
+    if min(lengths) < 2 or max(lengths) > 12 or max(lengths) - min(lengths) > 4:
+        return ()
+    if min(lengths) < target - 2 or len(set(members)) != len(members):
+        return ()
+    if all(m[0] in NUMBER_CHARS for m in members):
+        return ()  # ordinals such as 二中、三中、四中 (全会)
+    return members
+
+
+def _cut_at_prefix(first: str, prefix: str, target: int) -> str:
+    """Start the first item at the shared head, choosing the cut whose length fits the others."""
+    while prefix and prefix not in first:
+        prefix = prefix[:-1]
+    if _weak(prefix):
+        return ""
+    bounds = set(segment.boundaries(first)) | {i for i in range(1, len(first)) if first[i - 1] in "的之"}
+    starts = [i for i in range(len(first)) if first.startswith(prefix, i) and i in bounds]
+    if not starts:
+        return ""  # the shared head falls inside a word (办|公用房): not a parallel set
+    best = min(starts, key=lambda i: (abs(len(first) - i - target), i))
+    return first[best:]
+
+
+PREPOSITIONS = set("在对把从向于以为与同")
+# One-character heads that make lists of names rather than parallel phrases: 市委、市政府…
+NAME_HEADS = set("市省县区")
+WEAK_AFFIXES = set("的了和与及等之")
+
+
+def _weak(affix: str) -> bool:
+    return not affix or (len(affix) == 1 and (affix in WEAK_AFFIXES or affix in NAME_HEADS))
+
+
