@@ -12,7 +12,7 @@ from .types import Concept, Kind, Source, Speech
 QUOTE_RE = re.compile(r"[“\"「]([^“”\"「」\n]{1,40})[”\"」]")
 POLICY_RE = re.compile(r"《([^《》\n]{2,60})》")
 COUNT_PHRASE_RE = re.compile(
-    r"([一二三四五六七八九十两]{1,3}|[1-9][0-9]?)(个方面|方面|点|条|项|大|种|个)(的)?([\u4e00-\u9fff]{0,4})"
+    r"([一二三四五六七八九十两]{1,3}|[1-9][0-9]?)(个方面|方面|点|条|项|大|种|件|类|个)(的)?([\u4e00-\u9fff]{0,4})"
 )
 TRAILING_COUNT_RE = re.compile(r"([一二三四五六七八九十两])(个|项|大|种|条)([\u4e00-\u9fff]{1,4}?)(?=[，,。；;：:、）)]|$)")
 DEFINITION_RE = re.compile(r"^[\u4e00-\u9fff]{0,4}?(?:，)?(?:即|就是|是指|指的是|包括|：|:)")

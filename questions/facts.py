@@ -8,9 +8,10 @@ from .text import is_masked, sentence_at
 
 FREQUENCY = r"每(?:[一两三四五六七八九十\d]{1,2})?个?半?个?(?:季度|年度|年|季|月|周|星期|天|日|旬)"
 FIGURE = (r"(?<![\d.第X\-+～~—])\d+(?:\.\d+)?(?:余|多)?[万亿千百]?(?:余|多)?"
-          r"(?:场次|人次|周年|个月|个|项|名|次|件|场|本|亩|家|所|篇|条|批|万元|亿元|元|人|户|年|天|%|％|倍|期)(?:以上)?"
+          r"(?:场次|人次|周年|个月|个|项|起|宗|例|名|次|件|场|本|亩|家|所|篇|条|批|万元|亿元|元|人|户|年|天|%|％|倍|期)(?:以上)?"
           r"|\d+/\d+")
 FACT_RE = re.compile(rf"{FREQUENCY}|{FIGURE}|(?<!\d)(?:19|20)\d\d年(?=(?:是|为|定为))")
+LIST_MARKER = re.compile(r"^(?:[0-9]{1,2}[.．、]|[（(][0-9一二三四五六七八九十]{1,3}[）)]|[一二三四五六七八九十]{1,3}[是要、])")
 YEAR_ONLY = re.compile(r"^(?:19|20)\d\d年$")
 
 
@@ -43,7 +44,7 @@ def find_facts(text: str) -> list[Fact]:
         by_clause.setdefault((left, right), []).append(figure)
     found = []
     for (left, right), figures in by_clause.items():
-        clause = text[left:right].strip()
+        clause = LIST_MARKER.sub("", text[left:right].strip())
         if is_masked(clause) or len(clause) < 4:
             continue
         found.append(Fact(left, clause, tuple(figures), sentence_at(text, left).text))

@@ -336,7 +336,7 @@ def _cloze(sentence: str, answer: str) -> str:
         at = sentence.find(answer)
     if at < 0:
         return ""
-    context = clause_around(sentence, at, at + len(answer), min_len=14, max_len=70)
+    context = clause_around(sentence, at, at + len(answer), min_len=len(answer) + 10, max_len=max(70, len(answer) + 40))
     if answer not in context:
         return ""
     offset = context.find(f"{_q(answer)}") + 1 or context.find(f"《{answer}》") + 1 or context.find(answer)

@@ -116,3 +116,19 @@ def test_members_stand_verbatim_in_the_speech(speech_paths):
             assert concept.source.sentence in speech.paragraph(concept.source.paragraph)
             for member in concept.members:
                 assert member in text, (path.name, concept.term, member)
+
+
+def test_arabic_headings_and_a_count_of_things(make_speech):
+    speech = make_speech(
+        "过去一年，我们重点抓了三件事：一是抓学习；二是抓支部；三是抓作风，查处问题23起。",
+        "（一）强化考核。",
+        "1．建立考核体系。",
+        "2．每半年通报一次进展。",
+    )
+    found = find_concepts(speech)
+    names = {c.term: c for c in found}
+    assert names["三件事"].members == ("抓学习", "抓支部", "抓作风，查处问题23起")
+    assert ("建立考核体系", "每半年通报一次进展") in [c.members for c in found]
+    facts = {c.term: c.figures for c in found if c.kind == Kind.FACT}
+    assert facts["每半年通报一次进展"] == ("每半年",)  # the list marker is not part of the fact
+    assert ("23起",) in facts.values()
