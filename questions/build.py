@@ -6,13 +6,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .concepts import find_concepts
-from .generate import Draft, Maker, Pools
+from .generate import Draft, Maker
 from .knowledge import Knowledge, load_knowledge
 from .text import is_masked
 from .types import Concept, Origin, QType, Question, Speech
 
 MAX_STEM = 220
-MAX_OPTION = 80
+MAX_OPTION = 30
+PER_SENTENCE = 6
 
 
 @dataclass
@@ -34,13 +35,14 @@ def build_bank(speeches: list[Speech], knowledge: Knowledge | None = None) -> li
 
 def _build_one(speech: Speech, knowledge: Knowledge) -> Bank:
     concepts = find_concepts(speech)
-    maker = Maker(speech.name, Pools.of(concepts, knowledge), knowledge)
+    maker = Maker(speech, concepts, knowledge)
     for concept in concepts:
         maker.make(concept)
     bank = Bank(speech=speech, concepts=concepts)
     seen_stems: set[str] = set()
     seen_ids: set[str] = set()
     kb_text = knowledge.text()
+    passed: list[Draft] = []
     for draft in maker.drafts:
         reason = _problem(draft, speech, kb_text)
         if reason:
@@ -52,8 +54,36 @@ def _build_one(speech: Speech, knowledge: Knowledge) -> Bank:
             continue
         seen_stems.add(key)
         seen_ids.add(draft.question.id)
-        bank.questions.append(draft.question)
+        passed.append(draft)
+    kept = _spread(passed)
+    for draft in passed:
+        if id(draft) in kept:
+            bank.questions.append(draft.question)
+        else:
+            bank.dropped.append(("同一句话出题过多", draft.question.stem))
     return bank
+
+
+def _spread(drafts: list[Draft]) -> set[int]:
+    """At most PER_SENTENCE questions on one sentence, taken in turn from each concept it holds
+    (one question of each concept before a second of any), so a rich sentence gives variety."""
+    by_sentence: dict[tuple[int, str], dict[str, list[Draft]]] = {}
+    for draft in drafts:
+        q = draft.question
+        if q.origin == Origin.KNOWLEDGE:
+            continue
+        key = (q.source.paragraph, q.source.sentence)
+        by_sentence.setdefault(key, {}).setdefault(q.concept, []).append(draft)
+    kept = {id(d) for d in drafts if d.question.origin == Origin.KNOWLEDGE}
+    for concepts in by_sentence.values():
+        queues = list(concepts.values())
+        taken = 0
+        while taken < PER_SENTENCE and any(queues):
+            for queue in queues:
+                if queue and taken < PER_SENTENCE:
+                    kept.add(id(queue.pop(0)))
+                    taken += 1
+    return kept
 
 
 def _problem(draft: Draft, speech: Speech, kb_text: str) -> str:

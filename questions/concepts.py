@@ -16,6 +16,9 @@ COUNT_PHRASE_RE = re.compile(
 )
 TRAILING_COUNT_RE = re.compile(r"([一二三四五六七八九十两])(个|项|大|种|条)([\u4e00-\u9fff]{1,4}?)(?=[，,。；;：:、）)]|$)")
 DEFINITION_RE = re.compile(r"^[\u4e00-\u9fff]{0,4}?(?:，)?(?:即|就是|是指|指的是|包括|：|:)")
+# A list sits under a heading only if it starts within this many paragraphs of it; further on,
+# the text between has moved to something else (a summary, a new subject).
+PARENT_REACH = 2
 SPLIT_BACK = "，,。；;：:！？!?“”\"（）()《》 　"
 
 
@@ -116,9 +119,10 @@ def _list_term(speech: Speech, found: lists.NumberedList) -> tuple[str, str, str
             best = match.group(0)
     if best:
         return best, "", "count"
-    if found.parent is not None:
-        heading = found.parent.head.split("，")[0]
-        return heading, found.parent.head, "heading"
+    parent = found.parent
+    if parent is not None and first.paragraph - parent.paragraph <= PARENT_REACH:
+        heading = parent.head.split("，")[0]
+        return heading, parent.head, "heading"
     if found.rank == 0:
         return (speech.title or "讲话的主要部分"), "", "title"
     clause = re.split(r"[，,：:]", lead.rstrip("：:，,。"))[-1].strip()

@@ -43,7 +43,7 @@ def int_to_cn(value: int) -> str:
 def head_count(term: str) -> int | None:
     """The count a term starts with, if any: 四个意识 → 4, 三会一课 → 3, 两个维护 → 2."""
     match = HEAD_COUNT_RE.match(term)
-    if not match:
+    if not match or term.startswith(NOT_COUNTS):
         return None
     word = match.group(0)
     # 十 alone or a run like 十四五 (a period name) is not a count of members.
@@ -54,8 +54,13 @@ def head_count(term: str) -> int | None:
     return value
 
 
+# Words that open with a number character but count nothing: 一切工作到支部, 一些单位.
+NOT_COUNTS = ("一切", "一些", "一般", "一直", "一定", "一起", "一样", "一流", "一线", "一致", "一道", "一贯",
+              "一律", "一体", "十分", "万众", "千方百计", "百姓")
+
+
 def starts_with_number(term: str) -> bool:
-    return bool(term) and term[0] in NUMBER_CHARS
+    return bool(term) and term[0] in NUMBER_CHARS and not term.startswith(NOT_COUNTS)
 
 
 def is_all_number(term: str) -> bool:

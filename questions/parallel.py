@@ -66,6 +66,8 @@ def _shape(items: list[str]) -> tuple[str, ...]:
         last = last[:last.find(suffix) + len(suffix)] if suffix in last else ""
     elif len(last) > longest + 2:
         last = segment.head_near(last, target)
+        if not segment.ends_with_content_word(last):
+            last = ""  # 树立一个…: the cut would leave a fragment
     members = (first, *middle, last)
     lengths = [len(m) for m in members]
     if min(lengths) < 2 or max(lengths) > 12 or max(lengths) - min(lengths) > 4:
@@ -94,10 +96,12 @@ def _cut_at_prefix(first: str, prefix: str, target: int) -> str:
 PREPOSITIONS = set("在对把从向于以为与同")
 # One-character heads that make lists of names rather than parallel phrases: 市委、市政府…
 NAME_HEADS = set("市省县区")
+# …and one-character tails that make lists of offices: 市人社局、市体育局、市水利局.
+NAME_TAILS = set("局委办部厅处室院所")
 WEAK_AFFIXES = set("的了和与及等之")
 
 
 def _weak(affix: str) -> bool:
-    return not affix or (len(affix) == 1 and (affix in WEAK_AFFIXES or affix in NAME_HEADS))
+    return not affix or (len(affix) == 1 and (affix in WEAK_AFFIXES or affix in NAME_HEADS or affix in NAME_TAILS))
 
 

@@ -77,3 +77,10 @@ def strip_leading(text: str, keep: int = 2) -> str:
         else:
             break
     return text[start:]
+
+
+def ends_with_content_word(text: str) -> bool:
+    """Whether `text` ends with a noun, verb or adjective rather than a numeral, measure word,
+    particle or preposition (树立旗帜: yes; 树立一个: no)."""
+    pairs = list(_posseg().cut(text, HMM=False))
+    return bool(pairs) and pairs[-1].flag[:1] in ("n", "v", "a", "j", "l", "i")

@@ -14,6 +14,9 @@ CLAUSE_END = SENTENCE_END + "；;，,：:"
 MASK_RE = re.compile(r"XX|\*\*|＊|××|(?<![A-Za-z+＋])X(?![A-Za-z])")
 
 
+CONNECTIVE_RE = re.compile(r"(?:以及|并且|并|而且|而|但|就|还|也|又|再|从而|进而|同时|其中|特别是|尤其是|使之|使|都|才|即|和|及|与)")
+
+
 class SpeechError(Exception):
     """A speech file that cannot be read; the message is for the person who gave it."""
 
@@ -149,6 +152,11 @@ def clause_around(sentence: str, start: int, end: int, min_len: int = 12, max_le
             left -= 1
             while left > 0 and not is_break(left - 1):
                 left -= 1
+    # A clause that opens with a connective (以及…, 就有…, 使之…) leans on the one before it.
+    while left > 0 and CONNECTIVE_RE.match(sentence[left:right]):
+        left -= 1
+        while left > 0 and not is_break(left - 1):
+            left -= 1
     head = tail = ""
     if right - left > max_len:
         cuts = [i for i in range(left + 1, start) if sentence[i - 1] == "、" and not inside[i - 1]]

@@ -1,0 +1,88 @@
+"""Choosing distractors: plausible (the same shape as the answer) and wrong (never said with it)."""
+from __future__ import annotations
+
+import functools
+import re
+
+from . import segment
+from .text import is_masked, sentences
+from .types import Speech
+
+WORD_RE = re.compile(r"^[\u4e00-\u9fff]{2,8}$")
+
+
+class Chooser:
+    """Distractor choice for one speech: knows its sentences (to avoid texts said together with
+    the answer, which may be right too) and its words (to find siblings of the same pattern)."""
+
+    def __init__(self, speech: Speech) -> None:
+        self.sentences = [s.text for p in speech.paragraphs if p for s in sentences(p)]
+        self.text = "\n".join(speech.paragraphs)
+
+    @functools.cached_property
+    def words(self) -> list[str]:
+        """The speech's words of 2–8 Chinese characters, in the order they first appear."""
+        seen: dict[str, None] = {}
+        for paragraph in self.text.splitlines():
+            for word in segment.words(paragraph):
+                if WORD_RE.match(word) and not is_masked(word):
+                    seen.setdefault(word, None)
+        return list(seen)
+
+    def said_with(self, candidate: str, answers: set[str]) -> bool:
+        """Whether the speech says `candidate` in a sentence with one of `answers`."""
+        return any(candidate in s and any(a in s for a in answers) for s in self.sentences)
+
+    def pattern_words(self, like: str, prefix: str, suffix: str) -> list[str]:
+        """Words of the speech with the length of `like` that share its head or its tail (新气象 →
+        新局面): the most plausible siblings of an item in a parallel set."""
+        found = []
+        for word in self.words:
+            if len(word) != len(like) or word == like:
+                continue
+            if (prefix and word.startswith(prefix) and word != prefix) or (
+                    suffix and word.endswith(suffix) and word != suffix):
+                found.append(word)
+        return found
+
+    def choose(self, candidates: list[str], answers: set[str], want: int, like: str,
+               avoid: str = "") -> list[str]:
+        """Up to `want` distractors: never an answer, never part of one or containing one, never in
+        the source sentence `avoid`, never said together with an answer, of a length like `like`;
+        those sharing most with `like` first, then in the order given (the speech's own first)."""
+        answers = {a for a in answers if a}
+        picked: dict[str, tuple] = {}
+        for index, item in enumerate(candidates):
+            if item in picked or item in answers or not item.strip() or is_masked(item):
+                continue
+            if any(item in a or a in item for a in answers):
+                continue
+            if (avoid and item in avoid) or not similar_length(item, like):
+                continue
+            if self.said_with(item, answers):
+                continue
+            picked[item] = (-affinity(item, like), -overlap(item, like), index)
+        return sorted(picked, key=picked.__getitem__)[:want]
+
+
+def similar_length(item: str, like: str) -> bool:
+    if len(like) <= 4:
+        return abs(len(item) - len(like)) <= 1
+    return 0.6 <= len(item) / len(like) <= 1.67
+
+
+def affinity(item: str, like: str) -> int:
+    """How many leading and trailing characters two phrases share (政治方向 ~ 政治站位: 2), at most 3."""
+    head = 0
+    while head < min(len(item), len(like)) and item[head] == like[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(item), len(like)) - head and item[-1 - tail] == like[-1 - tail]:
+        tail += 1
+    return min(head + tail, 3)
+
+
+def overlap(item: str, like: str) -> int:
+    """Characters in common, in fifths of `like`'s distinct characters (a coarse bucket)."""
+    chars = set(like)
+    return round(5 * len(set(item) & chars) / len(chars)) if chars else 0
