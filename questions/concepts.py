@@ -220,12 +220,15 @@ def _trim_first(items: list[str]) -> tuple[str, ...]:
     """Cut the words leading into a list off its first item, using the shape of the others."""
     rest = items[1:]
     prefix = lists.common_prefix(rest) if len(rest) >= 2 else ""
+    suffix = lists.common_suffix(rest) if len(rest) >= 2 else ""
     first = items[0]
     target = sorted(len(i) for i in rest)[len(rest) // 2]
     if prefix and prefix in first:
         first = first[first.rfind(prefix):]
-    elif len(first) > target + 1:
-        first = segment.tail_near(first, target)
+    else:
+        first = segment.strip_leading(first, keep=max(3, len(suffix) + 1))
+        if len(first) > max(len(i) for i in rest) + 1:
+            first = segment.tail_near(first, target)
     return tuple([first, *rest])
 
 

@@ -20,36 +20,42 @@ class Chooser:
         self.text = "\n".join(speech.paragraphs)
 
     @functools.cached_property
-    def words(self) -> list[str]:
-        """The speech's words of 2–8 Chinese characters, in the order they first appear."""
-        seen: dict[str, None] = {}
+    def _tokens(self) -> list[tuple[str, list[int]]]:
+        """Each paragraph with the offsets where its words start (and its length at the end)."""
+        out = []
         for paragraph in self.text.splitlines():
-            for word in segment.words(paragraph):
-                if WORD_RE.match(word) and not is_masked(word):
-                    seen.setdefault(word, None)
-        return list(seen)
+            if paragraph:
+                out.append((paragraph, [*segment.boundaries(paragraph), len(paragraph)]))
+        return out
 
     def said_with(self, candidate: str, answers: set[str]) -> bool:
         """Whether the speech says `candidate` in a sentence with one of `answers`."""
         return any(candidate in s and any(a in s for a in answers) for s in self.sentences)
 
     def pattern_words(self, like: str, prefix: str, suffix: str) -> list[str]:
-        """Words of the speech with the length of `like` that share its head or its tail (新气象 →
-        新局面): the most plausible siblings of an item in a parallel set."""
-        found = []
-        for word in self.words:
-            if len(word) != len(like) or word == like:
-                continue
-            if (prefix and word.startswith(prefix) and word != prefix) or (
-                    suffix and word.endswith(suffix) and word != suffix):
-                found.append(word)
-        return found
+        """Phrases of the speech as long as `like` that share its head or its tail and start and
+        end on word boundaries (抓学习 → 抓落实, 抓党建; 新气象 → 新局面): the most plausible
+        siblings of an item in a parallel set, in the order they appear."""
+        n = len(like)
+        found: dict[str, None] = {}
+        for paragraph, bounds in self._tokens:
+            starts = set(bounds)
+            for i in bounds:
+                phrase = paragraph[i:i + n]
+                if len(phrase) != n or i + n not in starts or phrase == like or not WORD_RE.match(phrase):
+                    continue
+                if (prefix and phrase.startswith(prefix)) or (suffix and phrase.endswith(suffix)):
+                    if not is_masked(phrase):
+                        found.setdefault(phrase, None)
+        return list(found)
 
     def choose(self, candidates: list[str], answers: set[str], want: int, like: str,
-               avoid: str = "") -> list[str]:
+               avoid: str = "", affix: tuple[str, str] = ("", "")) -> list[str]:
         """Up to `want` distractors: never an answer, never part of one or containing one, never in
         the source sentence `avoid`, never said together with an answer, of a length like `like`;
-        those sharing most with `like` first, then in the order given (the speech's own first)."""
+        those sharing most with `like` first, then in the order given (the speech's own first).
+        With an `affix` (head, tail) shared by a set's items, only candidates that share it too."""
+        prefix, suffix = affix
         answers = {a for a in answers if a}
         picked: dict[str, tuple] = {}
         for index, item in enumerate(candidates):
@@ -58,6 +64,8 @@ class Chooser:
             if any(item in a or a in item for a in answers):
                 continue
             if (avoid and item in avoid) or not similar_length(item, like):
+                continue
+            if (prefix or suffix) and not ((prefix and item.startswith(prefix)) or (suffix and item.endswith(suffix))):
                 continue
             if self.said_with(item, answers):
                 continue

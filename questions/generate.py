@@ -93,6 +93,7 @@ class Maker:
         self.pools = Pools.of(concepts, knowledge)
         self.knowledge = knowledge
         self.chooser = Chooser(speech)
+        self.speech_text = speech.paragraphs
         self.drafts: list[Draft] = []
         # A numbered list's heading and the list it belongs to are never its own distractors.
         self.list_of: dict[str, tuple[str, ...]] = {m: c.members for c in concepts if c.kind == Kind.ENUMERATION
@@ -134,11 +135,13 @@ class Maker:
         name, where = _list_name(c)
         answers = set(members) | set(c.members)
         excluded = answers | {c.term, c.context} | set(self.list_of.get(c.context, ()))
-        pool = self.pools.heads if c.named_by else self._pattern_pool(members)
+        pool, affix = (self.pools.heads, ("", "")) if c.named_by else self._pattern_pool(members)
         explain = f"{where}，{name}依次是：{_numbered(members)}。"
+        # Nothing from the paragraphs the list stands in: its own heading is there.
+        spanned = "\n".join(self.speech_text[p - 1] for p in (c.source.paragraphs or (c.source.paragraph,)))
 
         def pick(want: int, like: str) -> list[str]:
-            return self.chooser.choose(pool, excluded, want, like, c.source.sentence)
+            return self.chooser.choose(pool, excluded, want, like, spanned, affix)
 
         rng = self.rng(c, "multiple")
         shown = members if len(members) <= 3 else sorted(rng.sample(members, 3), key=members.index)
@@ -182,9 +185,9 @@ class Maker:
     def parallel(self, c: Concept) -> None:
         """A set of parallel phrases (政治判断力、政治领悟力、政治执行力): asked in its sentence."""
         members = list(c.members)
-        pool = self._pattern_pool(members)
+        pool, affix = self._pattern_pool(members)
         answers = set(members)
-        wrong = self.chooser.choose(pool, answers, 2, members[1], c.source.sentence)
+        wrong = self.chooser.choose(pool, answers, 2, members[1], c.source.sentence, affix)
         rng = self.rng(c, "together")
         options, answer = _options(rng, members[1:4], wrong)
         explain = f"讲话原文（第{c.source.paragraph}段）：{_excerpt(c.source.sentence, members[0])}"
@@ -192,16 +195,16 @@ class Maker:
                  answer, f"答案：{'、'.join(members[1:4])}。" + explain, must_quote=members[1:4], need=2,
                  got=len(wrong))
         blank = members[len(members) // 2]
-        wrong = self.chooser.choose(pool, answers, 3, blank, c.source.sentence)
+        wrong = self.chooser.choose(pool, answers, 3, blank, c.source.sentence, affix)
         self.in_context(c, blank, wrong, "哪一项", variant=f"-{blank}")
 
-    def _pattern_pool(self, members: list[str]) -> list[str]:
-        """Siblings for list items: words of the speech with the items' shared head or tail, then
-        the items of the speech's other lists and sets."""
+    def _pattern_pool(self, members: list[str]) -> tuple[list[str], tuple[str, str]]:
+        """Siblings for list items, and the head and tail the items share (a distractor must share
+        it too): phrases of the speech with that head or tail, then the items of its other lists."""
         prefix = lists.common_prefix(members)
         suffix = lists.common_suffix(members)
         like = members[len(members) // 2]
-        return self.chooser.pattern_words(like, prefix, suffix) + self.pools.items
+        return self.chooser.pattern_words(like, prefix, suffix) + self.pools.items, (prefix, suffix)
 
     # -- terms and facts -----------------------------------------------------------------
     def term(self, c: Concept) -> None:
