@@ -106,6 +106,8 @@ def _problem(draft: Draft, speech: Speech, kb_text: str) -> str:
             return "答案为空或重复"
         if q.type == QType.SINGLE and len(q.answer) != 1:
             return "单选题答案不唯一"
+        if q.type == QType.MULTIPLE and len(q.answer) < 2:
+            return "多选题少于两个正确选项"
         if len(q.options) < 3:
             return "选项少于三个"
     if q.type == QType.FILL and (not q.answer or q.stem.count("____") not in (0, len(q.answer))):

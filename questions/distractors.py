@@ -9,6 +9,7 @@ from .text import is_masked, sentences
 from .types import Speech
 
 WORD_RE = re.compile(r"^[\u4e00-\u9fff]{2,8}$")
+ENDS_AFTER = set("、，,。；;：:！？”」和与及的等")
 
 
 class Chooser:
@@ -44,9 +45,15 @@ class Chooser:
                 phrase = paragraph[i:i + n]
                 if len(phrase) != n or i + n not in starts or phrase == like or not WORD_RE.match(phrase):
                     continue
-                if (prefix and phrase.startswith(prefix)) or (suffix and phrase.endswith(suffix)):
-                    if not is_masked(phrase):
-                        found.setdefault(phrase, None)
+                if is_masked(phrase):
+                    continue
+                after = paragraph[i + n:i + n + 1]
+                # A phrase with the items' head must end where a list item or an object would
+                # (为精神补钙, not 为破解经济…); one with their tail already ends on a word.
+                if prefix and phrase.startswith(prefix) and (not after or after in ENDS_AFTER):
+                    found.setdefault(phrase, None)
+                elif suffix and phrase.endswith(suffix):
+                    found.setdefault(phrase, None)
         return list(found)
 
     def choose(self, candidates: list[str], answers: set[str], want: int, like: str,

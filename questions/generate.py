@@ -187,13 +187,13 @@ class Maker:
         members = list(c.members)
         pool, affix = self._pattern_pool(members)
         answers = set(members)
-        wrong = self.chooser.choose(pool, answers, 2, members[1], c.source.sentence, affix)
-        rng = self.rng(c, "together")
-        options, answer = _options(rng, members[1:4], wrong)
-        explain = f"讲话原文（第{c.source.paragraph}段）：{_excerpt(c.source.sentence, members[0])}"
-        self.add(c, QType.MULTIPLE, "together", f"讲话中，与{_q(members[0])}并列提出的有哪些？（多选）", options,
-                 answer, f"答案：{'、'.join(members[1:4])}。" + explain, must_quote=members[1:4], need=2,
-                 got=len(wrong))
+        if len(members) >= 3:  # a 多选 needs two right answers besides the one named in the stem
+            wrong = self.chooser.choose(pool, answers, 2, members[1], c.source.sentence, affix)
+            options, answer = _options(self.rng(c, "together"), members[1:4], wrong)
+            explain = f"讲话原文（第{c.source.paragraph}段）：{_excerpt(c.source.sentence, members[0])}"
+            self.add(c, QType.MULTIPLE, "together", f"讲话中，与{_q(members[0])}并列提出的有哪些？（多选）",
+                     options, answer, f"答案：{'、'.join(members[1:4])}。" + explain, must_quote=members[1:4],
+                     need=2, got=len(wrong))
         blank = members[len(members) // 2]
         wrong = self.chooser.choose(pool, answers, 3, blank, c.source.sentence, affix)
         self.in_context(c, blank, wrong, "哪一项", variant=f"-{blank}")
