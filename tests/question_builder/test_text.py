@@ -70,3 +70,19 @@ def test_clause_around_grows_to_whole_clauses():
     clause = clause_around(sentence, at, at + 2, min_len=12)
     assert clause.startswith("每月开展党建知识选学")
     assert "每季度" in clause
+
+
+def test_a_docx_speech_gives_the_same_concepts_as_its_text(tmp_path, speech_paths):
+    from questions.concepts import find_concepts
+
+    source = speech_paths[0]
+    document = docx.Document()
+    for line in source.read_text(encoding="utf-8").splitlines():
+        document.add_paragraph(line)
+    path = tmp_path / "speech.docx"
+    document.save(path)
+    as_text = [c.to_json() for c in find_concepts(read_speech(source))]
+    as_docx = [c.to_json() for c in find_concepts(read_speech(path))]
+    for row in as_text + as_docx:
+        row.pop("speech")
+    assert as_docx == as_text and len(as_text) > 20
