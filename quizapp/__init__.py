@@ -1,0 +1,72 @@
+"""quizapp: a phone-first learning and quiz platform for party organizations.
+
+``create_app`` builds and configures an application. It has no side effects:
+it does not touch the database, run migrations or reach the network.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from quizapp import cli, errors
+from quizapp.admin import bp as admin_bp
+from quizapp.auth import bp as auth_bp
+from quizapp.auth.session import init_login_manager
+from quizapp.config import finalize_config, load_config
+from quizapp.extensions import bootstrap, csrf, db, limiter, migrate
+from quizapp.main import bp as main_bp
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
+    """Create the app from ``QUIZAPP_*`` environment variables plus ``overrides``.
+
+    ``overrides`` are Flask config keys (e.g. ``SQLALCHEMY_DATABASE_URI``) and win
+    over the environment. Raises ``config.ConfigError`` on an unusable config.
+    """
+    app = Flask(__name__)
+    app.config.from_mapping(load_config(os.environ))
+    if overrides:
+        app.config.from_mapping(overrides)
+    finalize_config(app.config)
+
+    if app.config["PROXY_COUNT"]:
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    bootstrap.init_app(app)
+    init_login_manager(app)
+    with app.app_context():
+        _enforce_sqlite_foreign_keys(db.engine)
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp, url_prefix="/auth")
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+    errors.register(app)
+    cli.register(app)
+    return app
+
+
+def _enforce_sqlite_foreign_keys(engine: Engine) -> None:
+    """SQLite ignores foreign keys unless asked on every connection."""
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()

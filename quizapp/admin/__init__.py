@@ -1,0 +1,5 @@
+"""Administration: managing people's accounts."""
+
+from quizapp.admin.routes import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,5 @@
+"""Authentication: login, logout, password changes and the role guard."""
+
+from quizapp.auth.routes import bp
+
+__all__ = ["bp"]

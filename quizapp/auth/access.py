@@ -1,0 +1,68 @@
+"""Who holds which role where: the single place role checks are decided."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from quizapp.models import Person, Role, RoleGrant
+from quizapp.models.org import ancestor_ids
+
+
+def has_role(
+    session: Session, person: Person, roles: Iterable[Role], unit_id: int | None = None
+) -> bool:
+    """True when ``person`` holds one of ``roles`` over ``unit_id``.
+
+    Without ``unit_id`` the role may be held anywhere. A grant on a unit covers
+    its whole subtree, and ADMIN satisfies every role within its scope.
+    MEMBER needs no grant: a person is a member of their own unit and of every
+    unit above it (a test published to a 党总支 reaches its 党小组 members).
+    """
+    wanted = set(roles)
+    if not person.active:
+        return False
+    if unit_id is None:
+        if Role.MEMBER in wanted:
+            return True
+        held = session.scalars(
+            select(RoleGrant.role).where(RoleGrant.person_id == person.id)
+        )
+        return any(role in wanted or role is Role.ADMIN for role in held)
+
+    scope = ancestor_ids(session, unit_id)
+    if not scope:
+        return False
+    if Role.MEMBER in wanted and unit_id in ancestor_ids(session, person.unit_id):
+        return True
+    managing = (wanted - {Role.MEMBER}) | {Role.ADMIN}
+    grant = session.scalar(
+        select(RoleGrant.id).where(
+            RoleGrant.person_id == person.id,
+            RoleGrant.role.in_(managing),
+            RoleGrant.unit_id.in_(scope),
+        )
+    )
+    if grant is not None:
+        return True
+    if Role.MEMBER in wanted:
+        extra = session.scalars(
+            select(RoleGrant.unit_id).where(
+                RoleGrant.person_id == person.id, RoleGrant.role == Role.MEMBER
+            )
+        )
+        return any(unit_id in ancestor_ids(session, unit) for unit in extra)
+    return False
+
+
+def granted_unit_ids(session: Session, person: Person, role: Role) -> list[int]:
+    """Units on which ``person`` holds ``role`` explicitly (their scope roots)."""
+    return list(
+        session.scalars(
+            select(RoleGrant.unit_id)
+            .where(RoleGrant.person_id == person.id, RoleGrant.role == role)
+            .order_by(RoleGrant.unit_id)
+        )
+    )

@@ -1,0 +1,133 @@
+"""Login, logout and password change views."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_user, logout_user
+from werkzeug.wrappers import Response as BaseResponse
+
+from quizapp.auth import services
+from quizapp.auth.access import has_role
+from quizapp.auth.decorators import role_required
+from quizapp.auth.forms import ChangePasswordForm, LoginForm
+from quizapp.auth.redirects import is_safe_next
+from quizapp.extensions import db, limiter
+from quizapp.models import Role
+
+bp = Blueprint("auth", __name__)
+
+# Endpoints a person who must change their password may still reach.
+_OPEN_DURING_PASSWORD_CHANGE = frozenset(
+    {"auth.change_password", "auth.logout", "static", "bootstrap.static"}
+)
+
+
+def _login_failed(response: Response) -> bool:
+    """Only failed attempts count towards the login limits."""
+    return response.status_code != 302
+
+
+def _account_key() -> str:
+    account = request.form.get("account", "")
+    phone = services.normalize_phone(account)
+    return "login-account:" + (phone or services.normalize_member_no(account) or "")
+
+
+def _next_url() -> str:
+    target = request.args.get("next")
+    return target if is_safe_next(target) else url_for("main.home")
+
+
+@bp.app_context_processor
+def inject_role_helpers() -> dict[str, object]:
+    """``holds_role(Role.ADMIN)`` in templates; lazy, so error pages need no database."""
+
+    def holds_role(*roles: Role) -> bool:
+        if not current_user.is_authenticated:
+            return False
+        return has_role(db.session, current_user._get_current_object(), roles)
+
+    return {"Role": Role, "holds_role": holds_role}
+
+
+@bp.before_app_request
+def require_password_change() -> BaseResponse | None:
+    """Until a forced password change is done, every other page redirects to it."""
+    if request.endpoint in _OPEN_DURING_PASSWORD_CHANGE:
+        return None
+    if current_user.is_authenticated and current_user.must_change_password:
+        return redirect(url_for("auth.change_password"))
+    return None
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
+    key_func=_account_key,
+    methods=["POST"],
+    deduct_when=_login_failed,
+)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"],
+    methods=["POST"],
+    deduct_when=_login_failed,
+)
+def login() -> BaseResponse | str:
+    if current_user.is_authenticated:
+        return redirect(_next_url())
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            person = services.authenticate(
+                db.session, form.account.data, form.password.data
+            )
+        except services.AuthError as error:
+            form.form_errors.append(str(error))
+        else:
+            db.session.commit()
+            login_user(person, remember=form.remember.data)
+            return redirect(_next_url())
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@role_required(Role.MEMBER)
+def logout() -> BaseResponse:
+    logout_user()
+    flash("您已安全退出", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/change-password", methods=["GET", "POST"])
+@role_required(Role.MEMBER)
+def change_password() -> BaseResponse | str:
+    form = ChangePasswordForm()
+    person = current_user._get_current_object()
+    if form.validate_on_submit():
+        try:
+            services.change_password(
+                person, form.current_password.data, form.new_password.data
+            )
+        except services.WrongCurrentPassword as error:
+            form.current_password.errors.append(str(error))
+        except services.WeakPassword as error:
+            form.new_password.errors.append(str(error))
+        else:
+            db.session.commit()
+            remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+            # The session id changed with the password: log in again with it.
+            login_user(person, remember=remembered in request.cookies)
+            flash("密码已修改", "success")
+            return redirect(url_for("main.home"))
+    return render_template(
+        "auth/change_password.html", form=form, forced=person.must_change_password
+    )

@@ -1,0 +1,115 @@
+"""Settings read from the environment.
+
+Every setting the operator may change is a ``QUIZAPP_*`` environment variable:
+
+``QUIZAPP_ENV``
+    ``production`` (the default), ``development`` or ``testing``.
+``QUIZAPP_SECRET_KEY``
+    Signs sessions and CSRF tokens. Required in production; in development and
+    testing a random per-process key is used instead (sessions end on restart).
+``QUIZAPP_DATABASE_URL``
+    SQLAlchemy URL; defaults to ``quizapp.sqlite`` in the Flask instance folder.
+    ``postgresql://`` URLs are rewritten to use the psycopg 3 driver.
+``QUIZAPP_RATELIMIT_STORAGE_URI``
+    Where Flask-Limiter keeps its counters (``memory://`` by default; use
+    ``redis://...`` when running several gunicorn workers).
+``QUIZAPP_SECURE_COOKIES``
+    ``1``/``0``: send cookies over HTTPS only. On by default in production; turn
+    it off only for an intranet served over plain HTTP.
+``QUIZAPP_PROXY_COUNT``
+    Number of reverse proxies in front of the app whose ``X-Forwarded-*``
+    headers are trusted (0 by default). Rate limits are per client address, so
+    set it behind nginx or every user shares the proxy's address.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any
+
+ENVIRONMENTS = ("production", "development", "testing")
+DEFAULT_DATABASE_URL = "sqlite:///quizapp.sqlite"
+
+
+class ConfigError(RuntimeError):
+    """The configuration is unusable; the message says how to fix it."""
+
+
+def _flag(value: str | None, default: bool) -> bool:
+    if value is None or value.strip() == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def normalize_database_url(url: str) -> str:
+    """Use the installed psycopg 3 driver for bare PostgreSQL URLs."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def load_config(environ: Mapping[str, str]) -> dict[str, Any]:
+    """Build the Flask config mapping from environment variables."""
+    env = environ.get("QUIZAPP_ENV", "production").strip().lower()
+    if env not in ENVIRONMENTS:
+        raise ConfigError(
+            f"QUIZAPP_ENV={env!r} is not one of {', '.join(ENVIRONMENTS)}."
+        )
+    production = env == "production"
+    secure_cookies = _flag(environ.get("QUIZAPP_SECURE_COOKIES"), production)
+    try:
+        proxy_count = int(environ.get("QUIZAPP_PROXY_COUNT", "0") or 0)
+    except ValueError as exc:
+        raise ConfigError("QUIZAPP_PROXY_COUNT must be a whole number.") from exc
+    return {
+        "QUIZAPP_ENV": env,
+        "TESTING": env == "testing",
+        "SECRET_KEY": environ.get("QUIZAPP_SECRET_KEY") or None,
+        "SQLALCHEMY_DATABASE_URI": normalize_database_url(
+            environ.get("QUIZAPP_DATABASE_URL") or DEFAULT_DATABASE_URL
+        ),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "PROXY_COUNT": proxy_count,
+        # Flask-Limiter: always explicit, the extension object is shared.
+        "RATELIMIT_ENABLED": True,
+        "RATELIMIT_STORAGE_URI": environ.get("QUIZAPP_RATELIMIT_STORAGE_URI")
+        or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        # Only failed attempts count (see auth.routes); offices often share
+        # one public address, so the per-address limit is generous.
+        "LOGIN_LIMIT_PER_ACCOUNT": "10 per 15 minutes",
+        "LOGIN_LIMIT_PER_ADDRESS": "100 per 15 minutes",
+        "BOOTSTRAP_SERVE_LOCAL": True,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": secure_cookies,
+        "REMEMBER_COOKIE_DURATION": timedelta(days=30),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": secure_cookies,
+    }
+
+
+def finalize_config(config: dict[str, Any]) -> None:
+    """Check the merged config and fill in the development secret key.
+
+    Raises ConfigError in production when no secret key is configured: a
+    guessable fallback key would let anyone forge a login session.
+    """
+    config["SQLALCHEMY_DATABASE_URI"] = normalize_database_url(
+        config["SQLALCHEMY_DATABASE_URI"]
+    )
+    if config.get("SECRET_KEY"):
+        return
+    if config.get("TESTING") or config.get("QUIZAPP_ENV") in {"development", "testing"}:
+        config["SECRET_KEY"] = secrets.token_hex(32)
+        return
+    raise ConfigError(
+        "QUIZAPP_SECRET_KEY is not set. Refusing to start in production without "
+        "a secret key. Generate one with "
+        "`python -c 'import secrets; print(secrets.token_hex(32))'` and export "
+        "QUIZAPP_SECRET_KEY, or set QUIZAPP_ENV=development on your own machine."
+    )

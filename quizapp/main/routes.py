@@ -1,0 +1,20 @@
+"""The member's home page."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from flask_login import current_user
+
+from quizapp.auth.decorators import role_required
+from quizapp.extensions import db
+from quizapp.main.queries import home_summary
+from quizapp.models import Role
+
+bp = Blueprint("main", __name__)
+
+
+@bp.route("/")
+@role_required(Role.MEMBER)
+def home() -> str:
+    summary = home_summary(db.session, current_user)
+    return render_template("main/home.html", summary=summary)

@@ -1,0 +1,245 @@
+"""Fixtures for the web app: a fresh database per test, factories and a login helper.
+
+The database is a temporary SQLite file, or the PostgreSQL database named by
+QUIZAPP_TEST_DATABASE_URL (shared between tests, so every test drops all
+tables when it starts and when it ends).
+
+No application context is held while a test runs: the test client would
+reuse it for every request, and Flask-Login keeps the current user in ``g``,
+so one request's user would leak into the next. Touch the database inside
+``with app.app_context():`` and make requests outside it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from flask import Flask, has_app_context
+from flask.testing import FlaskClient
+from sqlalchemy import text
+
+from quizapp import create_app
+from quizapp.auth.passwords import hash_password
+from quizapp.extensions import db as _db
+from quizapp.models import Person, Role, RoleGrant, Unit, UnitKind
+
+DEFAULT_PASSWORD = "secret123"
+_CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+class IsolatedClient(FlaskClient):
+    """A test client that refuses to run a request inside an app context."""
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        assert not has_app_context(), (
+            "make requests outside `with app.app_context()`: the request would "
+            "share the context's `g` (and Flask-Login's current user)"
+        )
+        return super().open(*args, **kwargs)
+
+
+@pytest.fixture(autouse=True)
+def _push_request_context() -> None:
+    """Replace pytest-flask's fixture of this name, which pushes a request
+    context around each test and so shares ``g`` between requests."""
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """Replaces pytest-flask's ``client``, which keeps each request's context
+    pushed until the next request (``with app.test_client()``)."""
+    return app.test_client()
+
+
+@pytest.fixture
+def database_url(tmp_path: Any) -> str:
+    return os.environ.get("QUIZAPP_TEST_DATABASE_URL") or (
+        f"sqlite:///{tmp_path / 'quizapp-test.sqlite'}"
+    )
+
+
+@pytest.fixture
+def make_app(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> Callable[..., Flask]:
+    """Build an app on the test database; keyword arguments override config."""
+    for key in list(os.environ):
+        if key.startswith("QUIZAPP_"):
+            monkeypatch.delenv(key)
+
+    def make(**overrides: Any) -> Flask:
+        config = {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret-key",
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_STORAGE_URI": "memory://",
+            **overrides,
+        }
+        app = create_app(config)
+        app.test_client_class = IsolatedClient
+        return app
+
+    return make
+
+
+def _drop_everything() -> None:
+    with _db.engine.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            # A test that leaves a transaction open would otherwise make the
+            # DROP wait forever; fail instead.
+            connection.exec_driver_sql("SET lock_timeout = '10s'")
+        if connection.dialect.name == "sqlite":
+            # Dropping a table deletes its rows first, which SQLite would
+            # refuse for rows that RESTRICT foreign keys still point to.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
+        _db.metadata.drop_all(connection)
+        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        connection.commit()
+        if connection.dialect.name == "sqlite":
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+
+
+@pytest.fixture
+def empty_app(make_app: Callable[..., Flask]) -> Iterator[Flask]:
+    """An app whose database has no tables at all (for migration tests)."""
+    app = make_app()
+    with app.app_context():
+        _drop_everything()
+    yield app
+    with app.app_context():
+        _db.session.remove()
+        _drop_everything()
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app: Callable[..., Flask]) -> Iterator[Flask]:
+    """An app with the schema created from the models, dropped afterwards."""
+    app = make_app()
+    with app.app_context():
+        _drop_everything()
+        _db.create_all()
+    yield app
+    with app.app_context():
+        _db.session.remove()
+        _drop_everything()
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def db(app: Flask) -> Iterator[Any]:
+    """The SQLAlchemy extension inside an app context, for tests that make no
+    requests (services, models, queries)."""
+    with app.app_context():
+        yield _db
+        _db.session.rollback()
+
+
+def _detach(obj: Any) -> Any:
+    _db.session.refresh(obj)
+    _db.session.expunge(obj)
+    return obj
+
+
+@pytest.fixture
+def make_unit(app: Flask) -> Callable[..., Unit]:
+    """Create a committed unit; returns it detached with its columns loaded."""
+    counter = itertools.count(1)
+
+    def make(
+        name: str | None = None,
+        kind: UnitKind = UnitKind.BRANCH,
+        parent: Unit | None = None,
+    ) -> Unit:
+        with app.app_context():
+            unit = Unit(
+                name=name or f"测试单位{next(counter)}",
+                kind=kind,
+                parent_id=parent.id if parent else None,
+            )
+            _db.session.add(unit)
+            _db.session.commit()
+            return _detach(unit)
+
+    return make
+
+
+@pytest.fixture
+def make_person(app: Flask, make_unit: Callable[..., Unit]) -> Callable[..., Person]:
+    """Create a committed person (and a unit if none is given).
+
+    ``roles`` is a list of (Role, Unit) grants. Phone and member numbers are
+    unique by default; pass ``phone=None`` or ``member_no=None`` to omit one.
+    """
+    counter = itertools.count(1)
+    unset: Any = object()
+
+    def make(
+        name: str = "测试党员",
+        unit: Unit | None = None,
+        phone: str | None = unset,
+        member_no: str | None = unset,
+        password: str = DEFAULT_PASSWORD,
+        must_change_password: bool = False,
+        active: bool = True,
+        roles: list[tuple[Role, Unit]] = (),  # type: ignore[assignment]
+    ) -> Person:
+        serial = next(counter)
+        unit = unit or make_unit()
+        with app.app_context():
+            person = Person(
+                name=name,
+                unit_id=unit.id,
+                phone=f"137{serial:08d}" if phone is unset else phone,
+                member_no=f"T{serial:06d}" if member_no is unset else member_no,
+                password_hash=hash_password(password),
+                must_change_password=must_change_password,
+                active=active,
+            )
+            _db.session.add(person)
+            _db.session.flush()
+            for role, scope in roles:
+                _db.session.add(RoleGrant(person_id=person.id, role=role, unit_id=scope.id))
+            _db.session.commit()
+            return _detach(person)
+
+    return make
+
+
+@pytest.fixture
+def login() -> Callable[..., Any]:
+    """``login(client, account, password=DEFAULT_PASSWORD, remember=False, next=None)``."""
+
+    def do_login(
+        client: FlaskClient,
+        account: str,
+        password: str = DEFAULT_PASSWORD,
+        remember: bool = False,
+        next: str | None = None,
+    ) -> Any:
+        data = {"account": account, "password": password}
+        if remember:
+            data["remember"] = "y"
+        query = {"next": next} if next is not None else None
+        return client.post("/auth/login", data=data, query_string=query)
+
+    return do_login
+
+
+def csrf_token_from(html: str) -> str:
+    """The CSRF token embedded in a rendered page."""
+    match = _CSRF_RE.search(html)
+    assert match, "no csrf_token in page"
+    return match.group(1)
+
+
+@pytest.fixture
+def csrf_token() -> Callable[[str], str]:
+    return csrf_token_from
