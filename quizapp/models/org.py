@@ -14,7 +14,6 @@ from flask_login import UserMixin
 from sqlalchemy import (
     CheckConstraint,
     DateTime,
-    Enum,
     ForeignKey,
     String,
     UniqueConstraint,
@@ -22,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from quizapp.models.base import Base, utcnow
+from quizapp.models.base import Base, enum_column, utcnow
 
 
 class UnitKind(enum.StrEnum):
@@ -71,19 +70,6 @@ _ROLE_LABELS = {
 }
 
 
-def _enum_column(enum_class: type[enum.Enum], name: str) -> Enum:
-    """A portable enum column: VARCHAR plus a named CHECK of the values."""
-    return Enum(
-        enum_class,
-        name=name,
-        native_enum=False,
-        create_constraint=True,
-        length=32,
-        values_callable=lambda members: [member.value for member in members],
-        validate_strings=True,
-    )
-
-
 class Unit(Base):
     """A node in the organization tree."""
 
@@ -96,7 +82,7 @@ class Unit(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100))
-    kind: Mapped[UnitKind] = mapped_column(_enum_column(UnitKind, "unit_kind"))
+    kind: Mapped[UnitKind] = mapped_column(enum_column(UnitKind, "unit_kind"))
     parent_id: Mapped[int | None] = mapped_column(
         ForeignKey("unit.id", ondelete="RESTRICT"), index=True
     )
@@ -172,7 +158,7 @@ class RoleGrant(Base):
     person_id: Mapped[int] = mapped_column(
         ForeignKey("person.id", ondelete="CASCADE"), index=True
     )
-    role: Mapped[Role] = mapped_column(_enum_column(Role, "role"))
+    role: Mapped[Role] = mapped_column(enum_column(Role, "role"))
     unit_id: Mapped[int] = mapped_column(
         ForeignKey("unit.id", ondelete="RESTRICT"), index=True
     )
