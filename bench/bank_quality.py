@@ -128,7 +128,7 @@ def bank_figures(speech_dir: Path, runs: int) -> None:
     rows = [json.loads(line) for line in output.splitlines()]
     knowledge = load_knowledge()
     print(f"{'speech':<28}{'total':>6}{'single':>7}{'multi':>6}{'judge':>6}{'fill':>5}{'kb':>4}"
-          f"{'verbatim':>10}{'dup stems':>10}{'rep opts':>9}")
+          f"{'verbatim':>10}{'dup stems':>10}{'rep opts':>9}{'said-with':>10}")
     for path in paths:
         mine = [r for r in rows if r["source"]["speech"] == path.name]
         result = audit(mine, read_speech(path), knowledge)
@@ -136,7 +136,8 @@ def bank_figures(speech_dir: Path, runs: int) -> None:
         t = result.by_type
         verbatim = result.quoted_ok / result.quoted if result.quoted else 1.0
         print(f"{path.name:<28}{result.questions:>6}{t['single']:>7}{t['multiple']:>6}{t['judge']:>6}{t['fill']:>5}"
-              f"{kb:>4}{verbatim:>10.1%}{result.duplicate_stems:>10}{result.repeated_options:>9}")
+              f"{kb:>4}{verbatim:>10.1%}{result.duplicate_stems:>10}{result.repeated_options:>9}"
+              f"{result.said_with_answer:>10}")
         for problem in result.problems[:5]:
             print("   ", problem)
 

@@ -20,41 +20,45 @@ class Chooser:
         self.sentences = [s.text for p in speech.paragraphs if p for s in sentences(p)]
         self.text = "\n".join(speech.paragraphs)
 
-    @functools.cached_property
-    def _tokens(self) -> list[tuple[str, list[int]]]:
-        """Each paragraph with the offsets where its words start (and its length at the end)."""
-        out = []
+    @functools.lru_cache(maxsize=16)
+    def _phrases(self, n: int) -> list[tuple[str, str]]:
+        """Every phrase of `n` Chinese characters that starts and ends on a word boundary, with the
+        character after it, in the order they first appear."""
+        found: dict[str, str] = {}
         for paragraph in self.text.splitlines():
-            if paragraph:
-                out.append((paragraph, [*segment.boundaries(paragraph), len(paragraph)]))
-        return out
+            if not paragraph:
+                continue
+            bounds = segment.boundaries(paragraph)
+            ends = set(bounds) | {len(paragraph)}
+            for i in bounds:
+                phrase = paragraph[i:i + n]
+                if len(phrase) == n and i + n in ends and WORD_RE.match(phrase) and not is_masked(phrase):
+                    found.setdefault(phrase, paragraph[i + n:i + n + 1])
+        return list(found.items())
+
+    def pattern_words(self, like: str, prefix: str, suffix: str) -> list[str]:
+        """Phrases of the speech as long as `like` that share its head or its tail (抓学习 → 抓落实,
+        抓党建; 新气象 → 新局面): the most plausible siblings of an item in a parallel set. A phrase
+        with the head must end where a list item or an object would (为精神补钙, not 为破解经济…);
+        one with the tail already ends on a word."""
+        found = []
+        for phrase, after in self._phrases(len(like)):
+            if phrase == like:
+                continue
+            if prefix and phrase.startswith(prefix) and (not after or after in ENDS_AFTER):
+                found.append(phrase)
+            elif suffix and phrase.endswith(suffix):
+                found.append(phrase)
+        return found
 
     def said_with(self, candidate: str, answers: set[str]) -> bool:
         """Whether the speech says `candidate` in a sentence with one of `answers`."""
-        return any(candidate in s and any(a in s for a in answers) for s in self.sentences)
+        where = self._sentences_with(candidate)
+        return bool(where) and any(where & self._sentences_with(a) for a in answers)
 
-    def pattern_words(self, like: str, prefix: str, suffix: str) -> list[str]:
-        """Phrases of the speech as long as `like` that share its head or its tail and start and
-        end on word boundaries (抓学习 → 抓落实, 抓党建; 新气象 → 新局面): the most plausible
-        siblings of an item in a parallel set, in the order they appear."""
-        n = len(like)
-        found: dict[str, None] = {}
-        for paragraph, bounds in self._tokens:
-            starts = set(bounds)
-            for i in bounds:
-                phrase = paragraph[i:i + n]
-                if len(phrase) != n or i + n not in starts or phrase == like or not WORD_RE.match(phrase):
-                    continue
-                if is_masked(phrase):
-                    continue
-                after = paragraph[i + n:i + n + 1]
-                # A phrase with the items' head must end where a list item or an object would
-                # (为精神补钙, not 为破解经济…); one with their tail already ends on a word.
-                if prefix and phrase.startswith(prefix) and (not after or after in ENDS_AFTER):
-                    found.setdefault(phrase, None)
-                elif suffix and phrase.endswith(suffix):
-                    found.setdefault(phrase, None)
-        return list(found)
+    @functools.lru_cache(maxsize=8192)
+    def _sentences_with(self, text: str) -> frozenset[int]:
+        return frozenset(i for i, s in enumerate(self.sentences) if text in s)
 
     def choose(self, candidates: list[str], answers: set[str], want: int, like: str,
                avoid: str = "", affix: tuple[str, str] = ("", "")) -> list[str]:

@@ -129,3 +129,4 @@ def test_real_speeches_meet_the_bank_targets(speech_paths):
         assert all(result.by_type[t] >= 5 for t in ("single", "multiple", "judge", "fill")), result.by_type
         assert result.quoted_ok == result.quoted, result.problems[:5]
         assert result.duplicate_stems == 0 and result.repeated_options == 0
+        assert result.said_with_answer == 0, result.problems[:5]
