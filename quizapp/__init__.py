@@ -23,6 +23,9 @@ from quizapp.auth.session import init_login_manager
 from quizapp.config import finalize_config, load_config
 from quizapp.extensions import bootstrap, csrf, db, limiter, migrate
 from quizapp.main import bp as main_bp
+from quizapp.quiz import bp as quiz_bp
+from quizapp.organize import bp as organize_bp
+from quizapp.roster import bp as roster_bp
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -55,6 +58,9 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(quiz_bp, url_prefix="/quiz")
+    app.register_blueprint(organize_bp, url_prefix="/organize")
+    app.register_blueprint(roster_bp, url_prefix="/roster")
     errors.register(app)
     cli.register(app)
     return app

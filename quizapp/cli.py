@@ -8,6 +8,7 @@ from flask.cli import with_appcontext
 
 from quizapp.admin.demo import DEMO_PASSWORD, seed_demo_organization
 from quizapp.extensions import db
+from quizapp.organize.cli import questions_cli
 
 
 @click.command("seed-demo")
@@ -28,3 +29,4 @@ def seed_demo_command() -> None:
 def register(app: Flask) -> None:
     """Add the quizapp commands to ``app.cli``."""
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(questions_cli)

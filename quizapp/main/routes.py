@@ -9,6 +9,7 @@ from quizapp.auth.decorators import role_required
 from quizapp.extensions import db
 from quizapp.main.queries import home_summary
 from quizapp.models import Role
+from quizapp.quiz.queries import quiz_home
 
 bp = Blueprint("main", __name__)
 
@@ -17,4 +18,5 @@ bp = Blueprint("main", __name__)
 @role_required(Role.MEMBER)
 def home() -> str:
     summary = home_summary(db.session, current_user)
-    return render_template("main/home.html", summary=summary)
+    quiz = quiz_home(db.session, current_user._get_current_object(), recent=3)
+    return render_template("main/home.html", summary=summary, quiz=quiz)

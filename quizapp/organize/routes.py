@@ -1,0 +1,174 @@
+"""Speech views: the list, upload and re-import, the full text, and the Excel round trip."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+from io import BytesIO
+
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from quizapp.auth.decorators import role_required
+from quizapp.extensions import db
+from quizapp.models import Role, Speech, Unit
+from quizapp.organize import excel, queries, services, stash
+from quizapp.organize.forms import (
+    ExcelConfirmForm,
+    ExcelUploadForm,
+    SpeechInfoForm,
+    SpeechReimportForm,
+    SpeechUploadForm,
+)
+from quizapp.organize.scopes import my_unit_ids, speech_scope, stash_folder
+
+bp = Blueprint("organize", __name__)
+
+# Times are stored in UTC and shown as the organizers read a clock: Beijing time.
+BEIJING = timezone(timedelta(hours=8))
+
+
+@bp.app_template_filter("beijing_time")
+def beijing_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A stored time in Beijing time (SQLite gives it back without a zone: it is UTC)."""
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(BEIJING).strftime(fmt)
+
+
+@bp.route("/")
+@role_required(Role.ORGANIZER)
+def speeches() -> str:
+    summaries = queries.speech_summaries(db.session, my_unit_ids())
+    open_reports = sum(s.open_reports for s in summaries)
+    return render_template("organize/speeches.html", summaries=summaries, open_reports=open_reports)
+
+
+@bp.route("/speeches/new", methods=["GET", "POST"])
+@role_required(Role.ORGANIZER)
+def upload() -> str:
+    form = SpeechUploadForm()
+    form.unit.choices = queries.managed_units(db.session, current_user)
+    if form.validate_on_submit():
+        file_name = services.clean_file_name(form.file.data.filename)
+        data = form.file.data.read(services.MAX_SPEECH_BYTES + 1)
+        try:
+            text = services.read_uploaded_speech(file_name, data)
+            result = services.import_speech(
+                db.session, db.session.get(Unit, form.unit.data), file_name, text,
+                title=form.title.data or None, delivered_on=form.delivered_on.data,
+                occasion=form.occasion.data or None, importer=current_user,
+            )
+        except services.SpeechError as error:
+            form.file.errors.append(str(error))
+        else:
+            db.session.commit()
+            return render_template("organize/import_result.html", result=result)
+    return render_template("organize/upload.html", form=form)
+
+
+@bp.route("/speeches/<int:speech_id>")
+@role_required(Role.ORGANIZER, scope=speech_scope)
+def speech(speech_id: int) -> str:
+    speech = db.get_or_404(Speech, speech_id)
+    number = request.args.get("p", type=int)
+    paragraphs = queries.paragraph_views(speech.text, number, request.args.get("s"))
+    return render_template("organize/speech.html", speech=speech, paragraphs=paragraphs, target=number)
+
+
+@bp.route("/speeches/<int:speech_id>/edit", methods=["GET", "POST"])
+@role_required(Role.ORGANIZER, scope=speech_scope)
+def edit_speech(speech_id: int) -> Response | str:
+    speech = db.get_or_404(Speech, speech_id)
+    form = SpeechInfoForm(obj=speech)
+    if form.validate_on_submit():
+        speech.title = form.title.data.strip()
+        speech.delivered_on = form.delivered_on.data
+        speech.occasion = (form.occasion.data or "").strip()
+        db.session.commit()
+        flash("讲话信息已保存", "success")
+        return redirect(url_for("organize.speech", speech_id=speech.id))
+    return render_template("organize/speech_edit.html", speech=speech, form=form)
+
+
+@bp.route("/speeches/<int:speech_id>/reimport", methods=["GET", "POST"])
+@role_required(Role.ORGANIZER, scope=speech_scope)
+def reimport(speech_id: int) -> str:
+    """A corrected text for this speech, whatever the new file is called: the bank keeps its ids."""
+    speech = db.get_or_404(Speech, speech_id)
+    form = SpeechReimportForm()
+    if form.validate_on_submit():
+        upload_name = services.clean_file_name(form.file.data.filename)
+        data = form.file.data.read(services.MAX_SPEECH_BYTES + 1)
+        try:
+            text = services.read_uploaded_speech(upload_name, data)
+            result = services.import_speech(
+                db.session, speech.unit, speech.file_name, text, importer=current_user
+            )
+        except services.SpeechError as error:
+            form.file.errors.append(str(error))
+        else:
+            db.session.commit()
+            return render_template("organize/import_result.html", result=result)
+    return render_template("organize/reimport.html", speech=speech, form=form)
+
+
+@bp.route("/speeches/<int:speech_id>/export.xlsx")
+@role_required(Role.ORGANIZER, scope=speech_scope)
+def export_bank(speech_id: int) -> Response:
+    speech = db.get_or_404(Speech, speech_id)
+    data = excel.export_bank(db.session, speech)
+    name = re.sub(r'[\\/:*?"<>|\s]+', "_", speech.title)[:80]
+    return send_file(
+        BytesIO(data),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        as_attachment=True,
+        download_name=f"题库-{name}.xlsx",
+    )
+
+
+@bp.route("/speeches/<int:speech_id>/import", methods=["GET", "POST"])
+@role_required(Role.ORGANIZER, scope=speech_scope)
+def import_bank(speech_id: int) -> str:
+    """The dry run: check the workbook, show what would change, keep it for the confirmation."""
+    speech = db.get_or_404(Speech, speech_id)
+    form = ExcelUploadForm()
+    if form.validate_on_submit():
+        data = form.file.data.read(excel.MAX_WORKBOOK_BYTES + 1)
+        try:
+            plan = excel.plan_bank_import(db.session, speech, data)
+        except excel.WorkbookError as error:
+            form.file.errors.append(str(error))
+        else:
+            confirm = ExcelConfirmForm()
+            if not plan.errors and plan.changes:
+                confirm.token.data = stash.stash(stash_folder(), speech.id, current_user.id, data)
+            return render_template("organize/excel_preview.html", speech=speech, plan=plan, confirm=confirm)
+    return render_template("organize/excel_import.html", speech=speech, form=form)
+
+
+@bp.route("/speeches/<int:speech_id>/import/confirm", methods=["POST"])
+@role_required(Role.ORGANIZER, scope=speech_scope)
+def confirm_import(speech_id: int) -> Response | str:
+    speech = db.get_or_404(Speech, speech_id)
+    form = ExcelConfirmForm()
+    data = None
+    if form.validate_on_submit():
+        data = stash.take(stash_folder(), speech.id, current_user.id, form.token.data)
+    if data is None:
+        flash("这次导入已过期或已完成，请重新上传文件", "warning")
+        return redirect(url_for("organize.import_bank", speech_id=speech.id))
+    try:
+        plan = excel.plan_bank_import(db.session, speech, data)
+    except excel.WorkbookError as error:
+        flash(str(error), "error")
+        return redirect(url_for("organize.import_bank", speech_id=speech.id))
+    if plan.errors:  # the bank changed since the dry run
+        return render_template("organize/excel_preview.html", speech=speech, plan=plan, confirm=None)
+    created, updated = excel.apply_bank_import(db.session, speech, plan)
+    db.session.commit()
+    flash(f"导入完成：新增 {created} 道（待审核），更新 {updated} 道", "success")
+    return redirect(url_for("organize.bank", speech=speech.id))

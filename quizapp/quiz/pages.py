@@ -1,0 +1,216 @@
+"""The answering, result and speech pages, built from an attempt's items.
+
+``answering_page`` carries what the member needs to answer and nothing of the
+key: no answer, explanation, concept or source sentence (a fill's sentence
+holds its answer). ``result_page`` adds them once the attempt is submitted,
+with correctness as graded and stored by ``services``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
+
+from quizapp.models import Attempt, AttemptItem, AttemptStatus, BankQuestion, QuestionType, Speech
+from quizapp.quiz.queries import attempt_title, open_report_question_ids
+from quizapp.quiz.responses import blank_count, to_shown
+
+LETTERS = "ABCDEFGHIJ"
+JUDGE_CHOICES = ((True, "正确"), (False, "错误"))
+
+
+@dataclass(frozen=True)
+class OptionView:
+    value: str  # what the form posts: the display position, or true/false for a judge
+    letter: str
+    text: str
+    chosen: bool
+
+
+@dataclass(frozen=True)
+class ItemView:
+    position: int
+    question_id: int
+    type: QuestionType
+    stem: str
+    options: list[OptionView]
+    blanks: list[str]  # fill: the saved text of each blank
+    answered: bool
+    saved_seq: int
+
+    @property
+    def multiple(self) -> bool:
+        return self.type is QuestionType.MULTIPLE
+
+
+@dataclass(frozen=True)
+class AnsweringPage:
+    attempt_id: int
+    title: str
+    items: list[ItemView]
+    current: int
+
+    @property
+    def total(self) -> int:
+        return len(self.items)
+
+    @property
+    def answered(self) -> int:
+        return sum(item.answered for item in self.items)
+
+
+def _load_items(session: Session, attempt: Attempt) -> list[AttemptItem]:
+    return list(session.scalars(
+        select(AttemptItem)
+        .options(joinedload(AttemptItem.question).joinedload(BankQuestion.speech))
+        .where(AttemptItem.attempt_id == attempt.id)
+        .order_by(AttemptItem.position)
+    ))
+
+
+def _item_view(item: AttemptItem) -> ItemView:
+    question = item.question
+    shown = to_shown(question.type, item.option_order, item.response)
+    options: list[OptionView] = []
+    blanks: list[str] = []
+    if question.type in (QuestionType.SINGLE, QuestionType.MULTIPLE):
+        chosen = {shown} if isinstance(shown, int) else set(shown or [])
+        options = [
+            OptionView(str(position), LETTERS[position], question.options[index], position in chosen)
+            for position, index in enumerate(item.option_order)
+            if index < len(question.options)
+        ]
+    elif question.type is QuestionType.JUDGE:
+        options = [
+            OptionView("true" if value else "false", "", label, shown is value)
+            for value, label in JUDGE_CHOICES
+        ]
+    else:
+        count = blank_count(question.stem, len(question.answer or []))
+        saved = list(shown or [])
+        blanks = (saved + [""] * count)[:count]
+    return ItemView(
+        position=item.position,
+        question_id=question.id,
+        type=question.type,
+        stem=question.stem,
+        options=options,
+        blanks=blanks,
+        answered=item.response is not None,
+        saved_seq=item.saved_seq,
+    )
+
+
+def answering_page(session: Session, attempt: Attempt, current: int) -> AnsweringPage:
+    """Every question of the attempt as shown to the member, with their saved answers."""
+    items = [_item_view(item) for item in _load_items(session, attempt)]
+    return AnsweringPage(attempt.id, attempt_title(attempt), items, current)
+
+
+@dataclass(frozen=True)
+class ResultItem:
+    view: ItemView
+    correct: bool
+    points: int
+    max_points: int
+    my_answer: str
+    right_answer: str
+    explanation: str
+    sentence: str
+    speech_id: int
+    speech_title: str
+    reported: bool
+
+
+@dataclass(frozen=True)
+class ResultPage:
+    attempt: Attempt
+    title: str
+    items: list[ResultItem]
+
+
+def _answer_text(qtype: QuestionType, option_order: list[int], options: list[str],
+                 value: Any) -> str:
+    """A response or key in stored form, as the member saw the options (B. 文字)."""
+    if value is None or value == []:
+        return "未作答"
+    if qtype is QuestionType.JUDGE:
+        return "正确" if value else "错误"
+    if qtype is QuestionType.FILL:
+        return "；".join(str(part) for part in value)
+    positions = sorted(to_shown(QuestionType.MULTIPLE, option_order, value))
+    return "；".join(
+        f"{LETTERS[p]}. {options[option_order[p]]}" for p in positions
+        if option_order[p] < len(options)
+    )
+
+
+def key_text(question: BankQuestion) -> str:
+    """A question's answer key in its own option order (for the 错题本)."""
+    order = list(range(len(question.options)))
+    return _answer_text(question.type, order, question.options, question.answer)
+
+
+def result_page(session: Session, attempt: Attempt) -> ResultPage:
+    """A submitted attempt: each question with my answer, the key, the explanation and source."""
+    if attempt.status is not AttemptStatus.SUBMITTED:
+        raise ValueError("only a submitted attempt has a result")
+    items = _load_items(session, attempt)
+    reported = open_report_question_ids(session, attempt.person_id, [i.question_id for i in items])
+    result = []
+    for item in items:
+        question = item.question
+        order = item.option_order
+        result.append(ResultItem(
+            view=_item_view(item),
+            correct=bool(item.correct),
+            points=item.points or 0,
+            max_points=item.max_points,
+            my_answer=_answer_text(question.type, order, question.options, item.response),
+            right_answer=_answer_text(question.type, order, question.options, question.answer),
+            explanation=question.explanation,
+            sentence=question.sentence,
+            speech_id=question.speech_id,
+            speech_title=question.speech.title,
+            reported=question.id in reported,
+        ))
+    return ResultPage(attempt, attempt_title(attempt), result)
+
+
+@dataclass(frozen=True)
+class ParagraphView:
+    number: int  # 1-based, as the builder numbers a speech's lines
+    before: str
+    marked: str  # the highlighted sentence ('' when none)
+    after: str
+    target: bool  # the paragraph the page opens at
+
+
+def speech_paragraphs(speech: Speech, question: BankQuestion | None) -> list[ParagraphView]:
+    """The speech's paragraphs; with a question of it, its source sentence marked.
+
+    The sentence is looked for in the question's paragraph first, then in the
+    paragraphs it spans, then anywhere; its paragraph is the page's target.
+    """
+    paragraphs = speech.paragraphs
+    found: tuple[int, int] | None = None
+    if question is not None and question.speech_id == speech.id and question.sentence:
+        candidates = [question.paragraph or 0, *question.paragraphs, *range(1, len(paragraphs) + 1)]
+        for number in candidates:
+            if 1 <= number <= len(paragraphs):
+                offset = paragraphs[number - 1].find(question.sentence)
+                if offset >= 0:
+                    found = (number, offset)
+                    break
+    target = found[0] if found else (question.paragraph if question is not None else None)
+    views = []
+    for number, text in enumerate(paragraphs, start=1):
+        if found and found[0] == number:
+            start, end = found[1], found[1] + len(question.sentence)  # type: ignore[union-attr]
+            views.append(ParagraphView(number, text[:start], text[start:end], text[end:], True))
+        else:
+            views.append(ParagraphView(number, text, "", "", number == target))
+    return views

@@ -1,0 +1,249 @@
+"""Reads for members answering: what they may practise, their attempts, results and 错题本.
+
+Visibility: a member sees the speeches (and their APPROVED questions) of their
+own unit and of every unit above it. ``approved_questions_for`` mirrors the
+organizers' query of the same name in ``organize/queries.py``; the two are to
+be reconciled into one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session, joinedload
+
+from quizapp.models import (
+    Attempt,
+    AttemptItem,
+    AttemptStatus,
+    BankQuestion,
+    Person,
+    PracticeSource,
+    QuestionReport,
+    QuestionStatus,
+    ReportStatus,
+    Speech,
+    WrongBookEntry,
+)
+from quizapp.models.org import ancestor_ids
+
+RECENT_RESULTS = 5
+
+
+def approved_questions_for(
+    session: Session, person: Person, speech_id: int | None = None
+) -> Select[tuple[BankQuestion]]:
+    """APPROVED questions of the speeches of the person's unit and its ancestors, by speech
+    then id (a select; callers that need another order call ``order_by(None)`` first)."""
+    query = (
+        select(BankQuestion)
+        .join(Speech, BankQuestion.speech_id == Speech.id)
+        .where(
+            Speech.unit_id.in_(ancestor_ids(session, person.unit_id)),
+            BankQuestion.status == QuestionStatus.APPROVED,
+        )
+        .order_by(BankQuestion.speech_id, BankQuestion.id)
+    )
+    if speech_id is not None:
+        query = query.where(BankQuestion.speech_id == speech_id)
+    return query
+
+
+def visible_speech(session: Session, person: Person, speech_id: int) -> Speech | None:
+    """The speech if it belongs to the person's unit or one above it, else None."""
+    speech = session.get(Speech, speech_id)
+    if speech is None or speech.unit_id not in ancestor_ids(session, person.unit_id):
+        return None
+    return speech
+
+
+@dataclass(frozen=True)
+class SpeechChoice:
+    id: int
+    title: str
+    question_count: int
+
+
+def practice_speeches(session: Session, person: Person) -> list[SpeechChoice]:
+    """Visible speeches that have approved questions, newest first, with their question counts."""
+    approved = approved_questions_for(session, person).order_by(None).subquery()
+    rows = session.execute(
+        select(Speech.id, Speech.title, func.count(approved.c.id))
+        .join(approved, approved.c.speech_id == Speech.id)
+        .group_by(Speech.id, Speech.title, Speech.delivered_on)
+        .order_by(Speech.delivered_on.desc(), Speech.id.desc())
+    )
+    return [SpeechChoice(id_, title, count) for id_, title, count in rows]
+
+
+def owned_attempt(session: Session, person_id: int, attempt_id: int) -> Attempt | None:
+    """The attempt if it is the person's own, else None (someone else's looks like a missing one)."""
+    attempt = session.get(Attempt, attempt_id, options=[joinedload(Attempt.speech)])
+    if attempt is None or attempt.person_id != person_id:
+        return None
+    return attempt
+
+
+def attempt_title(attempt: Attempt) -> str:
+    """How an attempt is named in lists: 自测练习 · 《讲话》, 随机练习 or 错题练习."""
+    if attempt.source is PracticeSource.SPEECH and attempt.speech is not None:
+        return f"自测练习 · {attempt.speech.title}"
+    if attempt.source is PracticeSource.MISTAKES:
+        return "错题练习"
+    return "自测练习 · 随机"
+
+
+@dataclass(frozen=True)
+class OpenLine:
+    attempt_id: int
+    title: str
+    answered: int
+    total: int
+    started_at: datetime
+
+
+@dataclass(frozen=True)
+class ResultLine:
+    attempt_id: int
+    title: str
+    score: int
+    max_score: int
+    correct: int
+    total: int
+    submitted_at: datetime
+
+
+@dataclass(frozen=True)
+class QuizHome:
+    """What the member's home shows."""
+
+    open_attempts: list[OpenLine]
+    recent: list[ResultLine]
+    wrong_book_count: int
+    # Monthly studies and quarterly tests open for the member: issue 4 fills this in.
+    open_assignments: list[object] = field(default_factory=list)
+
+
+def _answered_counts(session: Session, attempt_ids: list[int]) -> dict[int, int]:
+    if not attempt_ids:
+        return {}
+    rows = session.execute(
+        select(AttemptItem.attempt_id, func.count())
+        .where(AttemptItem.attempt_id.in_(attempt_ids), AttemptItem.response.is_not(None))
+        .group_by(AttemptItem.attempt_id)
+    )
+    return dict(rows.tuples().all())
+
+
+def quiz_home(session: Session, person: Person, recent: int = RECENT_RESULTS) -> QuizHome:
+    """Open attempts with their progress, the latest results and the size of the 错题本."""
+    opened = list(
+        session.scalars(
+            select(Attempt)
+            .options(joinedload(Attempt.speech))
+            .where(Attempt.person_id == person.id, Attempt.status == AttemptStatus.OPEN)
+            .order_by(Attempt.started_at.desc())
+        )
+    )
+    answered = _answered_counts(session, [a.id for a in opened])
+    done = session.scalars(
+        select(Attempt)
+        .options(joinedload(Attempt.speech))
+        .where(Attempt.person_id == person.id, Attempt.status == AttemptStatus.SUBMITTED)
+        .order_by(Attempt.submitted_at.desc(), Attempt.id.desc())
+        .limit(recent)
+    )
+    return QuizHome(
+        open_attempts=[
+            OpenLine(a.id, attempt_title(a), answered.get(a.id, 0), a.question_count, a.started_at)
+            for a in opened
+        ],
+        recent=[
+            ResultLine(a.id, attempt_title(a), a.score or 0, a.max_score or 0,
+                       a.correct_count or 0, a.question_count, a.submitted_at or a.started_at)
+            for a in done
+        ],
+        wrong_book_count=wrong_book_size(session, person),
+    )
+
+
+def _wrong_book_query(session: Session, person: Person) -> Select[tuple[BankQuestion]]:
+    """Questions in the person's 错题本 that are still approved and visible to them."""
+    return approved_questions_for(session, person).order_by(None).join(
+        WrongBookEntry,
+        (WrongBookEntry.question_id == BankQuestion.id)
+        & (WrongBookEntry.person_id == person.id)
+        & WrongBookEntry.cleared_at.is_(None),
+    )
+
+
+def wrong_book_question_ids(session: Session, person: Person) -> Select[tuple[int]]:
+    """Ids of the questions in the person's 错题本 (a select, for drawing a practice)."""
+    return _wrong_book_query(session, person).with_only_columns(BankQuestion.id)
+
+
+def wrong_book_size(session: Session, person: Person) -> int:
+    return session.scalar(
+        _wrong_book_query(session, person).with_only_columns(func.count(BankQuestion.id))
+    ) or 0
+
+
+@dataclass(frozen=True)
+class WrongEntry:
+    question: BankQuestion
+    wrong_count: int
+    right_streak: int
+    last_wrong_at: datetime
+
+
+@dataclass(frozen=True)
+class ConceptGroup:
+    concept: str
+    entries: list[WrongEntry]
+
+
+@dataclass(frozen=True)
+class SpeechGroup:
+    speech_id: int
+    title: str
+    concepts: list[ConceptGroup]
+
+
+def wrong_book(session: Session, person: Person) -> list[SpeechGroup]:
+    """The 错题本 grouped by speech and then by concept, most recent mistakes first."""
+    rows = session.execute(
+        _wrong_book_query(session, person)
+        .add_columns(WrongBookEntry)
+        .options(joinedload(BankQuestion.speech))
+        .order_by(Speech.delivered_on.desc(), Speech.id, BankQuestion.concept,
+                  WrongBookEntry.last_wrong_at.desc())
+    )
+    groups: dict[int, SpeechGroup] = {}
+    for question, entry in rows:
+        group = groups.setdefault(
+            question.speech_id, SpeechGroup(question.speech_id, question.speech.title, [])
+        )
+        concept = question.concept or "其他"
+        if not group.concepts or group.concepts[-1].concept != concept:
+            group.concepts.append(ConceptGroup(concept, []))
+        group.concepts[-1].entries.append(
+            WrongEntry(question, entry.wrong_count, entry.right_streak, entry.last_wrong_at)
+        )
+    return list(groups.values())
+
+
+def open_report_question_ids(session: Session, person_id: int, question_ids: list[int]) -> set[int]:
+    """Which of these questions the person has reported and is still waiting on."""
+    if not question_ids:
+        return set()
+    return set(
+        session.scalars(
+            select(QuestionReport.question_id).where(
+                QuestionReport.person_id == person_id,
+                QuestionReport.status == ReportStatus.OPEN,
+                QuestionReport.question_id.in_(question_ids),
+            )
+        )
+    )

@@ -1,0 +1,253 @@
+"""The member's pages: home, practice, answering, submitting, results, 错题本 and speeches.
+
+Every page is the member's own: an attempt that is not theirs is a 404.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from quizapp.auth.decorators import role_required
+from quizapp.extensions import db
+from quizapp.models import Attempt, AttemptStatus, BankQuestion, Person, Role
+from quizapp.quiz import api, pages, queries, services, starting
+from quizapp.quiz.errors import AttemptClosed, OpenPracticeExists, QuestionNotInAttempt, QuizError
+from quizapp.quiz.forms import ConfirmForm, PracticeForm, ReportForm
+from quizapp.quiz.responses import BadResponse
+from quizapp.quiz.timefmt import local_time
+
+bp = Blueprint("quiz", __name__)
+bp.add_app_template_filter(local_time, "quiz_time")
+bp.add_url_rule("/attempts/<int:attempt_id>/answers", view_func=api.save_answer,
+                methods=["POST"])
+bp.add_url_rule("/attempts/<int:attempt_id>/state", view_func=api.attempt_state)
+
+
+@bp.record_once
+def _config_defaults(state: object) -> None:
+    # A question leaves the 错题本 after this many right answers in a row.
+    state.app.config.setdefault("QUIZ_WRONG_BOOK_CLEAR_STREAK", 2)  # type: ignore[attr-defined]
+
+
+def _person() -> Person:
+    return current_user._get_current_object()
+
+
+def _attempt_or_404(attempt_id: int) -> Attempt:
+    attempt = queries.owned_attempt(db.session, current_user.id, attempt_id)
+    if attempt is None:
+        abort(404)
+    return attempt
+
+
+def _no_store(body: str) -> Response:
+    """Answers and one-time keys must not come back from the browser's cache."""
+    response = make_response(body)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _leave_closed(attempt: Attempt) -> Response:
+    if attempt.status is AttemptStatus.SUBMITTED:
+        return redirect(url_for(".result", attempt_id=attempt.id))
+    flash("这次练习已放弃", "info")
+    return redirect(url_for(".home"))
+
+
+@bp.route("/")
+@role_required(Role.MEMBER)
+def home() -> str:
+    summary = queries.quiz_home(db.session, _person(), recent=20)
+    return render_template("quiz/home.html", quiz=summary)
+
+
+@bp.route("/practice", methods=["GET", "POST"])
+@role_required(Role.MEMBER)
+def practice() -> Response | str:
+    person = _person()
+    speeches = queries.practice_speeches(db.session, person)
+    form = PracticeForm()
+    form.set_speeches(speeches)
+    if form.validate_on_submit():
+        source, speech_id = form.source()
+        try:
+            attempt = starting.start_practice(
+                db.session, person, source, int(form.count.data),
+                speech_id=speech_id, client_key=form.start_key.data or None,
+            )
+        except OpenPracticeExists as error:
+            flash(str(error), "warning")
+            return redirect(url_for(".resume", attempt_id=error.attempt_id))
+        except QuizError as error:
+            flash(str(error), "warning")
+            return redirect(url_for(".practice"))
+        db.session.commit()
+        return redirect(url_for(".resume", attempt_id=attempt.id))
+    form.start_key.data = secrets.token_urlsafe(16)
+    home = queries.quiz_home(db.session, person, recent=0)
+    return _no_store(render_template(
+        "quiz/practice.html", form=form, speeches=speeches, quiz=home, confirm=ConfirmForm(),
+    ))
+
+
+@bp.route("/attempts/<int:attempt_id>")
+@role_required(Role.MEMBER)
+def resume(attempt_id: int) -> Response:
+    """Open an attempt where the member was (its result once submitted)."""
+    attempt = _attempt_or_404(attempt_id)
+    if attempt.status is not AttemptStatus.OPEN:
+        return _leave_closed(attempt)
+    return redirect(url_for(".answer", attempt_id=attempt.id, position=attempt.current_position))
+
+
+@bp.route("/attempts/<int:attempt_id>/q/<int:position>", methods=["GET", "POST"])
+@role_required(Role.MEMBER)
+def answer(attempt_id: int, position: int) -> Response | str:
+    """One question per screen. Without JavaScript the form posts here: save, then move."""
+    attempt = _attempt_or_404(attempt_id)
+    if not 1 <= position <= attempt.question_count:
+        abort(404)
+    if attempt.status is not AttemptStatus.OPEN:
+        return _leave_closed(attempt)
+    if request.method == "POST":
+        return _save_and_move(attempt, position)
+    page = pages.answering_page(db.session, attempt, position)
+    return _no_store(render_template("quiz/answer.html", page=page, attempt=attempt))
+
+
+def _save_and_move(attempt: Attempt, position: int) -> Response:
+    """CSRFProtect has checked the token, as for every POST."""
+    try:
+        services.save_answer(db.session, current_user.id, attempt.id, position=position,
+                             form_values=request.form.getlist(f"answer-{position}"))
+    except BadResponse as error:
+        flash(str(error), "danger")
+        return redirect(url_for(".answer", attempt_id=attempt.id, position=position))
+    except AttemptClosed as error:
+        flash(str(error), "warning")
+        return redirect(url_for(".resume", attempt_id=attempt.id))
+    db.session.commit()
+    go = request.form.get("go", "next")
+    if go == "submit" or (go == "next" and position >= attempt.question_count):
+        return redirect(url_for(".submit", attempt_id=attempt.id))
+    target = {"prev": position - 1, "next": position + 1}.get(go)
+    if target is None:
+        target = int(go) if go.isdigit() else position
+    target = min(max(target, 1), attempt.question_count)
+    return redirect(url_for(".answer", attempt_id=attempt.id, position=target))
+
+
+@bp.route("/attempts/<int:attempt_id>/submit", methods=["GET", "POST"])
+@role_required(Role.MEMBER)
+def submit(attempt_id: int) -> Response | str:
+    """GET: what is still unanswered, and the button. POST: grade once, show the result."""
+    attempt = _attempt_or_404(attempt_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            done = services.submit_attempt(
+                db.session, current_user.id, attempt.id,
+                clear_after=current_app.config["QUIZ_WRONG_BOOK_CLEAR_STREAK"],
+            )
+        except QuizError as error:
+            flash(str(error), "warning")
+            return redirect(url_for(".home"))
+        db.session.commit()
+        if not done.graded_now:
+            flash("本次答题已交卷，成绩如下", "info")
+        return redirect(url_for(".result", attempt_id=attempt.id))
+    if attempt.status is not AttemptStatus.OPEN:
+        return _leave_closed(attempt)
+    page = pages.answering_page(db.session, attempt, attempt.current_position)
+    return _no_store(render_template("quiz/submit.html", page=page, form=form))
+
+
+@bp.route("/attempts/<int:attempt_id>/abandon", methods=["POST"])
+@role_required(Role.MEMBER)
+def abandon(attempt_id: int) -> Response:
+    attempt = _attempt_or_404(attempt_id)
+    try:
+        services.abandon_practice(db.session, current_user.id, attempt.id)
+    except QuizError as error:
+        flash(str(error), "warning")
+        return redirect(url_for(".home"))
+    db.session.commit()
+    flash("已放弃这次练习", "info")
+    return redirect(url_for(".practice"))
+
+
+@bp.route("/attempts/<int:attempt_id>/result")
+@role_required(Role.MEMBER)
+def result(attempt_id: int) -> Response | str:
+    attempt = _attempt_or_404(attempt_id)
+    if attempt.status is AttemptStatus.OPEN:
+        return redirect(url_for(".resume", attempt_id=attempt.id))
+    if attempt.status is not AttemptStatus.SUBMITTED:
+        return _leave_closed(attempt)
+    page = pages.result_page(db.session, attempt)
+    return render_template("quiz/result.html", page=page, report_form=ReportForm())
+
+
+@bp.route("/attempts/<int:attempt_id>/q/<int:position>/report", methods=["POST"])
+@role_required(Role.MEMBER)
+def report(attempt_id: int, position: int) -> Response:
+    """纠错 from the result page; errors come back as a message above the question."""
+    attempt = _attempt_or_404(attempt_id)
+    back = url_for(".result", attempt_id=attempt.id, _anchor=f"item-{position}")
+    form = ReportForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            flash(errors[0], "danger")
+        return redirect(back)
+    try:
+        services.report_question(db.session, current_user.id, attempt.id, position,
+                                 form.reason.data)
+    except QuestionNotInAttempt:
+        abort(404)
+    except QuizError as error:
+        flash(str(error), "warning")
+        return redirect(back)
+    db.session.commit()
+    flash("已收到你的纠错反馈，组织员会尽快核实处理，谢谢！", "success")
+    return redirect(back)
+
+
+@bp.route("/mistakes")
+@role_required(Role.MEMBER)
+def mistakes() -> Response:
+    person = _person()
+    groups = queries.wrong_book(db.session, person)
+    form = PracticeForm(scope="mistakes", count="10")
+    form.start_key.data = secrets.token_urlsafe(16)
+    return _no_store(render_template(
+        "quiz/mistakes.html", groups=groups, form=form, key_text=pages.key_text,
+        letters=pages.LETTERS, clear_after=current_app.config["QUIZ_WRONG_BOOK_CLEAR_STREAK"],
+        total=sum(len(c.entries) for g in groups for c in g.concepts),
+    ))
+
+
+@bp.route("/speeches/<int:speech_id>")
+@role_required(Role.MEMBER)
+def speech(speech_id: int) -> str:
+    """查看原文: a speech the member may see, opened at a question's source sentence."""
+    found = queries.visible_speech(db.session, _person(), speech_id)
+    if found is None:
+        abort(404)
+    question_id = request.args.get("q", type=int)
+    question = db.session.get(BankQuestion, question_id) if question_id else None
+    paragraphs = pages.speech_paragraphs(found, question)
+    return render_template("quiz/speech.html", speech=found, paragraphs=paragraphs)

@@ -1,0 +1,21 @@
+"""Times for members: stored in UTC, shown in China Standard Time."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+# China has one time zone and no daylight saving: a fixed offset needs no tz database.
+CHINA = timezone(timedelta(hours=8), "CST")
+
+
+def as_utc(moment: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes; every stored time is UTC."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=timezone.utc)
+
+
+def local_time(moment: datetime | None, pattern: str = "%m月%d日 %H:%M") -> str:
+    """A stored time as a member reads it (a Jinja filter)."""
+    moment = as_utc(moment)
+    return moment.astimezone(CHINA).strftime(pattern) if moment else ""

@@ -1,0 +1,202 @@
+"""Checking roster rows: formats, duplicates, units, roles and matching people.
+
+``RowChecker`` loads what a whole file needs in a few queries (the scope's
+units, the people whose numbers the file mentions, their grants) and then
+checks rows one by one, in file order, remembering what earlier rows claimed.
+Every error message is Chinese and meant for the organizer as is.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from quizapp.auth.access import has_role
+from quizapp.auth.services import normalize_member_no, normalize_phone
+from quizapp.models import Person, Role, RoleGrant
+from quizapp.roster.reader import RawRow
+from quizapp.roster.units import UnitIndex, UnitNotFound, UnitRef
+
+ROLE_BY_LABEL = {role.label: role for role in Role}
+ROLE_NAMES = "、".join(role.label for role in Role)
+MAX_NAME_LENGTH = 50
+MAX_MEMBER_NO_LENGTH = 32
+_MOBILE = re.compile(r"1[3-9]\d{9}")
+_MEMBER_NO = re.compile(r"[0-9A-Z][0-9A-Z_\-]*")
+_SCIENTIFIC = re.compile(r"\d(\.\d+)?E\+\d+", re.IGNORECASE)
+# Text starting with these is run as a formula when a spreadsheet opens it.
+_FORMULA_LEADS = ("=", "+", "-", "@")
+
+
+@dataclass
+class RowFacts:
+    """A row's cleaned values, the units and person they resolve to, and its errors."""
+
+    name: str = ""
+    phone: str | None = None
+    member_no: str | None = None
+    branch: UnitRef | None = None
+    group: UnitRef | None = None
+    roles: list[Role] = field(default_factory=list)
+    person: Person | None = None
+    errors: list[str] = field(default_factory=list)
+
+
+def parse_roles(text: str) -> tuple[list[Role], list[str]]:
+    """Roles named in a 角色 cell (empty means 党员) and the names not recognised."""
+    roles: list[Role] = []
+    unknown: list[str] = []
+    for part in re.split(r"[、,，;；/\s]+", text):
+        if not part:
+            continue
+        role = ROLE_BY_LABEL.get(part)
+        if role is None:
+            unknown.append(part)
+        elif role not in roles:
+            roles.append(role)
+    return roles, unknown
+
+
+def _phone(text: str) -> str | None:
+    phone = normalize_phone(text)
+    return phone if phone is not None and _MOBILE.fullmatch(phone) else None
+
+
+class RowChecker:
+    """Checks the rows of one file for one importer and scope."""
+
+    def __init__(
+        self, session: Session, importer: Person, scope_unit_id: int, rows: list[RawRow]
+    ) -> None:
+        self.session = session
+        self.importer = importer
+        self.units = UnitIndex(session, scope_unit_id)
+        phones = {p for p in (_phone(r.get("phone")) for r in rows) if p}
+        numbers = {n for n in (normalize_member_no(r.get("member_no")) for r in rows) if n}
+        people = _people_with(session, phones, numbers)
+        self.by_phone = {p.phone: p for p in people if p.phone}
+        self.by_member_no = {p.member_no: p for p in people if p.member_no}
+        self._grants: dict[int, set[tuple[Role, int]]] = {p.id: set() for p in people}
+        if people:
+            for grant in session.scalars(
+                select(RoleGrant).where(RoleGrant.person_id.in_(self._grants))
+            ):
+                self._grants[grant.person_id].add((grant.role, grant.unit_id))
+        self._phone_rows: dict[str, int] = {}
+        self._member_no_rows: dict[str, int] = {}
+        self._person_rows: dict[int, int] = {}
+        self._may_grant_admin: dict[int, bool] = {}
+
+    def held_grants(self, person_id: int) -> set[tuple[Role, int]]:
+        return self._grants.get(person_id, set())
+
+    def check(self, raw: RawRow) -> RowFacts:
+        """Every problem with one row; rows are checked in file order."""
+        facts = RowFacts()
+        self._check_name(raw, facts)
+        self._check_numbers(raw, facts)
+        self._check_units(raw, facts)
+        self._check_roles(raw, facts)
+        self._match_person(raw, facts)
+        return facts
+
+    def _check_name(self, raw: RawRow, facts: RowFacts) -> None:
+        facts.name = re.sub(r"\s+", " ", raw.get("name")).strip()
+        if not facts.name:
+            facts.errors.append("缺少姓名")
+        elif len(facts.name) > MAX_NAME_LENGTH:
+            facts.errors.append(f"姓名过长（最多 {MAX_NAME_LENGTH} 个字）")
+        elif facts.name.startswith(_FORMULA_LEADS):
+            facts.errors.append("姓名不能以 = + - @ 开头")
+
+    def _check_numbers(self, raw: RawRow, facts: RowFacts) -> None:
+        phone_text, number_text = raw.get("phone"), raw.get("member_no")
+        if phone_text:
+            facts.phone = _phone(phone_text)
+            if facts.phone is None:
+                hint = "（显示成了科学计数法，请把该列设为“文本”格式后重新填写）" if _SCIENTIFIC.fullmatch(phone_text) else ""
+                facts.errors.append(f"手机号“{phone_text}”格式不正确，应为 11 位手机号码{hint}")
+        if number_text:
+            facts.member_no = normalize_member_no(number_text)
+            if not (facts.member_no and _MEMBER_NO.fullmatch(facts.member_no)):
+                facts.errors.append(f"党员编号“{number_text}”格式不正确，只能包含字母、数字和连字符")
+                facts.member_no = None
+            elif len(facts.member_no) > MAX_MEMBER_NO_LENGTH:
+                facts.errors.append(f"党员编号过长（最多 {MAX_MEMBER_NO_LENGTH} 位）")
+                facts.member_no = None
+        if not phone_text and not number_text:
+            facts.errors.append("手机号和党员编号至少填写一项（用于登录）")
+        if facts.phone:
+            self._check_repeat(facts, "手机号", facts.phone, self._phone_rows, raw.number)
+        if facts.member_no:
+            self._check_repeat(facts, "党员编号", facts.member_no, self._member_no_rows, raw.number)
+
+    @staticmethod
+    def _check_repeat(facts: RowFacts, label: str, value: str, seen: dict[str, int], number: int) -> None:
+        first = seen.setdefault(value, number)
+        if first != number:
+            facts.errors.append(f"{label} {value} 与第 {first} 行重复")
+
+    def _check_units(self, raw: RawRow, facts: RowFacts) -> None:
+        branch_text, group_text = raw.get("branch"), raw.get("group")
+        if not branch_text:
+            facts.errors.append("缺少所属支部")
+            return
+        try:
+            facts.branch = self.units.find_branch(branch_text)
+            if group_text:
+                facts.group = self.units.find_group(group_text, facts.branch)
+        except UnitNotFound as error:
+            facts.errors.append(str(error))
+
+    def _check_roles(self, raw: RawRow, facts: RowFacts) -> None:
+        facts.roles, unknown = parse_roles(raw.get("roles"))
+        for name in unknown:
+            facts.errors.append(f"角色“{name}”无法识别，可填：{ROLE_NAMES}")
+        if Role.ADMIN in facts.roles and facts.branch is not None:
+            unit_id = facts.branch.id
+            if unit_id not in self._may_grant_admin:
+                self._may_grant_admin[unit_id] = has_role(
+                    self.session, self.importer, [Role.ADMIN], unit_id
+                )
+            if not self._may_grant_admin[unit_id]:
+                facts.errors.append("只有管理员可以授予“管理员”角色")
+
+    def _match_person(self, raw: RawRow, facts: RowFacts) -> None:
+        """Find the existing person by 党员编号, then 手机号, and check for clashes."""
+        by_number = self.by_member_no.get(facts.member_no) if facts.member_no else None
+        by_phone = self.by_phone.get(facts.phone) if facts.phone else None
+        person = by_number or by_phone
+        if person is None:
+            return
+        if by_number is not None and by_phone is not None and by_phone is not by_number:
+            whose = (f"“{by_phone.name}”" if by_phone.unit_id in self.units
+                     else "您管理范围以外的人员")
+            facts.errors.append(f"手机号 {facts.phone} 已被{whose}使用")
+            return
+        if person.unit_id not in self.units:
+            key = f"党员编号 {facts.member_no}" if by_number else f"手机号 {facts.phone}"
+            facts.errors.append(
+                f"{key} 已登记在{self.units.root.name}以外的单位，不能在此导入；如需调入，请联系上级管理员"
+            )
+            return
+        first = self._person_rows.setdefault(person.id, raw.number)
+        if first != raw.number:
+            facts.errors.append(f"与第 {first} 行是同一人（{person.name}），请合并为一行")
+            return
+        facts.person = person
+
+
+def _people_with(session: Session, phones: set[str], member_nos: set[str]) -> list[Person]:
+    """People holding any of these phone or member numbers."""
+    found: dict[int, Person] = {}
+    if phones:
+        found.update((p.id, p) for p in session.scalars(select(Person).where(Person.phone.in_(phones))))
+    if member_nos:
+        found.update(
+            (p.id, p) for p in session.scalars(select(Person).where(Person.member_no.in_(member_nos)))
+        )
+    return list(found.values())

@@ -1,0 +1,289 @@
+"""Roster import: a dry run that plans every change, and the commit of that plan.
+
+``plan_import`` reads a file and checks every row against the database
+without writing anything. ``commit_import`` plans the same bytes again and,
+only if the plan has no errors and is exactly the one the organizer saw,
+writes it: new people with an issued password they must change at first
+login, updates (matched by 党员编号, then 手机号), and role grants. It flushes;
+the caller commits, so a file is imported whole or not at all.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import json
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from quizapp.admin.services import generate_temporary_password
+from quizapp.auth.access import has_role
+from quizapp.auth.passwords import hash_issued_password
+from quizapp.models import Person, Role, RoleGrant
+from quizapp.roster import reader
+from quizapp.roster.checks import RowChecker, RowFacts
+from quizapp.roster.template import build_template
+from quizapp.roster.units import UnitIndex
+
+MAX_FILENAME_LENGTH = 120
+
+
+class RosterImportError(Exception):
+    """The import cannot go ahead; ``str(error)`` is shown to the organizer."""
+
+
+class PlanChanged(RosterImportError):
+    """At commit time the file no longer gives the plan that was confirmed."""
+
+    def __init__(self, plan: ImportPlan) -> None:
+        super().__init__("名单预览后数据已发生变化，请核对新的预览后再确认导入。")
+        self.plan = plan
+
+
+class RowAction(enum.StrEnum):
+    NEW = "new"
+    UPDATE = "update"
+    UNCHANGED = "unchanged"
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    message: str
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class PlannedGrant:
+    role: Role
+    unit_id: int
+    unit_label: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.role.label}（{self.unit_label}）"
+
+
+@dataclass(frozen=True)
+class PlannedRow:
+    """What importing one valid row will do."""
+
+    row: int
+    action: RowAction
+    name: str
+    phone: str | None
+    member_no: str | None
+    unit_id: int
+    unit_label: str
+    person_id: int | None = None
+    changes: tuple[FieldChange, ...] = ()
+    grants: tuple[PlannedGrant, ...] = ()
+
+    @property
+    def account(self) -> str:
+        return self.phone or self.member_no or ""
+
+
+@dataclass(frozen=True)
+class ImportPlan:
+    """The dry run of a roster file: what would change, and every row error."""
+
+    filename: str
+    sha256: str
+    source: str
+    scope_name: str
+    ignored_headers: tuple[str, ...]
+    rows: tuple[PlannedRow, ...]
+    errors: tuple[RowError, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def _with(self, action: RowAction) -> list[PlannedRow]:
+        return [row for row in self.rows if row.action is action]
+
+    @property
+    def new_rows(self) -> list[PlannedRow]:
+        return self._with(RowAction.NEW)
+
+    @property
+    def updated_rows(self) -> list[PlannedRow]:
+        return self._with(RowAction.UPDATE)
+
+    @property
+    def unchanged_rows(self) -> list[PlannedRow]:
+        return self._with(RowAction.UNCHANGED)
+
+    @property
+    def grant_count(self) -> int:
+        return sum(len(row.grants) for row in self.rows)
+
+    @property
+    def error_row_count(self) -> int:
+        return len({error.row for error in self.errors})
+
+    @property
+    def digest(self) -> str:
+        """A fingerprint of every planned change: the commit must match it."""
+        payload = [self.sha256] + [
+            [r.row, r.action.value, r.person_id, r.name, r.phone, r.member_no, r.unit_id,
+             [[g.role.value, g.unit_id] for g in r.grants]]
+            for r in self.rows
+        ]
+        return hashlib.sha256(json.dumps(payload, ensure_ascii=False).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class IssuedPassword:
+    """A new person's initial password, shown once to the importer."""
+
+    name: str
+    account: str
+    unit_label: str
+    password: str
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    created: tuple[IssuedPassword, ...] = ()
+    updated: int = 0
+    unchanged: int = 0
+    grants_added: int = 0
+
+
+def file_sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def clean_filename(raw: str | None) -> str:
+    """The uploaded file's own name, without any folder a browser sent."""
+    name = (raw or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
+    return name[-MAX_FILENAME_LENGTH:]
+
+
+def template_for(session: Session, scope_unit_id: int) -> bytes:
+    """The .xlsx template, its example row naming a real unit of the scope."""
+    branch, group = UnitIndex(session, scope_unit_id).example()
+    return build_template(branch, group)
+
+
+def plan_import(
+    session: Session, data: bytes, filename: str, importer: Person, scope_unit_id: int
+) -> ImportPlan:
+    """Dry-run a roster file for ``importer`` into the subtree of ``scope_unit_id``.
+
+    Raises ``reader.RosterFileError`` when the file cannot be read at all and
+    ``RosterImportError`` when the importer may not import there. Writes nothing.
+    """
+    if not has_role(session, importer, [Role.ORGANIZER], scope_unit_id):
+        raise RosterImportError("您没有导入该组织名单的权限。")
+    table = reader.read_roster(data, filename)
+    checker = RowChecker(session, importer, scope_unit_id, table.rows)
+    rows: list[PlannedRow] = []
+    errors: list[RowError] = []
+    for raw in table.rows:
+        facts = checker.check(raw)
+        if facts.errors:
+            errors.extend(RowError(raw.number, message) for message in facts.errors)
+        else:
+            rows.append(_planned_row(checker, raw.number, facts))
+    return ImportPlan(
+        filename=filename,
+        sha256=file_sha256(data),
+        source=table.source,
+        scope_name=checker.units.root.name,
+        ignored_headers=table.ignored_headers,
+        rows=tuple(rows),
+        errors=tuple(errors),
+    )
+
+
+def _planned_row(checker: RowChecker, number: int, facts: RowFacts) -> PlannedRow:
+    unit = facts.group or facts.branch
+    assert unit is not None and facts.branch is not None
+    person = facts.person
+    held = checker.held_grants(person.id) if person is not None else set()
+    grants = tuple(
+        PlannedGrant(role, facts.branch.id, facts.branch.label)
+        for role in facts.roles
+        if role is not Role.MEMBER and (role, facts.branch.id) not in held
+    )
+    common = {
+        "row": number, "name": facts.name, "phone": facts.phone,
+        "member_no": facts.member_no, "unit_id": unit.id, "unit_label": unit.label,
+        "grants": grants,
+    }
+    if person is None:
+        return PlannedRow(action=RowAction.NEW, **common)
+    changes = _changes(checker, person, facts, unit.id)
+    action = RowAction.UPDATE if changes or grants else RowAction.UNCHANGED
+    return PlannedRow(action=action, person_id=person.id, changes=changes, **common)
+
+
+def _changes(checker: RowChecker, person: Person, facts: RowFacts, unit_id: int) -> tuple[FieldChange, ...]:
+    """Changed fields; a blank 手机号 or 党员编号 cell keeps what is on record."""
+    changes: list[FieldChange] = []
+    if facts.name != person.name:
+        changes.append(FieldChange("姓名", person.name, facts.name))
+    if facts.phone and facts.phone != person.phone:
+        changes.append(FieldChange("手机号", person.phone or "（无）", facts.phone))
+    if facts.member_no and facts.member_no != person.member_no:
+        changes.append(FieldChange("党员编号", person.member_no or "（无）", facts.member_no))
+    if unit_id != person.unit_id:
+        changes.append(FieldChange("所属单位", checker.units.label(person.unit_id), checker.units.label(unit_id)))
+    return tuple(changes)
+
+
+def commit_import(
+    session: Session,
+    data: bytes,
+    filename: str,
+    importer: Person,
+    scope_unit_id: int,
+    expected_digest: str,
+) -> ImportResult:
+    """Import a file whose dry run the importer confirmed (``expected_digest``).
+
+    Plans again from the same bytes; raises ``PlanChanged`` (carrying the new
+    plan) if the plan now has errors or differs from the confirmed one, for
+    example because someone else imported in between. Flushes, never commits.
+    """
+    plan = plan_import(session, data, filename, importer, scope_unit_id)
+    if not plan.ok or plan.digest != expected_digest:
+        raise PlanChanged(plan)
+    created: list[IssuedPassword] = []
+    for row in plan.rows:
+        if row.action is RowAction.NEW:
+            password = generate_temporary_password()
+            person = Person(
+                name=row.name, phone=row.phone, member_no=row.member_no,
+                unit_id=row.unit_id, password_hash=hash_issued_password(password),
+                must_change_password=True,
+            )
+            session.add(person)
+            created.append(IssuedPassword(row.name, row.account, row.unit_label, password))
+        else:
+            person = session.get_one(Person, row.person_id)
+            if row.action is RowAction.UPDATE:
+                person.name = row.name
+                person.phone = row.phone or person.phone
+                person.member_no = row.member_no or person.member_no
+                person.unit_id = row.unit_id
+        for grant in row.grants:
+            person.grants.append(RoleGrant(role=grant.role, unit_id=grant.unit_id))
+    session.flush()
+    return ImportResult(
+        created=tuple(created),
+        updated=len(plan.updated_rows),
+        unchanged=len(plan.unchanged_rows),
+        grants_added=plan.grant_count,
+    )
+
