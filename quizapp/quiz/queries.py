@@ -1,9 +1,8 @@
 """Reads for members answering: what they may practise, their attempts, results and 错题本.
 
 Visibility: a member sees the speeches (and their APPROVED questions) of their
-own unit and of every unit above it. ``approved_questions_for`` mirrors the
-organizers' query of the same name in ``organize/queries.py``; the two are to
-be reconciled into one.
+own unit and of every unit above it, as ``organize.queries.approved_questions_for``
+and ``member_unit_ids`` define it; this module reads through them.
 """
 
 from __future__ import annotations
@@ -22,39 +21,19 @@ from quizapp.models import (
     Person,
     PracticeSource,
     QuestionReport,
-    QuestionStatus,
     ReportStatus,
     Speech,
     WrongBookEntry,
 )
-from quizapp.models.org import ancestor_ids
+from quizapp.organize.queries import approved_questions_for, member_unit_ids
 
 RECENT_RESULTS = 5
-
-
-def approved_questions_for(
-    session: Session, person: Person, speech_id: int | None = None
-) -> Select[tuple[BankQuestion]]:
-    """APPROVED questions of the speeches of the person's unit and its ancestors, by speech
-    then id (a select; callers that need another order call ``order_by(None)`` first)."""
-    query = (
-        select(BankQuestion)
-        .join(Speech, BankQuestion.speech_id == Speech.id)
-        .where(
-            Speech.unit_id.in_(ancestor_ids(session, person.unit_id)),
-            BankQuestion.status == QuestionStatus.APPROVED,
-        )
-        .order_by(BankQuestion.speech_id, BankQuestion.id)
-    )
-    if speech_id is not None:
-        query = query.where(BankQuestion.speech_id == speech_id)
-    return query
 
 
 def visible_speech(session: Session, person: Person, speech_id: int) -> Speech | None:
     """The speech if it belongs to the person's unit or one above it, else None."""
     speech = session.get(Speech, speech_id)
-    if speech is None or speech.unit_id not in ancestor_ids(session, person.unit_id):
+    if speech is None or speech.unit_id not in member_unit_ids(session, person):
         return None
     return speech
 

@@ -283,3 +283,17 @@ def test_autosave_needs_the_csrf_header_when_csrf_is_on(app, client, attempt):
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
     accepted = save(client, attempt, item.question_id, True, seq=1, headers={"X-CSRFToken": token})
     assert accepted.status_code == 200
+
+
+def test_an_expired_session_loses_no_saved_answer(app, client, attempt, login):
+    item = _item(app, attempt, QuestionType.JUDGE)
+    assert save(client, attempt, item.question_id, True, seq=5).status_code == 200
+    client.delete_cookie("session")  # the session expires (or the phone clears its cookies)
+    client.delete_cookie("remember_token")
+    refused = save(client, attempt, item.question_id, False, seq=6)
+    assert refused.status_code == 302 and "/auth/login" in refused.headers["Location"]
+    stored = items_of(app, attempt)[item.position - 1]
+    assert stored.response is True and stored.saved_seq == 5  # the refused save changed nothing
+    login(client, MEMBER)  # logging in again resumes the same attempt with the saved answer
+    assert save(client, attempt, item.question_id, False, seq=7).status_code == 200
+    assert items_of(app, attempt)[item.position - 1].response is False
