@@ -7,7 +7,9 @@ from flask import Flask
 from flask.cli import with_appcontext
 
 from quizapp.admin.demo import DEMO_PASSWORD, seed_demo_organization
+from quizapp.admin.services import AdminSetupError, create_first_admin
 from quizapp.extensions import db
+from quizapp.models import UnitKind
 from quizapp.organize.cli import questions_cli
 
 
@@ -26,7 +28,30 @@ def seed_demo_command() -> None:
         click.echo(f"  {login.phone}  {login.member_no:<9} {login.name}  {login.description}")
 
 
+@click.command("create-admin")
+@click.option("--unit-name", required=True, help="顶层单位名称，如“XX市直机关工委”（不存在则新建）")
+@click.option("--unit-kind", type=click.Choice([k.value for k in UnitKind]), default=UnitKind.COMMITTEE.value,
+              show_default=True, help="新建单位的类别")
+@click.option("--name", required=True, help="管理员姓名")
+@click.option("--phone", default=None, help="手机号（用于登录）")
+@click.option("--member-no", default=None, help="党员编号（用于登录）")
+@with_appcontext
+def create_admin_command(unit_name: str, unit_kind: str, name: str, phone: str | None,
+                         member_no: str | None) -> None:
+    """Create the first administrator of a new installation and print a temporary password."""
+    try:
+        made = create_first_admin(db.session, unit_name=unit_name, unit_kind=UnitKind(unit_kind), name=name,
+                                  phone=phone, member_no=member_no)
+    except AdminSetupError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from None
+    db.session.commit()
+    click.echo(f"已创建管理员 {made.person.name}（{made.unit.name}）。")
+    click.echo(f"临时密码：{made.password}（首次登录后须修改；仅显示这一次）")
+
+
 def register(app: Flask) -> None:
     """Add the quizapp commands to ``app.cli``."""
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(create_admin_command)
     app.cli.add_command(questions_cli)
