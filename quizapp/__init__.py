@@ -55,6 +55,8 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     with app.app_context():
         _enforce_sqlite_foreign_keys(db.engine)
 
+    # Before any route exists: ids in URLs are bounded to what the database can store.
+    app.url_map.converters["int"] = errors.BoundedIntConverter
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(admin_bp, url_prefix="/admin")

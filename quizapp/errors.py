@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask import Flask, current_app, render_template
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DataError, OperationalError, SQLAlchemyError
+from werkzeug.routing import IntegerConverter
 from werkzeug.exceptions import HTTPException
 
 from quizapp.extensions import db
@@ -60,8 +61,29 @@ def handle_database_unavailable(error: OperationalError) -> tuple[str, int]:
     return _render(503)
 
 
+# The largest id a database column holds (BIGINT); a larger number in a URL is not found.
+MAX_ID = 2**63 - 1
+
+
+class BoundedIntConverter(IntegerConverter):
+    """``<int:…>`` that never hands the database a number it cannot store: a larger one is 404."""
+
+    def __init__(self, map, *args, **kwargs):  # noqa: A002 - werkzeug's signature
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
+
+def handle_out_of_range(error: Exception) -> tuple[str, int]:
+    """A number too large for the database (a query string such as ?page=10**30): a 400, not a 500."""
+    current_app.logger.info("number out of range: %s", error)
+    _rollback()
+    return _render(400, "请求中的数字超出范围，请检查后重试。")
+
+
 def register(app: Flask) -> None:
     """Install the error handlers on ``app``."""
+    app.register_error_handler(OverflowError, handle_out_of_range)
+    app.register_error_handler(DataError, handle_out_of_range)
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(500, handle_server_error)

@@ -42,6 +42,8 @@ def people() -> str:
 def reset_password(person_id: int) -> tuple[str, dict[str, str]]:
     """CSRF is checked by CSRFProtect before this runs."""
     person = db.get_or_404(Person, person_id)
+    if not services.may_reset(db.session, current_user._get_current_object(), person):
+        abort(403)
     password = services.reset_password(person)
     db.session.commit()
     # The temporary password is shown once, in this response only.

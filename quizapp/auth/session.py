@@ -15,7 +15,7 @@ def load_person(session_id: str) -> Person | None:
     yields None, which logs the session out.
     """
     person_id, sep, version = session_id.partition(":")
-    if not sep or not person_id.isdigit() or not version.isdigit():
+    if not sep or not (person_id + version).isascii() or not person_id.isdigit() or not version.isdigit():
         return None
     person = db.session.get(Person, int(person_id))
     if person is None or not person.active or person.auth_version != int(version):

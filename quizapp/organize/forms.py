@@ -100,7 +100,7 @@ def bank_filter_from(args: Mapping[str, str]) -> BankFilter:
 
     speech = args.get("speech", "")
     return BankFilter(
-        speech_id=int(speech) if speech.isdigit() else None,
+        speech_id=int(speech) if speech.isascii() and speech.isdigit() and len(speech) < 18 else None,
         concept=(args.get("concept") or "").strip()[:200] or None,
         type=enum_value(QuestionType, "type"),
         status=enum_value(QuestionStatus, "status"),

@@ -84,7 +84,7 @@ def from_form(qtype: QuestionType, values: list[str]) -> Any:
         if values != ["true"] and values != ["false"]:
             raise BadResponse()
         return values == ["true"]
-    if not all(value.isdigit() and len(value) < 4 for value in values):
+    if not all(value.isascii() and value.isdigit() and len(value) < 4 for value in values):
         raise BadResponse()
     numbers = [int(value) for value in values]
     if qtype is QuestionType.SINGLE:

@@ -146,7 +146,7 @@ def _save_and_move(attempt: Attempt, position: int) -> Response:
         return redirect(url_for(".submit", attempt_id=attempt.id))
     target = {"prev": position - 1, "next": position + 1}.get(go)
     if target is None:
-        target = int(go) if go.isdigit() else position
+        target = int(go) if go.isascii() and go.isdigit() and len(go) < 6 else position
     target = min(max(target, 1), attempt.question_count)
     return redirect(url_for(".answer", attempt_id=attempt.id, position=target))
 

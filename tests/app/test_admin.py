@@ -97,3 +97,14 @@ def test_reset_needs_a_csrf_token_when_csrf_is_on(app, client, org, login, csrf_
     assert client.post(url).status_code == 400
     token = csrf_token(client.get("/admin/people").get_data(as_text=True))
     assert client.post(url, data={"csrf_token": token}).status_code == 200
+
+
+def test_a_lower_admin_cannot_reset_a_higher_admin_who_sits_in_their_unit(client, make_unit, make_person, login):
+    top = make_unit("机关党委", UnitKind.COMMITTEE)
+    first = make_unit("甲党总支", UnitKind.GENERAL_BRANCH, top)
+    boss = make_person(name="总管理员", phone="13900000100", unit=first, roles=[(Role.ADMIN, top)])
+    make_person(name="管理员甲", phone="13900000101", unit=first, roles=[(Role.ADMIN, first)])
+    login(client, "13900000101")
+    response = client.post(f"/admin/people/{boss.id}/reset-password")
+    assert response.status_code == 403
+    assert "data-temp-password" not in response.get_data(as_text=True)
