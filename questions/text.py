@@ -71,11 +71,20 @@ def _docx_lines(path: Path) -> list[str]:
     return [p.text for p in document.paragraphs]
 
 
+MEETING_RE = re.compile(r"(?:召开|举行|参加)了?(?:这次|今天的|本次)?([^，。；：、“”]{4,40}?(?:会议|大会|座谈会|推进会))")
+
+
 def _title(paragraphs: tuple[str, ...]) -> str:
-    """The first line when it reads as a title: short and with no sentence punctuation."""
-    first = next((p for p in paragraphs if p), "")
+    """The speech's title: its first line when that reads as one (short, no sentence punctuation),
+    else "在…会议上的讲话" when an opening paragraph names the meeting it was given at, else ""."""
+    lines = [p for p in paragraphs if p]
+    first = lines[0] if lines else ""
     if first and len(first) <= 30 and not any(ch in first for ch in SENTENCE_END + "，：:"):
         return first
+    for paragraph in lines[:3]:
+        match = MEETING_RE.search(paragraph)
+        if match:
+            return f"在{match.group(1)}上的讲话"
     return ""
 
 

@@ -86,3 +86,12 @@ def test_a_docx_speech_gives_the_same_concepts_as_its_text(tmp_path, speech_path
     for row in as_text + as_docx:
         row.pop("speech")
     assert as_docx == as_text and len(as_text) > 20
+
+
+def test_title_is_the_first_line_or_the_meeting_named_at_the_start():
+    from questions.text import speech_from_text
+
+    assert speech_from_text("a.txt", "努力开创机关党建新局面\n同志们：").title == "努力开创机关党建新局面"
+    opening = "同志们：\n今天，我们召开2026年全区机关党建工作会议，主要任务是总结工作。"
+    assert speech_from_text("b.txt", opening).title == "在2026年全区机关党建工作会议上的讲话"
+    assert speech_from_text("c.txt", "同志们：\n大家辛苦了。").title == ""
