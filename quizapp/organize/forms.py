@@ -40,7 +40,7 @@ class SpeechUploadForm(FlaskForm):
         "讲话稿文件",
         validators=[FileRequired("请选择讲话稿文件"), FileAllowed(["txt", "docx"], "只支持 .txt 或 .docx 格式的讲话稿")],
         description="UTF-8 纯文本（.txt，每段一行）或 Word 文档（.docx），不超过 2 MB。"
-        "同一组织下同名的文件视为重新导入，题目就地更新。",
+        "更新已导入的讲话，请到该讲话页面“重新导入”。",
         render_kw={"accept": ".txt,.docx"},
     )
     unit = SelectField("所属组织", coerce=int, validate_choice=False, validators=[InputRequired("请选择所属组织")])

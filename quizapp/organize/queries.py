@@ -69,6 +69,11 @@ class SpeechSummary:
         return self.counts[QuestionStatus(status)]
 
 
+def speech_named(session: Session, unit_id: int, file_name: str) -> Speech | None:
+    """The unit's speech imported from a file of this name, if any."""
+    return session.scalar(select(Speech).where(Speech.unit_id == unit_id, Speech.file_name == file_name))
+
+
 def speech_summaries(session: Session, unit_ids: set[int]) -> list[SpeechSummary]:
     """The speeches of these units, newest first, with question counts by status."""
     speeches = list(

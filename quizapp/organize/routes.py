@@ -52,9 +52,16 @@ def speeches() -> str:
 def upload() -> str:
     form = SpeechUploadForm()
     form.unit.choices = queries.managed_units(db.session, current_user)
+    existing = None
     if form.validate_on_submit():
         file_name = services.clean_file_name(form.file.data.filename)
         data = form.file.data.read(services.MAX_SPEECH_BYTES + 1)
+        # Another speech under a name already used would silently replace it: updating a speech
+        # is done on its own page (重新导入), where it is plain which speech changes.
+        existing = queries.speech_named(db.session, form.unit.data, file_name)
+        if existing is not None:
+            form.file.errors.append(f"该组织已有同名讲话稿《{existing.title}》，未做任何改动。")
+            return render_template("organize/upload.html", form=form, existing=existing)
         try:
             text = services.read_uploaded_speech(file_name, data)
             result = services.import_speech(
@@ -67,7 +74,7 @@ def upload() -> str:
         else:
             db.session.commit()
             return render_template("organize/import_result.html", result=result)
-    return render_template("organize/upload.html", form=form)
+    return render_template("organize/upload.html", form=form, existing=existing)
 
 
 @bp.route("/speeches/<int:speech_id>")

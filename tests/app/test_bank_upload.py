@@ -97,13 +97,17 @@ def test_uploading_without_a_file_asks_for_one(app, client, bank_org, login):
     assert "请选择讲话稿文件" in response.get_data(as_text=True)
 
 
-def test_uploading_the_same_file_name_again_reimports(app, client, bank_org, login, speech_a):
+def test_uploading_another_file_under_a_used_name_changes_nothing(app, client, bank_org, login, speech_a):
     login(client, ORGANIZER_A)
+    with app.app_context():
+        before = db.session.get(Speech, speech_a).text
     html = upload(client, "/organize/speeches/new", V2.encode(), "讲话.txt",
                   unit=bank_org["units"]["a"].id).get_data(as_text=True)
-    assert "已重新导入《在机关党建工作会议上的讲话》：新增 3 道" in html
-    assert "停用 6 道" in html  # every question the builder no longer makes was a draft
+    assert "该组织已有同名讲话稿《在机关党建工作会议上的讲话》" in html
+    assert f"/organize/speeches/{speech_a}/reimport" in html  # the way to update it on purpose
     assert _speech_count(app) == 1
+    with app.app_context():
+        assert db.session.get(Speech, speech_a).text == before
 
 
 def test_reimport_from_the_speech_page_keeps_the_builder_ids(app, client, bank_org, login, speech_a):
