@@ -124,7 +124,8 @@ def _list_term(speech: Speech, found: lists.NumberedList) -> tuple[str, str, str
         heading = parent.head.split("，")[0]
         return heading, parent.head, "heading"
     if found.rank == 0:
-        return (speech.title or "讲话的主要部分"), "", "title"
+        title = speech.title if speech.title and not is_masked(speech.title) else "讲话的主要部分"
+        return title, "", "title"
     clause = re.split(r"[，,：:]", lead.rstrip("：:，,。"))[-1].strip()
     if 2 <= len(clause) <= 24:
         return clause, "", "lead"

@@ -132,3 +132,10 @@ def test_arabic_headings_and_a_count_of_things(make_speech):
     facts = {c.term: c.figures for c in found if c.kind == Kind.FACT}
     assert facts["每半年通报一次进展"] == ("每半年",)  # the list marker is not part of the fact
     assert ("23起",) in facts.values()
+
+
+def test_a_masked_title_never_names_a_list(make_speech):
+    speech = make_speech("同志们：", "今天我们召开XX局机关党建工作会议。", "一、抓好学习", "二、抓好落实")
+    assert speech.title == "在XX局机关党建工作会议上的讲话"
+    top = next(c for c in find_concepts(speech) if c.members == ("抓好学习", "抓好落实"))
+    assert top.term == "讲话的主要部分"  # a masked name would drop every question on the list
