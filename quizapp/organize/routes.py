@@ -62,19 +62,27 @@ def upload() -> str:
         if existing is not None:
             form.file.errors.append(f"该组织已有同名讲话稿《{existing.title}》，未做任何改动。")
             return render_template("organize/upload.html", form=form, existing=existing)
-        try:
-            text = services.read_uploaded_speech(file_name, data)
-            result = services.import_speech(
-                db.session, db.session.get(Unit, form.unit.data), file_name, text,
-                title=form.title.data or None, delivered_on=form.delivered_on.data,
-                occasion=form.occasion.data or None, importer=current_user,
-            )
-        except services.SpeechError as error:
-            form.file.errors.append(str(error))
-        else:
-            db.session.commit()
+        result = _import_upload(
+            form, db.session.get(Unit, form.unit.data), file_name, data,
+            title=form.title.data or None, delivered_on=form.delivered_on.data, occasion=form.occasion.data or None,
+        )
+        if result is not None:
             return render_template("organize/import_result.html", result=result)
     return render_template("organize/upload.html", form=form, existing=existing)
+
+
+def _import_upload(form, unit: Unit, file_name: str, data: bytes, upload_name: str | None = None, **speech_info):
+    """Read an uploaded speech (named `upload_name`, by default `file_name`) and import it into
+    the unit's bank as `file_name`; on an unreadable file, the reason goes on the form's file field
+    and the result is None. Shared by the first upload and 重新导入."""
+    try:
+        text = services.read_uploaded_speech(upload_name or file_name, data)
+        result = services.import_speech(db.session, unit, file_name, text, importer=current_user, **speech_info)
+    except services.SpeechError as error:
+        form.file.errors.append(str(error))
+        return None
+    db.session.commit()
+    return result
 
 
 @bp.route("/speeches/<int:speech_id>")
@@ -108,17 +116,11 @@ def reimport(speech_id: int) -> str:
     speech = db.get_or_404(Speech, speech_id)
     form = SpeechReimportForm()
     if form.validate_on_submit():
+        # Read as the uploaded file (its own kind), kept under the speech's name: the ids stay.
         upload_name = services.clean_file_name(form.file.data.filename)
         data = form.file.data.read(services.MAX_SPEECH_BYTES + 1)
-        try:
-            text = services.read_uploaded_speech(upload_name, data)
-            result = services.import_speech(
-                db.session, speech.unit, speech.file_name, text, importer=current_user
-            )
-        except services.SpeechError as error:
-            form.file.errors.append(str(error))
-        else:
-            db.session.commit()
+        result = _import_upload(form, speech.unit, speech.file_name, data, upload_name=upload_name)
+        if result is not None:
             return render_template("organize/import_result.html", result=result)
     return render_template("organize/reimport.html", speech=speech, form=form)
 

@@ -171,3 +171,16 @@ def test_a_bad_date_is_explained(app, client, bank_org, login):
                       unit=bank_org["units"]["a"].id, delivered_on="2024-13-45")
     assert "日期格式应为 2024-07-01" in response.get_data(as_text=True)
     assert _speech_count(app) == 0
+
+
+def test_reimport_reads_a_docx_for_a_speech_first_imported_as_txt(app, client, bank_org, login, speech_a):
+    login(client, ORGANIZER_A)
+    document = docx.Document()
+    for line in V1.splitlines():
+        document.add_paragraph(line)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    html = upload(client, f"/organize/speeches/{speech_a}/reimport", buffer.getvalue(), "修订版.docx").get_data(as_text=True)
+    assert "已重新导入" in html and "未变 26 道" in html
+    with app.app_context():
+        assert db.session.get(Speech, speech_a).file_name == "讲话.txt"
