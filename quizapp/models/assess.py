@@ -1,7 +1,9 @@
 """Assessment: a member's attempts, the questions fixed in each, and the 错题本.
 
-An ``Attempt`` is one sitting of one person: today a practice (自测练习); the
-monthly study and the quarterly test (issue 4) add kinds and an assignment.
+An ``Attempt`` is one sitting of one person: a practice (自测练习), or a scored
+sitting of a published activity (月度选学 or 季度测试, ``activity_id`` and
+``attempt_no``). A practice may also draw from an activity's practice set
+(source ``activity``), which is never scored.
 Its questions, their order and each question's option order are fixed when it
 starts (``AttemptItem``), so a reload shows the same attempt. Answers are saved
 one item at a time with a client sequence number (``saved_seq``): a save
@@ -32,19 +34,22 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from quizapp.models.activity import Activity
 from quizapp.models.bank import BankQuestion, QuestionReport, Speech
 from quizapp.models.base import Base, enum_column, utcnow
 from quizapp.models.org import Person
 
 
 class AttemptKind(enum.StrEnum):
-    """Why the attempt was made. Issue 4 adds STUDY (月度选学) and TEST (季度测试)."""
+    """Why the attempt was made."""
 
     PRACTICE = "practice"
+    STUDY = "study"  # the scored quiz of a monthly study (月度选学)
+    TEST = "test"  # a quarterly test (季度测试)
 
     @property
     def label(self) -> str:
-        return {"practice": "自测练习"}[self.value]
+        return {"practice": "自测练习", "study": "月度选学", "test": "季度测试"}[self.value]
 
 
 class AttemptStatus(enum.StrEnum):
@@ -64,10 +69,12 @@ class PracticeSource(enum.StrEnum):
     SPEECH = "speech"  # one speech's approved questions
     RANDOM = "random"  # every approved question visible to the member
     MISTAKES = "mistakes"  # the member's 错题本
+    ACTIVITY = "activity"  # a published activity's practice set (never scored)
 
     @property
     def label(self) -> str:
-        return {"speech": "按讲话练习", "random": "随机练习", "mistakes": "错题练习"}[self.value]
+        return {"speech": "按讲话练习", "random": "随机练习", "mistakes": "错题练习",
+                "activity": "考前练习"}[self.value]
 
 
 class Attempt(Base):
@@ -91,6 +98,25 @@ class Attempt(Base):
         ),
         CheckConstraint("score BETWEEN 0 AND max_score", name="score_in_range"),
         CheckConstraint("correct_count BETWEEN 0 AND question_count", name="correct_in_range"),
+        # A scored sitting numbers its attempts; a practice has no number.
+        CheckConstraint("(kind = 'practice') = (attempt_no IS NULL)", name="numbered_iff_scored"),
+        CheckConstraint("attempt_no IS NULL OR attempt_no >= 1", name="attempt_no_positive"),
+        CheckConstraint(
+            "(kind <> 'practice' OR source = 'activity') = (activity_id IS NOT NULL)",
+            name="activity_iff_scored_or_activity_practice",
+        ),
+        UniqueConstraint("activity_id", "person_id", "attempt_no"),
+        # At most one open scored sitting per person and activity.
+        Index(
+            "uq_attempt_open_scored",
+            "activity_id",
+            "person_id",
+            unique=True,
+            sqlite_where=text("status = 'open' AND kind <> 'practice'"),
+            postgresql_where=text("status = 'open' AND kind <> 'practice'"),
+        ),
+        # The close job's scan: open attempts by deadline.
+        Index("ix_attempt_status_deadline", "status", "deadline_at"),
         # At most one open practice per person; it is resumed, not duplicated.
         Index(
             "uq_attempt_open_practice",
@@ -114,6 +140,11 @@ class Attempt(Base):
     speech_id: Mapped[int | None] = mapped_column(
         ForeignKey("speech.id", ondelete="RESTRICT"), index=True
     )
+    activity_id: Mapped[int | None] = mapped_column(
+        ForeignKey("activity.id", ondelete="RESTRICT"), index=True
+    )
+    # 1, 2, … for the scored sittings of one person in one activity.
+    attempt_no: Mapped[int | None] = mapped_column()
     # The idempotency key of the start request (a token rendered into the start form).
     client_key: Mapped[str | None] = mapped_column(String(64))
     question_count: Mapped[int] = mapped_column()
@@ -122,7 +153,8 @@ class Attempt(Base):
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     # Every save touches the attempt row first: that row lock orders saves and the submit.
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    # Server-side time limit (issue 4): saves after it are refused.
+    # The server-side end: the time limit (plus extra time) or the close, whichever
+    # comes first. Saves after it are refused; the close job submits what is saved.
     deadline_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     score: Mapped[int | None] = mapped_column()
@@ -131,6 +163,7 @@ class Attempt(Base):
 
     person: Mapped[Person] = relationship()
     speech: Mapped[Speech | None] = relationship()
+    activity: Mapped[Activity | None] = relationship()
     items: Mapped[list[AttemptItem]] = relationship(
         back_populates="attempt", order_by="AttemptItem.position", passive_deletes=True
     )

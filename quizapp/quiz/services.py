@@ -44,7 +44,7 @@ from quizapp.quiz.errors import (
     StaleSave,
 )
 from quizapp.quiz.responses import blank_count, from_form, to_stored
-from quizapp.quiz.sql import insert_for
+from quizapp.sql import insert_for
 from quizapp.quiz.timefmt import as_utc
 
 MAX_REASON = 500

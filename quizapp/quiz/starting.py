@@ -24,7 +24,7 @@ from quizapp.models import (
 )
 from quizapp.quiz import queries
 from quizapp.quiz.errors import NoQuestions, OpenPracticeExists, QuizError
-from quizapp.quiz.sql import insert_for
+from quizapp.sql import insert_for
 
 PRACTICE_SIZES = (5, 10, 20)
 

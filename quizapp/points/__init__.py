@@ -1,0 +1,1 @@
+"""Member points (党员积分): rules, the ledger, manual entries and their approval."""
