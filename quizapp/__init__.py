@@ -25,6 +25,9 @@ from quizapp.extensions import bootstrap, csrf, db, limiter, migrate
 from quizapp.main import bp as main_bp
 from quizapp.quiz import bp as quiz_bp
 from quizapp.organize import bp as organize_bp
+from quizapp.points import bp as points_bp
+from quizapp.publish import bp as publish_bp
+from quizapp.reports import bp as reports_bp
 from quizapp.roster import bp as roster_bp
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
@@ -63,6 +66,9 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(quiz_bp, url_prefix="/quiz")
     app.register_blueprint(organize_bp, url_prefix="/organize")
     app.register_blueprint(roster_bp, url_prefix="/roster")
+    app.register_blueprint(publish_bp, url_prefix="/publish")
+    app.register_blueprint(points_bp, url_prefix="/points")
+    app.register_blueprint(reports_bp, url_prefix="/reports")
     errors.register(app)
     cli.register(app)
     return app

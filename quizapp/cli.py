@@ -11,6 +11,9 @@ from quizapp.admin.services import AdminSetupError, create_first_admin
 from quizapp.extensions import db
 from quizapp.models import UnitKind
 from quizapp.organize.cli import questions_cli
+from quizapp.publish.cli import publish_cli
+from quizapp.quiz.cli import attempts_cli
+from quizapp.reports.cli import report_command
 
 
 @click.command("seed-demo")
@@ -55,3 +58,6 @@ def register(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(create_admin_command)
     app.cli.add_command(questions_cli)
+    app.cli.add_command(publish_cli)
+    app.cli.add_command(attempts_cli)
+    app.cli.add_command(report_command)

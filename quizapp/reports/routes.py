@@ -1,0 +1,7 @@
+"""Report views."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("reports", __name__)
