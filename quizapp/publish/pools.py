@@ -1,0 +1,81 @@
+"""Which speeches a blueprint may name, and how many approved questions each row can draw.
+
+Members of a unit study the speeches of their unit and of every unit above it
+(``organize.queries.member_unit_ids``). Members deeper in the subtree see more,
+but every member of the audience sees at least those: that is the pool a row
+is counted against.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from quizapp.models import BankQuestion, Person, QuestionStatus, Speech
+from quizapp.models.org import ancestor_ids
+from quizapp.organize.queries import managed_unit_ids, member_unit_ids
+from quizapp.publish.specs import PartSpec
+
+
+def organizer_speech_unit_ids(session: Session, organizer: Person | None) -> set[int] | None:
+    """Units whose speeches the organizer can see (manages, or studies as a member);
+    None for the command line without ``--by`` (no limit)."""
+    if organizer is None:
+        return None
+    return managed_unit_ids(session, organizer) | member_unit_ids(session, organizer)
+
+
+def usable_speeches(session: Session, organizer: Person | None,
+                    unit_id: int | None = None) -> list[Speech]:
+    """Speeches the organizer may draw from, newest first; with ``unit_id`` only those the
+    members of that unit see."""
+    statement = select(Speech).order_by(Speech.delivered_on.desc().nulls_last(), Speech.id.desc())
+    visible = organizer_speech_unit_ids(session, organizer)
+    if visible is not None:
+        statement = statement.where(Speech.unit_id.in_(visible))
+    if unit_id is not None:
+        statement = statement.where(Speech.unit_id.in_(ancestor_ids(session, unit_id)))
+    return list(session.scalars(statement))
+
+
+def speech_visible_to_unit(session: Session, speech: Speech, unit_id: int) -> bool:
+    """Whether every member of the unit's subtree studies this speech."""
+    return speech.unit_id in ancestor_ids(session, unit_id)
+
+
+def _pool(session: Session, unit_id: int, part: PartSpec) -> Select:
+    statement = (
+        select(BankQuestion.id).join(BankQuestion.speech)
+        .where(BankQuestion.status == QuestionStatus.APPROVED, BankQuestion.type == part.type,
+               Speech.unit_id.in_(ancestor_ids(session, unit_id)))
+    )
+    if part.speech_id is not None:
+        statement = statement.where(BankQuestion.speech_id == part.speech_id)
+    if part.concept:
+        statement = statement.where(BankQuestion.concept == part.concept)
+    return statement
+
+
+def pool_size(session: Session, unit_id: int, part: PartSpec) -> int:
+    """How many approved questions the row can draw for every member of the unit."""
+    return session.scalar(select(func.count()).select_from(_pool(session, unit_id, part).subquery())) or 0
+
+
+def pool_ids(session: Session, unit_id: int, part: PartSpec) -> set[int]:
+    """The ids the row can draw from (to check rows of one type together)."""
+    return set(session.scalars(_pool(session, unit_id, part)))
+
+
+def concepts_in(session: Session, speech_ids: Iterable[int]) -> list[str]:
+    """Concepts of approved questions of these speeches (suggestions on the form)."""
+    ids = list(speech_ids)
+    if not ids:
+        return []
+    return list(session.scalars(
+        select(BankQuestion.concept).distinct()
+        .where(BankQuestion.speech_id.in_(ids), BankQuestion.status == QuestionStatus.APPROVED,
+               BankQuestion.concept != "")
+        .order_by(BankQuestion.concept).limit(300)
+    ))
