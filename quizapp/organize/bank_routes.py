@@ -28,6 +28,7 @@ from quizapp.organize.forms import (
 )
 from quizapp.organize.routes import bp
 from quizapp.organize.scopes import back_to, my_unit_ids, question_scope, require_speech_in, speech_scope
+from quizapp.points.regrade import regrade_question
 
 QUESTIONS_PER_PAGE = 10
 
@@ -110,10 +111,11 @@ def edit_question(question_id: int) -> Response | str:
         closed = 0
         if form.resolve_reports.data and open_reports:
             closed = review.close_open_reports(question, ReportStatus.CORRECTED, "已修改题目", current_user)
+        regraded = regrade_question(db.session, question.id) if question.version != old_version else None
         db.session.commit()
         message = "已保存修改" if changed else "内容没有变化"
-        if question.version != old_version:
-            message += f"；答案已变化，题目版本升为第 {question.version} 版"
+        if regraded is not None:
+            message += f"；答案已变化，题目版本升为第 {question.version} 版；{regraded.describe()}"
         if closed:
             message += f"；{closed} 条纠错已标记为已更正"
         flash(message, "success")

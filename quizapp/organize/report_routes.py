@@ -13,6 +13,7 @@ from quizapp.organize import queries, review
 from quizapp.organize.forms import ResolveReportForm
 from quizapp.organize.routes import bp
 from quizapp.organize.scopes import back_to, my_unit_ids, report_scope
+from quizapp.points.regrade import regrade_question
 
 REPORTS_PER_PAGE = 20
 
@@ -43,7 +44,13 @@ def resolve_report(report_id: int) -> Response:
         except review.ReviewError as error:
             flash(str(error), "warning")
         else:
+            # 已更正: answers graded under an older key of the question (a re-import may have
+            # changed it) are regraded now; a question edited here was regraded on saving.
+            regraded = (regrade_question(db.session, report.question_id)
+                        if outcome is ReportStatus.CORRECTED else None)
             db.session.commit()
             extra = f"（同题 {closed} 条纠错一并处理）" if closed > 1 else ""
+            if regraded is not None and regraded.attempts:
+                extra += f"；{regraded.describe()}"
             flash(f"纠错已处理：{outcome.label}{extra}", "success")
     return back_to(url_for("organize.reports"))

@@ -45,6 +45,8 @@ DEFAULT_RATING_RULES: dict[str, Any] = {
     "red_card": {"participation": 50, "average": 45},
 }
 
+STAR_NAMES = {5: "五星", 4: "四星", 3: "三星", 2: "二星", 1: "一星"}
+
 DEFAULTS = {RuleKind.POINTS: DEFAULT_POINT_RULES, RuleKind.RATING: DEFAULT_RATING_RULES}
 
 
@@ -96,8 +98,36 @@ def validate_rating_rules(rules: Any) -> dict[str, Any]:
             raise RuleError(f"评星规则须包含{label}门槛")
         cards[name] = {"participation": _whole(card.get("participation"), 0, 100, f"{label}参与率门槛"),
                        "average": _whole(card.get("average"), 0, 100, f"{label}平均得分率门槛")}
+    if len({row["stars"] for row in stars}) != len(stars):
+        raise RuleError("每个星级只能有一档")
+    for key, label in (("participation", "参与率"), ("average", "平均得分率")):
+        if cards["red_card"][key] > cards["yellow_card"][key]:
+            raise RuleError(f"红牌{label}门槛不能高于黄牌{label}门槛")
     return {"min_members": _whole(rules.get("min_members"), 1, 1000, "最少人数"), "stars": stars,
             **cards}
+
+
+def describe_point_rules(rules: dict[str, Any]) -> str:
+    """The point rules in one Chinese sentence."""
+    study, test = rules["study"], rules["test"]
+    return (f"完成月度选学得 {study['points']} 分，每月最多 {study['cap_per_month']} 分；"
+            f"季度测试按得分率折算，满分 {test['points']} 分，每季度最多 {test['cap_per_quarter']} 分。")
+
+
+def describe_rating_rules(rules: dict[str, Any]) -> str:
+    """The rating rules in Chinese words, e.g. for display beside a unit's rating."""
+    parts = []
+    for row in rules["stars"]:
+        name = STAR_NAMES.get(row["stars"], f"{row['stars']}星")
+        if row["participation"] == 0 and row["average"] == 0:
+            parts.append(f"其余{name}")
+        else:
+            parts.append(f"参与率≥{row['participation']}%且平均得分率≥{row['average']}%为{name}")
+    yellow, red = rules["yellow_card"], rules["red_card"]
+    return ("；".join(parts)
+            + f"；参与率低于{yellow['participation']}%或平均得分率低于{yellow['average']}%亮黄牌"
+            + f"，参与率低于{red['participation']}%或平均得分率低于{red['average']}%亮红牌"
+            + f"；参加人数少于{rules['min_members']}人的单位只标注、不评定。")
 
 
 VALIDATORS = {RuleKind.POINTS: validate_point_rules, RuleKind.RATING: validate_rating_rules}

@@ -1,17 +1,22 @@
 """Writes to the points ledger. Entries are only ever inserted (see ``models.points``).
 
-``award_for_activity`` is the one place that turns a member's results in an
-activity into points: it brings the member's automatic entries for the
+``award_for_members`` is the one place that turns members' results in an
+activity into points: it brings each member's automatic entries for the
 activity up (or down) to what their best submitted result earns under the rule
 version the first entry used, within the period's cap, by appending the
-difference. Submitting, retaking and regrading all call it, so points are
-never computed twice and a repeated call appends nothing.
+difference. Submitting and retaking call it for one member
+(``award_for_activity``), regrading for many at once (a few set-based reads
+per activity, not per member), so points are never computed twice and a
+repeated call appends nothing.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -30,6 +35,7 @@ from quizapp.models import (
 )
 from quizapp.models.base import utcnow
 from quizapp.points.rules import rules_in_effect, validate_point_rules
+from quizapp.quiz.timefmt import CHINA, as_utc
 
 AUTOMATIC = (EntryKind.STUDY, EntryKind.TEST, EntryKind.REGRADE)
 
@@ -43,19 +49,23 @@ def period_bounds(kind: ActivityKind, period_start: date) -> tuple[date, date]:
     return start, date(start.year + month_index // 12, month_index % 12 + 1, 1)
 
 
-def _best_attempt(session: Session, person_id: int, activity_id: int) -> Attempt | None:
-    """The member's best submitted scored attempt (the earliest of equals)."""
-    return session.scalars(
-        select(Attempt).where(Attempt.activity_id == activity_id, Attempt.person_id == person_id,
-                              Attempt.attempt_no.is_not(None),
-                              Attempt.status == AttemptStatus.SUBMITTED)
-        .order_by((Attempt.score * 1.0 / Attempt.max_score).desc(), Attempt.id)
-        .limit(1)
-    ).first()
+def _best_attempts(session: Session, activity_id: int, person_ids: Collection[int]) -> dict[int, Any]:
+    """Each member's best submitted scored attempt (the earliest of equals), as rows with
+    id, person_id, score, max_score and submitted_at."""
+    rows = session.execute(
+        select(Attempt.id, Attempt.person_id, Attempt.score, Attempt.max_score,
+               Attempt.submitted_at)
+        .where(Attempt.activity_id == activity_id, Attempt.person_id.in_(list(person_ids)),
+               Attempt.attempt_no.is_not(None), Attempt.status == AttemptStatus.SUBMITTED)
+    ).all()
+    best: dict[int, Any] = {}
+    for row in sorted(rows, key=lambda r: (-Fraction(r.score or 0, r.max_score or 1), r.id)):
+        best.setdefault(row.person_id, row)
+    return best
 
 
-def earned(kind: ActivityKind, rules: dict, attempt: Attempt) -> int:
-    """Points a submitted attempt earns before the cap."""
+def earned(kind: ActivityKind, rules: dict, attempt: Any) -> int:
+    """Points a submitted attempt (anything with score and max_score) earns before the cap."""
     if kind is ActivityKind.STUDY:
         return rules["study"]["points"]
     full = Decimal(rules["test"]["points"])
@@ -70,56 +80,104 @@ def award_for_activity(session: Session, person_id: int, activity_id: int, *,
     Returns the new entry, or None when nothing changed. ``regrade`` marks the
     entry as the effect of a corrected answer key.
     """
+    return award_for_members(session, activity_id, [person_id], regrade=regrade,
+                             now=now).get(person_id)
+
+
+def award_for_members(session: Session, activity_id: int, person_ids: Collection[int], *,
+                      regrade: bool = False, now: datetime | None = None) -> dict[int, PointEntry]:
+    """``award_for_activity`` for many members of one activity, with set-based reads.
+
+    Returns the new entries by member (members whose points did not change are absent).
+    """
     now = now or utcnow()
+    person_ids = sorted(set(person_ids))
+    if not person_ids:
+        return {}
     activity = session.get_one(Activity, activity_id)
-    best = _best_attempt(session, person_id, activity_id)
-    entries = session.scalars(
-        select(PointEntry).where(PointEntry.person_id == person_id,
-                                 PointEntry.activity_id == activity_id,
-                                 PointEntry.kind.in_(AUTOMATIC))
+    best = _best_attempts(session, activity_id, person_ids)
+    already: dict[int, list[Any]] = {}
+    for row in session.execute(
+        select(PointEntry.person_id, PointEntry.points, PointEntry.attempt_id,
+               PointEntry.rule_version_id)
+        .where(PointEntry.person_id.in_(person_ids), PointEntry.activity_id == activity_id,
+               PointEntry.kind.in_(AUTOMATIC))
         .order_by(PointEntry.id)
-    ).all()
-    already = sum(entry.points for entry in entries)
-    if best is None and not entries:
-        return None
-    unit_id = session.scalar(
-        select(ActivityMember.unit_id).where(ActivityMember.activity_id == activity_id,
-                                             ActivityMember.person_id == person_id)
-    ) or session.get_one(Person, person_id).unit_id
-    if entries:  # a past result keeps the rule it was computed under
-        version = session.get_one(RuleVersion, entries[0].rule_version_id)
-    else:
-        assert best is not None
-        day = (best.submitted_at or now).date()
-        version = rules_in_effect(session, RuleKind.POINTS, unit_id, day)
-    rules = validate_point_rules(version.rules)
-    target = earned(activity.kind, rules, best) if best is not None else 0
-    target = min(target, _room_in_period(session, person_id, activity, rules))
-    delta = target - already
-    if delta == 0:
-        return None
+    ):
+        already.setdefault(row.person_id, []).append(row)
+    concerned = [p for p in person_ids if p in best or p in already]
+    if not concerned:
+        return {}
+    units = _units_then(session, activity_id, concerned)
+    versions = _versions(session, activity, concerned, best, already, units, now)
+    used = _used_in_period(session, activity, concerned)
     kind = EntryKind.REGRADE if regrade else (
         EntryKind.STUDY if activity.kind is ActivityKind.STUDY else EntryKind.TEST)
-    attempt_id = best.id if best is not None else entries[-1].attempt_id
-    entry = PointEntry(person_id=person_id, unit_id=unit_id, kind=kind, points=delta,
-                       activity_id=activity_id, attempt_id=attempt_id,
-                       rule_version_id=version.id, created_at=now,
-                       reason=f"{activity.kind.label}《{activity.title}》")
-    session.add(entry)
+    made: dict[int, PointEntry] = {}
+    for person_id in concerned:
+        version = versions[person_id]
+        rules = validate_point_rules(version.rules)
+        target = earned(activity.kind, rules, best[person_id]) if person_id in best else 0
+        cap = (rules["study"]["cap_per_month"] if activity.kind is ActivityKind.STUDY
+               else rules["test"]["cap_per_quarter"])
+        target = min(target, max(0, cap - used.get(person_id, 0)))
+        entries = already.get(person_id, [])
+        delta = target - sum(entry.points for entry in entries)
+        if delta == 0:
+            continue
+        attempt_id = best[person_id].id if person_id in best else entries[-1].attempt_id
+        made[person_id] = PointEntry(
+            person_id=person_id, unit_id=units[person_id], kind=kind, points=delta,
+            activity_id=activity_id, attempt_id=attempt_id, rule_version_id=version.id,
+            created_at=now, reason=f"{activity.kind.label}《{activity.title}》")
+    session.add_all(made.values())
     session.flush()
-    return entry
+    return made
 
 
-def _room_in_period(session: Session, person_id: int, activity: Activity, rules: dict) -> int:
-    """The cap of the activity's period minus what other activities of the kind earned in it."""
-    cap = (rules["study"]["cap_per_month"] if activity.kind is ActivityKind.STUDY
-           else rules["test"]["cap_per_quarter"])
+def _units_then(session: Session, activity_id: int, person_ids: list[int]) -> dict[int, int]:
+    """Each member's unit in the activity's audience, else their unit now."""
+    units = dict(session.execute(
+        select(ActivityMember.person_id, ActivityMember.unit_id)
+        .where(ActivityMember.activity_id == activity_id, ActivityMember.person_id.in_(person_ids))
+    ).tuples().all())
+    missing = [p for p in person_ids if p not in units]
+    if missing:
+        units.update(session.execute(
+            select(Person.id, Person.unit_id).where(Person.id.in_(missing))).tuples().all())
+    return units
+
+
+def _versions(session: Session, activity: Activity, person_ids: list[int], best: dict[int, Any],
+              already: dict[int, list[Any]], units: dict[int, int],
+              now: datetime) -> dict[int, RuleVersion]:
+    """The rule version of each member: the one their first entry used (a past result keeps
+    the rule it was computed under), else the one in effect on the day they submitted."""
+    used = {entries[0].rule_version_id for entries in already.values()}
+    stored = {v.id: v for v in session.scalars(select(RuleVersion).where(RuleVersion.id.in_(used)))}
+    in_effect: dict[tuple[int, date], RuleVersion] = {}
+    versions = {}
+    for person_id in person_ids:
+        if person_id in already:
+            versions[person_id] = stored[already[person_id][0].rule_version_id]
+            continue
+        # Rules take effect on Beijing days.
+        day = as_utc(best[person_id].submitted_at or now).astimezone(CHINA).date()
+        key = (units[person_id], day)
+        if key not in in_effect:
+            in_effect[key] = rules_in_effect(session, RuleKind.POINTS, units[person_id], day)
+        versions[person_id] = in_effect[key]
+    return versions
+
+
+def _used_in_period(session: Session, activity: Activity, person_ids: list[int]) -> dict[int, int]:
+    """What other activities of the kind earned each member in the activity's cap period."""
     start, end = period_bounds(activity.kind, activity.period_start)
-    others = session.scalar(
-        select(func.coalesce(func.sum(PointEntry.points), 0))
+    return {person_id: int(points or 0) for person_id, points in session.execute(
+        select(PointEntry.person_id, func.sum(PointEntry.points))
         .join(Activity, PointEntry.activity_id == Activity.id)
-        .where(PointEntry.person_id == person_id, PointEntry.kind.in_(AUTOMATIC),
+        .where(PointEntry.person_id.in_(person_ids), PointEntry.kind.in_(AUTOMATIC),
                Activity.kind == activity.kind, Activity.id != activity.id,
                Activity.period_start >= start, Activity.period_start < end)
-    ) or 0
-    return max(0, cap - others)
+        .group_by(PointEntry.person_id)
+    )}
