@@ -43,6 +43,7 @@ from quizapp.models import (
     Unit,
 )
 from quizapp.organize.content import answer_key
+from quizapp.points.regrade import regrade_question
 
 MAX_SPEECH_BYTES = 2 * 1024 * 1024
 SPEECH_SUFFIXES = (".txt", ".docx")
@@ -65,6 +66,9 @@ class ImportResult:
     retired: int = 0
     # Approved or edited questions the builder no longer makes: kept, for the organizer to check.
     kept_missing: list[BankQuestion] = field(default_factory=list)
+    # Questions whose answer key changed, and the submitted attempts regraded for them.
+    regrade_ids: list[int] = field(default_factory=list)
+    regraded: int = 0
 
     def summary(self) -> str:
         """One line in Chinese for a flash message or the command line."""
@@ -77,6 +81,8 @@ class ImportResult:
             parts.append(f"停用 {self.retired} 道")
         if self.kept_missing:
             parts.append(f"生成器不再产生但予以保留 {len(self.kept_missing)} 道")
+        if self.regraded:
+            parts.append(f"答案变化重新判分答卷 {self.regraded} 份")
         verb = "已导入" if self.speech_created else "已重新导入"
         return f"{verb}《{self.speech.title}》：" + "，".join(parts) + "。"
 
@@ -169,6 +175,8 @@ def import_speech(
             row.status = QuestionStatus.RETIRED
             result.retired += 1
     session.flush()
+    for question_id in result.regrade_ids:
+        result.regraded += regrade_question(session, question_id).attempts
     return result
 
 
@@ -217,6 +225,7 @@ def _refresh(row: BankQuestion, question: Question, result: ImportResult) -> Non
         setattr(row, name, new[name])
     if answer_key(row.type, row.options, row.answer, row.accepted_variants) != old_key:
         row.version += 1
+        result.regrade_ids.append(row.id)
     if row.status is QuestionStatus.APPROVED and any(name in _REVIEWED for name in changed):
         row.status = QuestionStatus.DRAFT
         row.approved_by_id = None

@@ -21,7 +21,19 @@ from bank_helpers import (  # noqa: F401 - fixtures
 from sqlalchemy import func, select
 
 from quizapp.extensions import db
-from quizapp.models import BankQuestion, QuestionOrigin, QuestionStatus, QuestionType, Speech
+from quizapp.models import (
+    Attempt,
+    AttemptItem,
+    AttemptKind,
+    AttemptStatus,
+    BankQuestion,
+    PracticeSource,
+    QuestionOrigin,
+    QuestionStatus,
+    QuestionType,
+    Speech,
+)
+from quizapp.models.base import utcnow
 from quizapp.organize import review, services
 from quizapp.organize.content import parse_content
 from quizapp.organize.queries import filtered_questions, BankFilter
@@ -135,6 +147,30 @@ def test_a_changed_answer_key_raises_the_version(app, bank_org, speech_a):
     assert "本领强" in after.options and after.version == 2
     assert after.status is QuestionStatus.DRAFT  # and what was approved is no longer there
     assert get_question(app, judge).version == 1
+
+
+def test_a_reimport_that_changes_an_answer_key_regrades_submitted_attempts(app, bank_org, speech_a):
+    multiple = question_id(app, speech_a, "三强", QuestionType.MULTIPLE)
+    set_status(app, [multiple], QuestionStatus.APPROVED)
+    with app.app_context():
+        question = db.session.get(BankQuestion, multiple)
+        person_id = bank_org["people"]["member_a"].id
+        wrong = sorted(set(range(len(question.options))) - set(question.answer))[:1]
+        attempt = Attempt(person_id=person_id, kind=AttemptKind.PRACTICE, source=PracticeSource.RANDOM,
+                          status=AttemptStatus.SUBMITTED, question_count=1, submitted_at=utcnow(),
+                          score=0, max_score=1, correct_count=0)
+        attempt.items = [AttemptItem(position=1, question_id=multiple, question_version=1,
+                                     option_order=[], response=wrong, max_points=1,
+                                     correct=False, points=0)]
+        db.session.add(attempt)
+        db.session.commit()
+        attempt_id = attempt.id
+    result = import_text(app, bank_org["units"]["a"].id, V1.replace("业务强", "本领强"))
+    assert "重新判分答卷 1 份" in result["summary"]
+    with app.app_context():
+        item = db.session.scalars(select(AttemptItem).where(AttemptItem.attempt_id == attempt_id)).one()
+        # Graded again under the new key (version 2): still wrong, and recorded as such.
+        assert item.question_version == 2 and item.correct is False and item.points == 0
 
 
 def test_a_retired_question_stays_retired_on_reimport(app, bank_org, speech_a):
