@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from quizapp.models import Person, Role, RoleGrant
+from quizapp.models import Notice, Person, Role, RoleGrant
 from quizapp.models.org import unit_path
 
 
@@ -43,3 +43,13 @@ def home_summary(session: Session, person: Person) -> HomeSummary:
         unit_path=_path_text(session, person.unit_id),
         roles=[RoleLine(g.role, _path_text(session, g.unit_id)) for g in grants],
     )
+
+
+def unread_notices(session: Session, person_id: int, limit: int = 20) -> list[Notice]:
+    """The person's unread notices, newest first."""
+    return list(session.scalars(
+        select(Notice).options(joinedload(Notice.activity))
+        .where(Notice.person_id == person_id, Notice.read_at.is_(None))
+        .order_by(Notice.created_at.desc(), Notice.id.desc())
+        .limit(limit)
+    ))

@@ -16,7 +16,7 @@ from wtforms.validators import (
 
 from quizapp.models import PracticeSource
 from quizapp.quiz.queries import SpeechChoice
-from quizapp.quiz.services import MAX_REASON
+from quizapp.quiz.corrections import MAX_REASON
 from quizapp.quiz.starting import PRACTICE_SIZES
 
 SPEECH_SCOPE = "speech-"
@@ -79,3 +79,11 @@ class ReportForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A button that needs nothing but the CSRF token (交卷, 放弃)."""
+
+
+class StartForm(FlaskForm):
+    """Start a scored sitting or an activity's practice; ``start_key`` as in PracticeForm."""
+
+    start_key = HiddenField(validators=[
+        Optional(), Length(max=64), Regexp(r"^[A-Za-z0-9_-]+$", message="页面已过期，请刷新后重试")
+    ])

@@ -130,6 +130,7 @@ class ResultPage:
     attempt: Attempt
     title: str
     items: list[ResultItem]
+    revealed: bool = True  # False: the key, correctness and explanations are withheld
 
 
 def _answer_text(qtype: QuestionType, option_order: list[int], options: list[str],
@@ -154,8 +155,13 @@ def key_text(question: BankQuestion) -> str:
     return _answer_text(question.type, order, question.options, question.answer)
 
 
-def result_page(session: Session, attempt: Attempt) -> ResultPage:
-    """A submitted attempt: each question with my answer, the key, the explanation and source."""
+def result_page(session: Session, attempt: Attempt, reveal: bool = True) -> ResultPage:
+    """A submitted attempt: each question with my answer, the key, the explanation and source.
+
+    Without ``reveal`` (a scored sitting whose answers are shown after the close)
+    nothing of the key is in the page: no key, correctness, points per question,
+    explanation or source sentence; only my answers.
+    """
     if attempt.status is not AttemptStatus.SUBMITTED:
         raise ValueError("only a submitted attempt has a result")
     items = _load_items(session, attempt)
@@ -166,18 +172,19 @@ def result_page(session: Session, attempt: Attempt) -> ResultPage:
         order = item.option_order
         result.append(ResultItem(
             view=_item_view(item),
-            correct=bool(item.correct),
-            points=item.points or 0,
+            correct=bool(item.correct) and reveal,
+            points=(item.points or 0) if reveal else 0,
             max_points=item.max_points,
             my_answer=_answer_text(question.type, order, question.options, item.response),
-            right_answer=_answer_text(question.type, order, question.options, question.answer),
-            explanation=question.explanation,
-            sentence=question.sentence,
+            right_answer=(_answer_text(question.type, order, question.options, question.answer)
+                          if reveal else ""),
+            explanation=question.explanation if reveal else "",
+            sentence=question.sentence if reveal else "",
             speech_id=question.speech_id,
             speech_title=question.speech.title,
             reported=question.id in reported,
         ))
-    return ResultPage(attempt, attempt_title(attempt), result)
+    return ResultPage(attempt, attempt_title(attempt), result, reveal)
 
 
 @dataclass(frozen=True)

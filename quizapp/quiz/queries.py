@@ -25,7 +25,9 @@ from quizapp.models import (
     Speech,
     WrongBookEntry,
 )
+from quizapp.models.base import utcnow
 from quizapp.organize.queries import approved_questions_for, member_unit_ids
+from quizapp.quiz.activities import OpenActivity, open_for
 
 RECENT_RESULTS = 5
 
@@ -59,14 +61,20 @@ def practice_speeches(session: Session, person: Person) -> list[SpeechChoice]:
 
 def owned_attempt(session: Session, person_id: int, attempt_id: int) -> Attempt | None:
     """The attempt if it is the person's own, else None (someone else's looks like a missing one)."""
-    attempt = session.get(Attempt, attempt_id, options=[joinedload(Attempt.speech)])
+    attempt = session.get(Attempt, attempt_id, options=[joinedload(Attempt.speech), joinedload(Attempt.activity)])
     if attempt is None or attempt.person_id != person_id:
         return None
     return attempt
 
 
 def attempt_title(attempt: Attempt) -> str:
-    """How an attempt is named in lists: 自测练习 · 《讲话》, 随机练习 or 错题练习."""
+    """How an attempt is named in lists: 自测练习 · 《讲话》, 随机练习, 错题练习, 考前练习 · 活动,
+    or 季度测试 · 活动 for a scored sitting (with its number after the first)."""
+    if attempt.activity is not None:
+        if attempt.attempt_no is None:
+            return f"考前练习 · {attempt.activity.title}"
+        number = f"（第 {attempt.attempt_no} 次）" if attempt.attempt_no > 1 else ""
+        return f"{attempt.kind.label} · {attempt.activity.title}{number}"
     if attempt.source is PracticeSource.SPEECH and attempt.speech is not None:
         return f"自测练习 · {attempt.speech.title}"
     if attempt.source is PracticeSource.MISTAKES:
@@ -81,6 +89,7 @@ class OpenLine:
     answered: int
     total: int
     started_at: datetime
+    scored: bool = False  # a sitting of a study or test (never abandoned like a practice)
 
 
 @dataclass(frozen=True)
@@ -101,8 +110,8 @@ class QuizHome:
     open_attempts: list[OpenLine]
     recent: list[ResultLine]
     wrong_book_count: int
-    # Monthly studies and quarterly tests open for the member: issue 4 fills this in.
-    open_assignments: list[object] = field(default_factory=list)
+    # Monthly studies and quarterly tests open for the member, soonest deadline first.
+    open_assignments: list[OpenActivity] = field(default_factory=list)
 
 
 def _answered_counts(session: Session, attempt_ids: list[int]) -> dict[int, int]:
@@ -116,12 +125,14 @@ def _answered_counts(session: Session, attempt_ids: list[int]) -> dict[int, int]
     return dict(rows.tuples().all())
 
 
-def quiz_home(session: Session, person: Person, recent: int = RECENT_RESULTS) -> QuizHome:
-    """Open attempts with their progress, the latest results and the size of the 错题本."""
+def quiz_home(session: Session, person: Person, recent: int = RECENT_RESULTS,
+              now: datetime | None = None) -> QuizHome:
+    """Open attempts with their progress, the latest results, the size of the 错题本, and
+    the studies and tests open for the person."""
     opened = list(
         session.scalars(
             select(Attempt)
-            .options(joinedload(Attempt.speech))
+            .options(joinedload(Attempt.speech), joinedload(Attempt.activity))
             .where(Attempt.person_id == person.id, Attempt.status == AttemptStatus.OPEN)
             .order_by(Attempt.started_at.desc())
         )
@@ -129,14 +140,15 @@ def quiz_home(session: Session, person: Person, recent: int = RECENT_RESULTS) ->
     answered = _answered_counts(session, [a.id for a in opened])
     done = session.scalars(
         select(Attempt)
-        .options(joinedload(Attempt.speech))
+        .options(joinedload(Attempt.speech), joinedload(Attempt.activity))
         .where(Attempt.person_id == person.id, Attempt.status == AttemptStatus.SUBMITTED)
         .order_by(Attempt.submitted_at.desc(), Attempt.id.desc())
         .limit(recent)
     )
     return QuizHome(
         open_attempts=[
-            OpenLine(a.id, attempt_title(a), answered.get(a.id, 0), a.question_count, a.started_at)
+            OpenLine(a.id, attempt_title(a), answered.get(a.id, 0), a.question_count, a.started_at,
+                     a.attempt_no is not None)
             for a in opened
         ],
         recent=[
@@ -145,6 +157,7 @@ def quiz_home(session: Session, person: Person, recent: int = RECENT_RESULTS) ->
             for a in done
         ],
         wrong_book_count=wrong_book_size(session, person),
+        open_assignments=open_for(session, person, now or utcnow()),
     )
 
 

@@ -24,17 +24,35 @@ from werkzeug.wrappers import Response
 from quizapp.auth.decorators import role_required
 from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptStatus, BankQuestion, Person, Role
-from quizapp.quiz import api, pages, queries, services, starting
+from quizapp.models.base import utcnow
+from quizapp.quiz import (
+    activity_pages,
+    activity_views,
+    api,
+    closing,
+    corrections,
+    pages,
+    queries,
+    services,
+    starting,
+)
 from quizapp.quiz.errors import AttemptClosed, OpenPracticeExists, QuestionNotInAttempt, QuizError
 from quizapp.quiz.forms import ConfirmForm, PracticeForm, ReportForm
 from quizapp.quiz.responses import BadResponse
-from quizapp.quiz.timefmt import local_time
+from quizapp.quiz.timefmt import as_utc, local_time
+
+TIME_UP = "答题时间已到，系统已按截止时保存的答案交卷，超时后的作答不计入成绩。"
 
 bp = Blueprint("quiz", __name__)
 bp.add_app_template_filter(local_time, "quiz_time")
 bp.add_url_rule("/attempts/<int:attempt_id>/answers", view_func=api.save_answer,
                 methods=["POST"])
 bp.add_url_rule("/attempts/<int:attempt_id>/state", view_func=api.attempt_state)
+bp.add_url_rule("/activities/<int:activity_id>", view_func=activity_views.activity)
+bp.add_url_rule("/activities/<int:activity_id>/start", view_func=activity_views.activity_start,
+                methods=["POST"])
+bp.add_url_rule("/activities/<int:activity_id>/practice",
+                view_func=activity_views.activity_practice, methods=["POST"])
 
 
 @bp.record_once
@@ -59,6 +77,16 @@ def _no_store(body: str) -> Response:
     response = make_response(body)
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _expired(attempt: Attempt) -> bool:
+    """Submit a scored sitting the member opens after its deadline (the close job may lag)."""
+    if not closing.close_if_expired(db.session, attempt,
+                                    clear_after=current_app.config["QUIZ_WRONG_BOOK_CLEAR_STREAK"]):
+        return False
+    db.session.commit()
+    flash(TIME_UP, "warning")
+    return True
 
 
 def _leave_closed(attempt: Attempt) -> Response:
@@ -109,7 +137,7 @@ def practice() -> Response | str:
 def resume(attempt_id: int) -> Response:
     """Open an attempt where the member was (its result once submitted)."""
     attempt = _attempt_or_404(attempt_id)
-    if attempt.status is not AttemptStatus.OPEN:
+    if _expired(attempt) or attempt.status is not AttemptStatus.OPEN:
         return _leave_closed(attempt)
     return redirect(url_for(".answer", attempt_id=attempt.id, position=attempt.current_position))
 
@@ -121,7 +149,7 @@ def answer(attempt_id: int, position: int) -> Response | str:
     attempt = _attempt_or_404(attempt_id)
     if not 1 <= position <= attempt.question_count:
         abort(404)
-    if attempt.status is not AttemptStatus.OPEN:
+    if _expired(attempt) or attempt.status is not AttemptStatus.OPEN:
         return _leave_closed(attempt)
     if request.method == "POST":
         return _save_and_move(attempt, position)
@@ -158,19 +186,23 @@ def submit(attempt_id: int) -> Response | str:
     attempt = _attempt_or_404(attempt_id)
     form = ConfirmForm()
     if form.validate_on_submit():
+        now = utcnow()
+        late = attempt.deadline_at is not None and as_utc(attempt.deadline_at) <= now
         try:
             done = services.submit_attempt(
                 db.session, current_user.id, attempt.id,
-                clear_after=current_app.config["QUIZ_WRONG_BOOK_CLEAR_STREAK"],
+                clear_after=current_app.config["QUIZ_WRONG_BOOK_CLEAR_STREAK"], now=now,
             )
         except QuizError as error:
             flash(str(error), "warning")
             return redirect(url_for(".home"))
         db.session.commit()
-        if not done.graded_now:
+        if late and done.graded_now:
+            flash(TIME_UP, "warning")
+        elif not done.graded_now:
             flash("本次答题已交卷，成绩如下", "info")
         return redirect(url_for(".result", attempt_id=attempt.id))
-    if attempt.status is not AttemptStatus.OPEN:
+    if _expired(attempt) or attempt.status is not AttemptStatus.OPEN:
         return _leave_closed(attempt)
     page = pages.answering_page(db.session, attempt, attempt.current_position)
     return _no_store(render_template("quiz/submit.html", page=page, form=form))
@@ -194,12 +226,14 @@ def abandon(attempt_id: int) -> Response:
 @role_required(Role.MEMBER)
 def result(attempt_id: int) -> Response | str:
     attempt = _attempt_or_404(attempt_id)
-    if attempt.status is AttemptStatus.OPEN:
+    if attempt.status is AttemptStatus.OPEN and not _expired(attempt):
         return redirect(url_for(".resume", attempt_id=attempt.id))
     if attempt.status is not AttemptStatus.SUBMITTED:
         return _leave_closed(attempt)
-    page = pages.result_page(db.session, attempt)
-    return render_template("quiz/result.html", page=page, report_form=ReportForm())
+    scored = activity_pages.scored_result(db.session, attempt, utcnow())
+    page = pages.result_page(db.session, attempt, reveal=scored is None or scored.revealed)
+    return _no_store(render_template("quiz/result.html", page=page, scored=scored,
+                                     report_form=ReportForm()))
 
 
 @bp.route("/attempts/<int:attempt_id>/q/<int:position>/report", methods=["POST"])
@@ -214,7 +248,7 @@ def report(attempt_id: int, position: int) -> Response:
             flash(errors[0], "danger")
         return redirect(back)
     try:
-        services.report_question(db.session, current_user.id, attempt.id, position,
+        corrections.report_question(db.session, current_user.id, attempt.id, position,
                                  form.reason.data)
     except QuestionNotInAttempt:
         abort(404)
@@ -248,6 +282,9 @@ def speech(speech_id: int) -> str:
     if found is None:
         abort(404)
     question_id = request.args.get("q", type=int)
+    if question_id and activity_pages.key_withheld(db.session, current_user.id, question_id,
+                                                   utcnow()):
+        question_id = None  # its source sentence would give away a scored answer
     question = db.session.get(BankQuestion, question_id) if question_id else None
     paragraphs = pages.speech_paragraphs(found, question)
     return render_template("quiz/speech.html", speech=found, paragraphs=paragraphs)

@@ -1,4 +1,5 @@
-"""Writes of members answering: save answers, submit, 错题本, 纠错 (starting: ``starting``).
+"""Writes of members answering: save answers, submit, 错题本 (starting: ``starting``; 纠错:
+``corrections``).
 
 This module is the only place that grades (``grade``). Services flush and
 never commit; the view commits. Concurrency rules, which hold on SQLite and
@@ -22,33 +23,31 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, or_, select, update
+from sqlalchemy import case, or_, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from quizapp.models import (
+    Activity,
+    AnswerPolicy,
     Attempt,
     AttemptItem,
     AttemptKind,
     AttemptStatus,
     BankQuestion,
-    QuestionReport,
     QuestionType,
     WrongBookEntry,
 )
 from quizapp.models.base import utcnow
+from quizapp.points.services import award_for_activity
 from quizapp.quiz.errors import (
     AttemptClosed,
     AttemptNotFound,
     QuestionNotInAttempt,
-    ReportRefused,
     StaleSave,
 )
 from quizapp.quiz.responses import blank_count, from_form, to_stored
 from quizapp.sql import insert_for
 from quizapp.quiz.timefmt import as_utc
-
-MAX_REASON = 500
-
 
 # --- saving ---------------------------------------------------------------------------------
 
@@ -206,7 +205,11 @@ def submit_attempt(session: Session, person_id: int, attempt_id: int, *,
 
     Past its deadline it is still graded with its saved answers, as of the
     deadline. Updates the 错题本 (a question leaves it after ``clear_after``
-    right answers in a row). Raises AttemptNotFound, AttemptClosed (abandoned).
+    right answers in a row). An attempt of an activity is graded with the
+    activity's ``partial_multiple``; a scored sitting then earns its points
+    (``award_for_activity``), and its wrong answers enter the 错题本 only once
+    the answers may be shown (for AFTER_CLOSE, when the close job finalizes
+    the activity). Raises AttemptNotFound, AttemptClosed (abandoned).
     """
     now = now or utcnow()
     try:
@@ -217,6 +220,9 @@ def submit_attempt(session: Session, person_id: int, attempt_id: int, *,
             return Submitted(attempt, graded_now=False)
         raise
     attempt = session.get_one(Attempt, attempt_id, populate_existing=True)
+    activity = session.get(Activity, attempt.activity_id) if attempt.activity_id else None
+    if activity is not None:
+        partial_multiple = activity.partial_multiple
     items = list(session.scalars(
         select(AttemptItem).options(joinedload(AttemptItem.question))
         .where(AttemptItem.attempt_id == attempt_id).execution_options(populate_existing=True)
@@ -235,8 +241,19 @@ def submit_attempt(session: Session, person_id: int, attempt_id: int, *,
     attempt.score, attempt.max_score = score, sum(item.max_points for item in items)
     attempt.correct_count = correct
     session.flush()
-    _update_wrong_book(session, person_id, items, now, clear_after)
+    scored = activity is not None and attempt.attempt_no is not None
+    if not scored or activity.answers_shown is AnswerPolicy.AFTER_SUBMIT:  # type: ignore[union-attr]
+        _update_wrong_book(session, person_id, items, now, clear_after)
+    if scored:
+        award_for_activity(session, person_id, activity.id, now=now)  # type: ignore[union-attr]
     return Submitted(attempt, graded_now=True)
+
+
+def file_wrong_answers(session: Session, attempt: Attempt, now: datetime,
+                       clear_after: int = 2) -> None:
+    """Put a submitted attempt's answers in the 错题本 later (answers shown after the close)."""
+    items = list(session.scalars(select(AttemptItem).where(AttemptItem.attempt_id == attempt.id)))
+    _update_wrong_book(session, attempt.person_id, items, now, clear_after)
 
 
 def _update_wrong_book(session: Session, person_id: int, items: list[AttemptItem],
@@ -280,40 +297,3 @@ def abandon_practice(session: Session, person_id: int, attempt_id: int,
         raise AttemptClosed("只有自测练习可以放弃")
     attempt.status = AttemptStatus.ABANDONED
     session.flush()
-
-
-# --- 纠错 ------------------------------------------------------------------------------------
-
-def report_question(session: Session, person_id: int, attempt_id: int, position: int,
-                    reason: str) -> int:
-    """File a 纠错 report on a question of one of the person's submitted attempts.
-
-    One open report per person and question (a partial unique index). Returns
-    the report's id; raises AttemptNotFound, QuestionNotInAttempt, ReportRefused.
-    """
-    reason = (reason or "").strip()
-    if not reason:
-        raise ReportRefused("请写明纠错理由")
-    if len(reason) > MAX_REASON:
-        raise ReportRefused(f"纠错理由不能超过 {MAX_REASON} 字")
-    attempt = session.get(Attempt, attempt_id)
-    if attempt is None or attempt.person_id != person_id:
-        raise AttemptNotFound()
-    if attempt.status is not AttemptStatus.SUBMITTED:
-        raise ReportRefused("交卷后才能纠错")
-    question_id = session.scalar(
-        select(AttemptItem.question_id).where(
-            and_(AttemptItem.attempt_id == attempt_id, AttemptItem.position == position)
-        )
-    )
-    if question_id is None:
-        raise QuestionNotInAttempt()
-    report_id = session.execute(
-        insert_for(session, QuestionReport)
-        .values(question_id=question_id, person_id=person_id, reason=reason)
-        .on_conflict_do_nothing()
-        .returning(QuestionReport.id)
-    ).scalar()
-    if report_id is None:
-        raise ReportRefused("你对这道题的纠错已提交，正在处理中")
-    return report_id

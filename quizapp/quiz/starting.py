@@ -1,18 +1,24 @@
-"""Starting a practice: the questions and each one's option order are drawn and stored at once.
+"""Starting a practice or a scored sitting: the questions and each one's option order are
+drawn and stored at once.
 
-Starting is idempotent: the start form's key is unique per person, and at most one practice per
-person is open (a partial unique index). The insert is ``ON CONFLICT DO NOTHING``, so of two
-racing starts (a double tap) one inserts and the other finds its attempt.
+Starting is idempotent: the start form's key is unique per person, at most one practice per
+person is open, and at most one scored sitting per person and activity (partial unique
+indexes). The insert is ``ON CONFLICT DO NOTHING``, so of two racing starts (a double tap)
+one inserts and the other finds its attempt.
 """
 
 from __future__ import annotations
 
 import random
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from quizapp.models import (
+    Activity,
+    ActivityKind,
+    ActivityMember,
     Attempt,
     AttemptItem,
     AttemptKind,
@@ -22,8 +28,11 @@ from quizapp.models import (
     PracticeSource,
     QuestionType,
 )
-from quizapp.quiz import queries
+from quizapp.models.base import utcnow
+from quizapp.quiz import activities, queries, windows
+from quizapp.quiz.draw import draw_blueprint
 from quizapp.quiz.errors import NoQuestions, OpenPracticeExists, QuizError
+from quizapp.quiz.timefmt import as_utc, local_time
 from quizapp.sql import insert_for
 
 PRACTICE_SIZES = (5, 10, 20)
@@ -59,23 +68,48 @@ def _attempt_by_key(session: Session, person_id: int, client_key: str | None) ->
     )
 
 
+def _activity_practice(session: Session, person: Person, activity_id: int, now: datetime,
+                       rng: random.Random) -> list[BankQuestion]:
+    """An activity's practice set: a fresh draw from its blueprint, while the set is open."""
+    found = activities.member_for(session, person, activity_id, now)
+    if found is None:
+        raise QuizError("找不到这项学习活动")
+    activity = found[0]
+    if not activities.practice_open(activity, now):
+        raise QuizError("考前练习现在没有开放")
+    if any(a.status is AttemptStatus.OPEN
+           for a in activities.scored_attempts(session, person.id, activity_id)):
+        # The practice shows its answers: not while a sitting from the same pools is open.
+        raise QuizError("请先交卷，再做考前练习")
+    return [drawn.question for drawn in draw_blueprint(session, person, activity, rng,
+                                                       prefer_unseen=False)]
+
+
 def start_practice(
     session: Session,
     person: Person,
     source: PracticeSource,
-    count: int,
+    count: int | None,
     *,
     speech_id: int | None = None,
+    activity_id: int | None = None,
     client_key: str | None = None,
     rng: random.Random | None = None,
+    now: datetime | None = None,
 ) -> Attempt:
     """Start a practice of ``count`` questions, or return the attempt this key already started.
 
-    The questions and each one's option order are drawn and stored now.
-    Raises NoQuestions, OpenPracticeExists, or QuizError for a speech the
-    person may not see.
+    The questions and each one's option order are drawn and stored now. With
+    source ACTIVITY the questions come from the activity's blueprint (``count``
+    is ignored) while its practice set is open; such a practice is never
+    scored. Raises NoQuestions, OpenPracticeExists, or QuizError for a speech
+    or activity the person may not see.
     """
-    if count not in PRACTICE_SIZES:
+    now = now or utcnow()
+    rng = rng or random.SystemRandom()
+    if (source is PracticeSource.ACTIVITY) != (activity_id is not None):
+        raise QuizError("请选择一项学习活动")
+    if source is not PracticeSource.ACTIVITY and count not in PRACTICE_SIZES:
         raise QuizError("题量只能是 5、10 或 20 题")
     if (source is PracticeSource.SPEECH) != (speech_id is not None):
         raise QuizError("请选择一篇讲话")
@@ -87,17 +121,19 @@ def start_practice(
         raise OpenPracticeExists(open_id)
     if speech_id is not None and queries.visible_speech(session, person, speech_id) is None:
         raise QuizError("找不到这篇讲话")
-    questions = _draw(session, person, source, speech_id, count)
+    if activity_id is not None:
+        questions = _activity_practice(session, person, activity_id, now, rng)
+    else:
+        questions = _draw(session, person, source, speech_id, count or 0)
     if not questions:
         raise NoQuestions()
-    rng = rng or random.SystemRandom()
     rng.shuffle(questions)
 
     attempt_id = session.execute(
         insert_for(session, Attempt)
         .values(person_id=person.id, kind=AttemptKind.PRACTICE, source=source,
-                speech_id=speech_id, client_key=client_key or None,
-                question_count=len(questions))
+                speech_id=speech_id, activity_id=activity_id, client_key=client_key or None,
+                question_count=len(questions), started_at=now, updated_at=now)
         .on_conflict_do_nothing()
         .returning(Attempt.id)
     ).scalar()
@@ -106,6 +142,13 @@ def start_practice(
         if existing is not None:
             return existing
         raise OpenPracticeExists(_open_practice_id(session, person.id) or 0)
+    _add_items(session, attempt_id, [(q, 1) for q in questions], rng)
+    return session.get_one(Attempt, attempt_id)
+
+
+def _add_items(session: Session, attempt_id: int, questions: list[tuple[BankQuestion, int]],
+               rng: random.Random) -> None:
+    """Store the questions in this order, each with its shuffled options and points."""
     session.add_all(
         AttemptItem(
             attempt_id=attempt_id,
@@ -113,10 +156,74 @@ def start_practice(
             question_id=question.id,
             question_version=question.version,
             option_order=_shuffled_options(question, rng),
+            max_points=max_points,
         )
-        for position, question in enumerate(questions, start=1)
+        for position, (question, max_points) in enumerate(questions, start=1)
     )
     session.flush()
+
+
+def _refuse_start(activity: Activity, member: ActivityMember, attempts: list[Attempt],
+                  now: datetime) -> None:
+    """Raise the member's reason why no sitting may start now, if there is one."""
+    if windows.window_at(activity, member, now) is None:
+        if now < as_utc(activity.opens_at):
+            raise QuizError(f"答题尚未开始，开始时间：{local_time(activity.opens_at)}")
+        later = [opens for opens, _ in windows.windows(activity, member) if opens > now]
+        if later:
+            raise QuizError(f"补考尚未开始，开始时间：{local_time(min(later))}")
+        raise QuizError("答题已截止，不能再开始答题")
+    if len(attempts) >= activity.attempts_allowed:
+        raise QuizError(f"你的答题次数已用完（共 {activity.attempts_allowed} 次）")
+
+
+def start_scored(session: Session, person: Person, activity_id: int, *,
+                 client_key: str | None = None, rng: random.Random | None = None,
+                 now: datetime | None = None) -> Attempt:
+    """Start the member's next scored sitting of a study or test, or return the sitting this
+    key already started (or the one still open).
+
+    Questions are drawn by the blueprint (``draw``), shuffled, each with its
+    options shuffled and worth its part's points. A pool that has become short
+    gives what it has; an empty draw is refused. Raises QuizError with the
+    member's reason: not open yet, closed, or no attempts left.
+    """
+    now = now or utcnow()
+    rng = rng or random.SystemRandom()
+    found = activities.member_for(session, person, activity_id, now)
+    if found is None:
+        raise QuizError("找不到这项学习活动")
+    activity, member = found
+    existing = _attempt_by_key(session, person.id, client_key)
+    if existing is not None and existing.activity_id == activity_id:
+        return existing
+    attempts = activities.scored_attempts(session, person.id, activity_id)
+    opened = next((a for a in attempts if a.status is AttemptStatus.OPEN), None)
+    if opened is not None:
+        return opened
+    _refuse_start(activity, member, attempts, now)
+    drawn = draw_blueprint(session, person, activity, rng)
+    if not drawn:
+        raise QuizError("题库中暂无符合要求的题目，请联系组织员")
+    rng.shuffle(drawn)
+    kind = AttemptKind.STUDY if activity.kind is ActivityKind.STUDY else AttemptKind.TEST
+    attempt_id = session.execute(
+        insert_for(session, Attempt)
+        .values(person_id=person.id, kind=kind, activity_id=activity_id,
+                attempt_no=len(attempts) + 1, client_key=client_key or None,
+                question_count=len(drawn), started_at=now, updated_at=now,
+                deadline_at=windows.attempt_deadline(activity, member, now))
+        .on_conflict_do_nothing()
+        .returning(Attempt.id)
+    ).scalar()
+    if attempt_id is None:  # a concurrent start (this key, or another tap) won
+        existing = _attempt_by_key(session, person.id, client_key)
+        attempts = activities.scored_attempts(session, person.id, activity_id)
+        opened = next((a for a in attempts if a.status is AttemptStatus.OPEN), None)
+        if existing is not None or opened is not None:
+            return existing or opened  # type: ignore[return-value]
+        raise QuizError("开始答题失败，请重试")
+    _add_items(session, attempt_id, [(d.question, d.part.points_each) for d in drawn], rng)
     return session.get_one(Attempt, attempt_id)
 
 

@@ -31,6 +31,9 @@ QUIZ_PAGES = [
     ("POST", "/quiz/attempts/1/q/1/report"),
     ("GET", "/quiz/mistakes"),
     ("GET", "/quiz/speeches/1"),
+    ("GET", "/quiz/activities/1"),
+    ("POST", "/quiz/activities/1/start"),
+    ("POST", "/quiz/activities/1/practice"),
 ]
 
 
@@ -39,7 +42,7 @@ def test_every_quiz_route_is_listed_here(app):
               for method in rule.methods - {"HEAD", "OPTIONS"}}
     listed = {(method, path.replace("/1", "/<int:x>")) for method, path in QUIZ_PAGES}
     normalized = {(method, rule.replace("<int:attempt_id>", "<int:x>").replace("<int:position>", "<int:x>")
-                   .replace("<int:speech_id>", "<int:x>")) for method, rule in routes}
+                   .replace("<int:speech_id>", "<int:x>").replace("<int:activity_id>", "<int:x>")) for method, rule in routes}
     assert normalized == listed
 
 

@@ -1,0 +1,155 @@
+"""The activity page as a member reads it: times, their sittings, and a study's passages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from quizapp.models import (
+    Activity,
+    ActivityMember,
+    AnswerPolicy,
+    Attempt,
+    AttemptItem,
+    AttemptStatus,
+    Person,
+)
+from quizapp.quiz import activities, windows
+from quizapp.quiz.queries import visible_speech
+from quizapp.quiz.timefmt import as_utc
+
+
+@dataclass(frozen=True)
+class PassageView:
+    speech_title: str
+    concept: str
+    paragraphs: list[str]
+    speech_url_id: int | None  # the speech's id when the member may open the whole speech
+
+
+@dataclass(frozen=True)
+class ActivityPage:
+    activity: Activity
+    member: ActivityMember
+    state: activities.MemberState
+    attempts: list[Attempt]
+    windows: list[tuple[datetime, datetime]]
+    passages: list[PassageView]
+    can_start: bool
+    practice_open: bool
+
+    @property
+    def open_attempt(self) -> Attempt | None:
+        return next((a for a in self.attempts if a.status is AttemptStatus.OPEN), None)
+
+    @property
+    def used(self) -> int:
+        return len(self.attempts)
+
+    @property
+    def time_limit(self) -> int | None:
+        limit = self.activity.time_limit_minutes
+        return None if limit is None else limit + self.member.extra_minutes
+
+
+def _passages(session: Session, person: Person, activity: Activity) -> list[PassageView]:
+    views = []
+    for passage in activity.passages:
+        speech = passage.speech
+        lines = speech.paragraphs[passage.first_paragraph:passage.last_paragraph + 1]
+        visible = visible_speech(session, person, speech.id) is not None
+        views.append(PassageView(speech.title, passage.concept, lines,
+                                 speech.id if visible else None))
+    return views
+
+
+def activity_page(session: Session, person: Person, activity: Activity, member: ActivityMember,
+                  now: datetime) -> ActivityPage:
+    """Everything the member's activity page shows."""
+    attempts = activities.scored_attempts(session, person.id, activity.id)
+    return ActivityPage(
+        activity=activity,
+        member=member,
+        state=activities.state_of(activity, member, attempts, now),
+        attempts=attempts,
+        windows=windows.windows(activity, member),
+        passages=_passages(session, person, activity),
+        can_start=activities.can_start(activity, member, attempts, now),
+        practice_open=activities.practice_open(activity, now),
+    )
+
+
+def answers_revealed(activity: Activity, member: ActivityMember | None, now: datetime) -> bool:
+    """A scored sitting's key may be shown: right after submitting, or once the member's
+    final close (make-up included) has passed."""
+    return (activity.answers_shown is AnswerPolicy.AFTER_SUBMIT
+            or now >= windows.final_close(activity, member))
+
+
+def passed_percent(attempt: Attempt) -> float:
+    """The sitting's score as a percentage of its maximum."""
+    return 100.0 * (attempt.score or 0) / (attempt.max_score or 1)
+
+
+def verdict(activity: Activity, attempt: Attempt) -> str:
+    """优秀, 合格 or 不合格 by the activity's excellent and pass percentages."""
+    percent = passed_percent(attempt)
+    if percent >= activity.excellent_percent:
+        return "优秀"
+    if percent >= activity.pass_percent:
+        return "合格"
+    return "不合格"
+
+
+def timed_out(attempt: Attempt) -> bool:
+    """The sitting was submitted at its deadline (time was up), not before it."""
+    deadline, submitted = as_utc(attempt.deadline_at), as_utc(attempt.submitted_at)
+    return deadline is not None and submitted is not None and submitted >= deadline
+
+
+@dataclass(frozen=True)
+class ScoredResult:
+    """What a scored sitting's result page adds to a practice's."""
+
+    activity: Activity
+    verdict: str
+    percent: float
+    revealed: bool
+    reveal_at: datetime  # when the key is shown, if it is not yet
+    timed_out: bool
+
+
+def scored_result(session: Session, attempt: Attempt, now: datetime) -> ScoredResult | None:
+    """The verdict and answer policy of a submitted scored sitting (None for a practice)."""
+    if attempt.activity_id is None or attempt.attempt_no is None:
+        return None
+    activity = session.get_one(Activity, attempt.activity_id)
+    member = session.get(ActivityMember, (activity.id, attempt.person_id))
+    return ScoredResult(
+        activity=activity,
+        verdict=verdict(activity, attempt),
+        percent=passed_percent(attempt),
+        revealed=answers_revealed(activity, member, now),
+        reveal_at=windows.final_close(activity, member),
+        timed_out=timed_out(attempt),
+    )
+
+
+def key_withheld(session: Session, person_id: int, question_id: int, now: datetime) -> bool:
+    """The question is in one of the person's scored sittings whose key is not shown yet
+    (still open, or answers shown only after the close)."""
+    rows = session.execute(
+        select(Attempt, Activity, ActivityMember)
+        .join(AttemptItem, AttemptItem.attempt_id == Attempt.id)
+        .join(Activity, Attempt.activity_id == Activity.id)
+        .outerjoin(ActivityMember, (ActivityMember.activity_id == Activity.id)
+                   & (ActivityMember.person_id == Attempt.person_id))
+        .where(Attempt.person_id == person_id, Attempt.attempt_no.is_not(None),
+               AttemptItem.question_id == question_id)
+    ).all()
+    return any(attempt.status is AttemptStatus.OPEN
+               or not answers_revealed(activity, member, now)
+               for attempt, activity, member in rows)
