@@ -256,3 +256,16 @@ def test_nobody_adds_corrects_or_approves_their_own_points(app, quiz_org, staff)
         decide(db.session, entry.id, True, "", organizer)  # the service leaves roles to the view
         with pytest.raises(PointsError, match="不能更正自己的积分"):
             add_correction(db.session, entry.id, 5, "再加点", secretary)
+
+
+def test_only_secretaries_and_organizers_see_the_ways_into_unit_points_and_rules(app, client, login,
+                                                                                 quiz_org, staff):
+    login(client, MEMBER)
+    page = client.get("/points/").get_data(as_text=True)
+    assert "/points/units" not in page and "/points/rules" not in page
+    for phone, sees_rules in ((SECRETARY, False), (ORGANIZER, True)):
+        client = app.test_client()
+        login(client, phone)
+        page = client.get("/points/").get_data(as_text=True)
+        assert "/points/units" in page
+        assert ("/points/rules" in page) is sees_rules
