@@ -7,9 +7,11 @@ from flask import Flask
 from flask.cli import with_appcontext
 
 from quizapp.admin.demo import DEMO_PASSWORD, seed_demo_organization
+from quizapp.admin.demo_activities import DemoActivityError, seed_demo_activities
 from quizapp.admin.services import AdminSetupError, create_first_admin
 from quizapp.extensions import db
 from quizapp.models import UnitKind
+from quizapp.models.base import utcnow
 from quizapp.organize.cli import questions_cli
 from quizapp.publish.cli import publish_cli
 from quizapp.quiz.cli import attempts_cli
@@ -17,9 +19,14 @@ from quizapp.reports.cli import report_command
 
 
 @click.command("seed-demo")
+@click.option("--activities", is_flag=True,
+              help="再发布本月选学和本季度测试，并让部分演示党员作答（需先导入并审核题库）")
 @with_appcontext
-def seed_demo_command() -> None:
+def seed_demo_command(activities: bool) -> None:
     """Create the demo organization (idempotent) and print its logins."""
+    if activities:
+        _seed_activities()
+        return
     result = seed_demo_organization(db.session)
     db.session.commit()
     click.echo(
@@ -29,6 +36,21 @@ def seed_demo_command() -> None:
     click.echo(f"所有演示账号的密码：{DEMO_PASSWORD}（可用手机号或党员编号登录）")
     for login in result.logins:
         click.echo(f"  {login.phone}  {login.member_no:<9} {login.name}  {login.description}")
+
+
+def _seed_activities() -> None:
+    try:
+        made = seed_demo_activities(db.session, utcnow())
+    except DemoActivityError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from None
+    db.session.commit()
+    if not made.published:
+        click.echo("演示活动已存在，未作改动。")
+    for title in made.published:
+        click.echo(f"已发布：{title}")
+    if made.published:
+        click.echo(f"演示党员已作答 {made.answered} 份（各支部的演示登录账号和书记均未作答）。")
 
 
 @click.command("create-admin")

@@ -6,7 +6,22 @@ from sqlalchemy import func, select
 
 from quizapp.admin.demo import DEMO_PASSWORD
 from quizapp.extensions import db
-from quizapp.models import Person, Role, RoleGrant, Unit, UnitKind
+from quiz_helpers import add_question, add_speech
+from quizapp.models import (
+    Activity,
+    ActivityKind,
+    ActivityMember,
+    ActivityStatus,
+    Attempt,
+    AttemptStatus,
+    Person,
+    PointEntry,
+    QuestionType,
+    Role,
+    RoleGrant,
+    Unit,
+    UnitKind,
+)
 
 
 def _counts(app):
@@ -63,3 +78,59 @@ def test_demo_logins_work_for_each_role(app, login):
         assert login(client, account, DEMO_PASSWORD).status_code == 302, account
         assert client.get("/").status_code == 200
         assert client.get("/admin/people").status_code == admin_page, account
+
+
+def _demo_bank(app):
+    """Approved questions of every type in one speech of the demo 党总支."""
+    with app.app_context():
+        root = db.session.scalar(select(Unit).where(Unit.parent_id.is_(None)))
+        root_id = root.id
+    speech = add_speech(app, root_id)
+    for qtype, count in ((QuestionType.SINGLE, 6), (QuestionType.MULTIPLE, 3),
+                         (QuestionType.JUDGE, 4), (QuestionType.FILL, 2)):
+        for _ in range(count):
+            add_question(app, speech, qtype)
+
+
+def test_seed_demo_activities_needs_the_organization_and_a_bank(app):
+    runner = app.test_cli_runner()
+    assert "flask seed-demo" in runner.invoke(args=["seed-demo", "--activities"]).output
+    runner.invoke(args=["seed-demo"])
+    refused = runner.invoke(args=["seed-demo", "--activities"])
+    assert refused.exit_code == 1 and "还没有已通过的题目" in refused.output
+
+
+def test_seed_demo_activities_publish_a_study_and_a_test_with_some_answers(app):
+    runner = app.test_cli_runner()
+    runner.invoke(args=["seed-demo"])
+    _demo_bank(app)
+    first = runner.invoke(args=["seed-demo", "--activities"])
+    assert first.exit_code == 0, first.output
+    with app.app_context():
+        activities = db.session.scalars(select(Activity).order_by(Activity.id)).all()
+        assert [a.kind for a in activities] == [ActivityKind.STUDY, ActivityKind.TEST]
+        assert all(a.status is ActivityStatus.PUBLISHED for a in activities)
+        audience = db.session.scalar(select(func.count()).select_from(ActivityMember))
+        assert audience == 2 * 32
+        attempts = db.session.scalars(select(Attempt)).all()
+        assert attempts and all(a.status is AttemptStatus.SUBMITTED for a in attempts)
+        assert f"作答 {len(attempts)} 份" in first.output
+        # Graded by the real services: each score is the sum of its items, and each earned points.
+        for attempt in attempts:
+            assert attempt.score == sum(item.points for item in attempt.items)
+        assert db.session.scalar(select(func.count()).select_from(PointEntry)) == sum(
+            1 for a in attempts if a.score or a.activity.kind is ActivityKind.STUDY)
+        # The documented logins never answered: whoever tries the demo takes the test.
+        answered = set(db.session.scalars(select(Attempt.person_id)))
+        staff = set(db.session.scalars(select(RoleGrant.person_id)))
+        firsts = {"13800000001", "13800000010", "13800000019"}
+        phones = set(db.session.scalars(select(Person.phone).where(Person.id.in_(answered))))
+        assert not answered & staff and not phones & firsts
+        # Branches answer less and less: participation differs for the dashboards.
+        by_branch = [len({a.person_id for a in attempts if a.person.unit_id in
+                          {b.id, *(g.id for g in b.children)}}) for b in activities[0].unit.children]
+        assert by_branch[0] > by_branch[1] > by_branch[2] > 0
+    again = runner.invoke(args=["seed-demo", "--activities"])
+    assert "已存在" in again.output
+    with app.app_context():
+        assert len(db.session.scalars(select(Attempt)).all()) == len(attempts)
