@@ -39,12 +39,13 @@ from quizapp.quiz import (
 from quizapp.quiz.errors import AttemptClosed, OpenPracticeExists, QuestionNotInAttempt, QuizError
 from quizapp.quiz.forms import ConfirmForm, PracticeForm, ReportForm
 from quizapp.quiz.responses import BadResponse
-from quizapp.quiz.timefmt import as_utc, local_time
+from quizapp.quiz.timefmt import as_utc, local_time, seconds_left
 
 TIME_UP = "答题时间已到，系统已按截止时保存的答案交卷，超时后的作答不计入成绩。"
 
 bp = Blueprint("quiz", __name__)
 bp.add_app_template_filter(local_time, "quiz_time")
+bp.add_app_template_filter(seconds_left, "seconds_left")
 bp.add_url_rule("/attempts/<int:attempt_id>/answers", view_func=api.save_answer,
                 methods=["POST"])
 bp.add_url_rule("/attempts/<int:attempt_id>/state", view_func=api.attempt_state)

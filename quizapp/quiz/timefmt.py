@@ -19,3 +19,12 @@ def local_time(moment: datetime | None, pattern: str = "%m月%d日 %H:%M") -> st
     """A stored time as a member reads it (a Jinja filter)."""
     moment = as_utc(moment)
     return moment.astimezone(CHINA).strftime(pattern) if moment else ""
+
+
+def seconds_left(moment: datetime | None) -> int:
+    """Whole seconds from now until ``moment`` (0 once past): the answering page's countdown
+    starts from the server's clock, so a phone with a wrong clock still counts right."""
+    moment = as_utc(moment)
+    if moment is None:
+        return 0
+    return max(0, int((moment - datetime.now(timezone.utc)).total_seconds()))

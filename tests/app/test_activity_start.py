@@ -343,3 +343,12 @@ def test_no_practice_while_a_sitting_is_open(app, client, login, setup):
     assert "考前练习（不计分）" not in client.get(f"/quiz/activities/{activity}").get_data(as_text=True)
     response = client.post(f"/quiz/activities/{activity}/practice", data={"start_key": "p9"})
     assert "请先交卷，再做考前练习" in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_a_timed_sitting_shows_the_seconds_left_by_the_servers_clock(app, client, login, setup):
+    activity = _activity(app, setup, time_limit_minutes=30)
+    login(client, MEMBER)
+    attempt = attempt_id_from(start_via_page(client, activity))
+    html = client.get(f"/quiz/attempts/{attempt}/q/1").get_data(as_text=True)
+    left = int(re.search(r'data-role="deadline" data-seconds-left="(\d+)"', html).group(1))
+    assert 29 * 60 < left <= 30 * 60

@@ -429,9 +429,35 @@
     });
   }
 
+  // The time left on a timed attempt, counted down from the server's figure. At zero the page
+  // reloads: the server has closed the attempt (or closes it now) and shows where it stands.
+  function Countdown(el) {
+    if (!el.hasAttribute("data-seconds-left")) { return; }
+    var left = Number(el.getAttribute("data-seconds-left"));
+    if (!(left >= 0)) { return; }
+    var ends = Date.now() + left * 1000;
+    var original = el.textContent;
+    function pad(n) { return (n < 10 ? "0" : "") + n; }
+    function tick() {
+      var seconds = Math.max(0, Math.round((ends - Date.now()) / 1000));
+      if (seconds > 3600) { el.textContent = original; return; }
+      el.textContent = "剩余 " + pad(Math.floor(seconds / 60)) + ":" + pad(seconds % 60);
+      el.classList.toggle("text-warning", seconds <= 300);
+      if (seconds === 0) {
+        window.clearInterval(timer);
+        el.textContent = "时间到";
+        window.setTimeout(function () { window.location.reload(); }, 1500);
+      }
+    }
+    var timer = window.setInterval(tick, 1000);
+    tick();
+  }
+
   function start() {
     onceOnly();
     var answering = document.getElementById("answer-form");
+    var deadline = role("deadline");
+    if (deadline) { new Countdown(deadline); }
     if (answering) { new AnsweringPage(answering); return; }
     var submitForm = document.querySelector('form[data-role="submit-form"]');
     var root = document.querySelector("[data-quiz-attempt]");
