@@ -1,0 +1,60 @@
+"""Charts of a unit's months (participation and average score %), as inline SVG.
+
+Rendered on the server by pygal with its JavaScript switched off (no ``js`` files, and the
+inline config script, comments and namespace URLs stripped), so a page embeds plain SVG
+that loads nothing from anywhere.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pygal
+from markupsafe import Markup
+from pygal.style import Style
+
+from quizapp.reports.periods import Period
+from quizapp.reports.queries import Figures
+
+_STYLE = Style(
+    background="transparent", plot_background="transparent", foreground="#333",
+    foreground_strong="#111", foreground_subtle="#999", colors=("#c0392b", "#2c7be5"),
+    font_family="sans-serif", label_font_size=12, major_label_font_size=12,
+    title_font_size=16, legend_font_size=13,
+)
+_SCRIPT = re.compile(r"<script\b.*?</script>", re.S)
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_NAMESPACE = re.compile(r'\s+xmlns(?::\w+)?="[^"]*"')
+
+
+def _config() -> pygal.Config:
+    config = pygal.Config()
+    config.js = []  # pygal's default loads its tooltip script from a CDN
+    config.disable_xml_declaration = True
+    config.style = _STYLE
+    config.width, config.height = 640, 320
+    config.range = (0, 100)
+    config.show_legend = True
+    config.legend_at_bottom = True
+    config.x_label_rotation = 0
+    config.print_values = False
+    config.show_y_guides = True
+    config.dots_size = 3
+    config.no_data_text = "暂无数据"
+    return config
+
+
+def clean_svg(svg: str) -> Markup:
+    """pygal's SVG without scripts, comments or namespace URLs, safe to embed in HTML."""
+    svg = _SCRIPT.sub("", svg)
+    svg = _COMMENT.sub("", svg)
+    return Markup(_NAMESPACE.sub("", svg, count=0))
+
+
+def monthly_chart(months: list[Period], by_month: dict[str, Figures]) -> Markup:
+    """Participation and average score % per month (gaps where a month had no activity)."""
+    chart = pygal.Line(_config(), title="近12个月参与率与平均得分率（%）", allow_interruptions=True)
+    chart.x_labels = [f"{p.start.month}月" for p in months]
+    chart.add("参与率", [by_month.get(p.key, Figures()).participation for p in months])
+    chart.add("平均得分率", [by_month.get(p.key, Figures()).average for p in months])
+    return clean_svg(chart.render(is_unicode=True))

@@ -1,0 +1,75 @@
+"""A secretary's dashboard for one unit: rating, months chart, ranking, open activities."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from markupsafe import Markup
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from quizapp.auth.access import granted_unit_ids
+from quizapp.models import Activity, Person, Role, Unit
+from quizapp.reports import queries
+from quizapp.reports.charts import monthly_chart
+from quizapp.reports.pages import Report, UnitRow, children_of, period_report, sibling_ranking
+from quizapp.reports.periods import Period, last_months, quarter_of, today_in_china
+from quizapp.reports.queries import Figures, MemberStatus
+
+MANAGING = (Role.SECRETARY, Role.ORGANIZER, Role.ADMIN)
+
+
+@dataclass
+class Dashboard:
+    """What the dashboard shows for a unit."""
+
+    unit: Unit
+    period: Period
+    report: Report
+    ranking_of: Unit | None
+    ranking: list[UnitRow]
+    chart: Markup
+    open: list[tuple[Activity, list[MemberStatus]]]
+
+
+def dashboard(session: Session, unit: Unit, now: datetime) -> Dashboard:
+    """The unit's dashboard at ``now``: this quarter's report and the last 12 months."""
+    today = today_in_china(now)
+    period = quarter_of(today)
+    report = period_report(session, unit, period)
+    ranking_of = unit if children_of(session, unit.id) else report.parent
+    conditions = queries.activity_filter(period=period)
+    ranking = sibling_ranking(session, ranking_of, conditions, period) if ranking_of else []
+    months = last_months(today)
+    span = Period("", "", months[0].start, months[-1].end)
+    found = queries.figures(session, unit.id, queries.activity_filter(period=span), split=False)
+    activities = queries.activities_by_id(session, {a for _b, a in found})
+    by_month: dict[str, Figures] = {}
+    for (_bucket, activity_id), figures in found.items():
+        start = activities[activity_id].period_start
+        by_month.setdefault(f"{start.year}-{start.month:02d}", Figures()).add(figures)
+    open_now = queries.open_activities(session, unit.id, now)
+    statuses = queries.member_statuses(
+        session, unit.id, queries.activity_filter() + [Activity.id.in_([a.id for a in open_now])]
+    ) if open_now else []
+    pending = [(a, [m for m in statuses if m.activity_id == a.id and not m.finished]) for a in open_now]
+    return Dashboard(unit, period, report, ranking_of, ranking, monthly_chart(months, by_month), pending)
+
+
+def _subtree_units(root_ids: list[int]) -> Select:
+    tree = select(Unit.id).where(Unit.id.in_(root_ids)).cte("scope_tree", recursive=True)
+    tree = tree.union(select(Unit.id).join(tree, Unit.parent_id == tree.c.id))
+    return select(Unit).where(Unit.id.in_(select(tree.c.id)))
+
+
+def managed_units(session: Session, person: Person) -> list[Unit]:
+    """Units whose reports the person may read: their SECRETARY units first, then every unit
+    in the subtrees they organize or administer."""
+    secretary = granted_unit_ids(session, person, Role.SECRETARY)
+    roots = sorted({u for role in MANAGING for u in granted_unit_ids(session, person, role)})
+    if not roots:
+        return []
+    units = list(session.scalars(_subtree_units(roots).order_by(Unit.id)))
+    units.sort(key=lambda u: (u.id not in secretary, u.id))
+    return units

@@ -1,0 +1,86 @@
+"""The figures of a report as plain sums (additive over members, units and activities), and
+the rates derived from them, to one decimal, halves up. Filled only by ``queries``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+# Lower edges of the score bins: <60, 60–69, 70–79, 80–89, 90–100.
+BIN_EDGES = (60, 70, 80, 90)
+BIN_LABELS = ("60以下", "60–69", "70–79", "80–89", "90–100")
+MIN_CONCEPT_ANSWERS = 3
+
+
+def round1(value: float) -> float:
+    """One decimal, halves up (四舍五入), after dropping float noise."""
+    return float(Decimal(repr(round(value, 9))).quantize(Decimal("0.1"), ROUND_HALF_UP))
+
+
+def pct(part: float, whole: float) -> float | None:
+    """``part`` of ``whole`` as a percent to one decimal (None when ``whole`` is 0)."""
+    return round1(part * 100 / whole) if whole else None
+
+
+@dataclass
+class Figures:
+    """Additive sums for a set of audience rows; rates are derived, never summed."""
+
+    audience: int = 0  # audience rows: members, or member-activity slots over a period
+    participants: int = 0
+    unfinished: int = 0  # an open scored attempt and no result yet
+    pct_sum: float = 0.0
+    passed: int = 0
+    excellent: int = 0
+    bins: list[int] = field(default_factory=lambda: [0] * 5)
+    # The unit's size for min_members: its audience, over a period its largest one activity's.
+    members: int = 0
+
+    def add(self, other: Figures) -> Figures:
+        """Pool another set of rows into this one (returns self)."""
+        self.audience += other.audience
+        self.participants += other.participants
+        self.unfinished += other.unfinished
+        self.pct_sum += other.pct_sum
+        self.passed += other.passed
+        self.excellent += other.excellent
+        self.bins = [a + b for a, b in zip(self.bins, other.bins)]
+        self.members += other.members
+        return self
+
+    @property
+    def participation(self) -> float | None:
+        return pct(self.participants, self.audience)
+
+    @property
+    def average(self) -> float | None:
+        return round1(self.pct_sum / self.participants) if self.participants else None
+
+    @property
+    def pass_rate(self) -> float | None:
+        return pct(self.passed, self.participants)
+
+    @property
+    def excellent_rate(self) -> float | None:
+        return pct(self.excellent, self.participants)
+
+
+def pooled(parts: Any) -> Figures:
+    """The sum of several Figures."""
+    total = Figures()
+    for part in parts:
+        total.add(part)
+    return total
+
+
+@dataclass(frozen=True)
+class Share:
+    """Answers and correct answers for one concept (or speech) in one bucket."""
+
+    answers: int
+    correct: int
+
+    @property
+    def percent(self) -> float | None:
+        return pct(self.correct, self.answers)

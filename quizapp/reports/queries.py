@@ -1,0 +1,296 @@
+"""Branch results: the only place scores are aggregated (set-based SQL, a few queries a report).
+
+Definitions (also shown on the report pages):
+
+- **Audience** of an activity in a unit U: its ``ActivityMember`` rows whose ``unit_id`` is in
+  U's subtree, i.e. members are counted where they were when it was published, even if they
+  moved since. Only PUBLISHED activities count (never drafts or cancelled ones).
+- A member's **result** in an activity: their best submitted scored attempt (score / max score
+  as a percent; of equal ones the earliest). A **participant** is an audience member with a
+  result; open or abandoned attempts are not results ("started, not finished").
+- Per unit: audience, participants, participation rate (participants / audience), average
+  score % over participants, pass and excellent rates over participants (by the activity's
+  ``pass_percent`` / ``excellent_percent``), and the distribution of score % in bins.
+- A **period** pools its activities: participation = results / audience slots, the average is
+  over all results. A unit's figures are sums over its member rows, never averages of averages:
+  every query returns additive sums per child unit ("bucket"), and a parent is their sum.
+- **Concepts**: share of correct answers per ``BankQuestion.concept`` (or speech) over the
+  items of the counted (best) attempts.
+
+Percentages are compared as shown, to one decimal (see ``ratings``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, case, func, select, text
+from sqlalchemy.orm import Session
+
+from quizapp.models import (
+    Activity,
+    ActivityMember,
+    ActivityStatus,
+    Attempt,
+    AttemptItem,
+    AttemptKind,
+    AttemptStatus,
+    BankQuestion,
+    Person,
+    Speech,
+    Unit,
+    UnitKind,
+)
+from quizapp.reports.figures import (  # noqa: F401 - BIN_LABELS, pct, pooled, round1 for callers
+    BIN_EDGES,
+    BIN_LABELS,
+    MIN_CONCEPT_ANSWERS,
+    Figures,
+    Share,
+    pct,
+    pooled,
+    round1,
+)
+from quizapp.reports.periods import Period
+
+def activity_filter(*, activity_id: int | None = None, period: Period | None = None) -> list[Any]:
+    """Conditions on ``Activity`` for one published activity or those starting in a period."""
+    conditions: list[Any] = [Activity.status == ActivityStatus.PUBLISHED]
+    if activity_id is not None:
+        conditions.append(Activity.id == activity_id)
+    if period is not None:
+        conditions += [Activity.period_start >= period.start, Activity.period_start < period.end]
+    return conditions
+
+
+Split = bool | UnitKind
+
+
+def _units(session: Session, root_id: int, split: Split) -> dict[int, int]:
+    """Units of the root's subtree and their bucket, fetched first (one query) so that the
+    report queries name the units outright and the planner knows how few a branch has.
+
+    The bucket is the root (``split`` False), the child of the root a unit lies under (True;
+    members directly in the root stay in the root's bucket), or the nearest unit of a kind at
+    or above it (a UnitKind, e.g. every 党支部 of a 机关党委; units above one are left out).
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        # PostgreSQL's JIT compiles these joins for ~100 ms, far longer than they run.
+        session.execute(text("SET LOCAL jit = off"))
+        # A whole organization's aggregate sorts and hashes more than the default 4 MB.
+        session.execute(text("SET LOCAL work_mem = '64MB'"))
+    tree = (select(Unit.id, Unit.parent_id, Unit.kind).where(Unit.id == root_id)
+            .cte("report_tree", recursive=True))
+    tree = tree.union(select(Unit.id, Unit.parent_id, Unit.kind)
+                      .join(tree, Unit.parent_id == tree.c.id))
+    units = session.execute(select(tree.c.id, tree.c.parent_id, tree.c.kind)).all()
+    parents = {unit_id: parent for unit_id, parent, _kind in units}
+    kinds = {unit_id: kind for unit_id, _parent, kind in units}
+    buckets: dict[int, int | None] = {}
+
+    def bucket_of(unit_id: int) -> int | None:
+        if unit_id not in buckets:
+            if isinstance(split, UnitKind):
+                above = None if unit_id == root_id else bucket_of(parents[unit_id])
+                buckets[unit_id] = unit_id if kinds[unit_id] == split else above
+            elif split and unit_id != root_id:
+                buckets[unit_id] = unit_id if parents[unit_id] == root_id else bucket_of(parents[unit_id])
+            else:
+                buckets[unit_id] = root_id
+        return buckets[unit_id]
+
+    return {unit_id: bucket for unit_id in parents if (bucket := bucket_of(unit_id)) is not None}
+
+
+def _audience(units: dict[int, int], conditions: list[Any]) -> Any:
+    """Audience rows of the matching activities in these units."""
+    return (
+        select(ActivityMember.activity_id, ActivityMember.person_id, ActivityMember.unit_id,
+               ActivityMember.reminded_at, Activity.pass_percent, Activity.excellent_percent)
+        .join(Activity, Activity.id == ActivityMember.activity_id)
+        .where(ActivityMember.unit_id.in_(list(units)), *conditions)
+        .cte("report_audience")
+    )
+
+
+def _best(audience: Any) -> Any:
+    """Each audience member's best submitted scored attempt (ties: the earliest)."""
+    order = func.row_number().over(
+        partition_by=(Attempt.activity_id, Attempt.person_id),
+        order_by=((Attempt.score * 1.0 / Attempt.max_score).desc(), Attempt.submitted_at, Attempt.id),
+    )
+    ranked = (
+        select(Attempt.id.label("attempt_id"), Attempt.activity_id, Attempt.person_id,
+               Attempt.score, Attempt.max_score, order.label("rn"))
+        .join(audience, and_(audience.c.activity_id == Attempt.activity_id,
+                             audience.c.person_id == Attempt.person_id))
+        .where(Attempt.status == AttemptStatus.SUBMITTED, Attempt.kind != AttemptKind.PRACTICE,
+               Attempt.max_score > 0)
+        .subquery("ranked")
+    )
+    return select(ranked).where(ranked.c.rn == 1).subquery("best")
+
+
+def _best_percent(audience: Any) -> Any:
+    """Each audience member's best score % (an aggregate: cheaper than ``_best`` when the
+    attempt itself is not needed)."""
+    return (
+        select(Attempt.activity_id, Attempt.person_id,
+               func.max(Attempt.score * 100.0 / Attempt.max_score).label("percent"))
+        .join(audience, and_(audience.c.activity_id == Attempt.activity_id,
+                             audience.c.person_id == Attempt.person_id))
+        .where(Attempt.status == AttemptStatus.SUBMITTED, Attempt.kind != AttemptKind.PRACTICE,
+               Attempt.max_score > 0)
+        .group_by(Attempt.activity_id, Attempt.person_id)
+        .subquery("best_percent")
+    )
+
+
+def _open_attempts() -> Any:
+    return (select(Attempt.activity_id, Attempt.person_id)
+            .where(Attempt.status == AttemptStatus.OPEN, Attempt.kind != AttemptKind.PRACTICE)
+            .subquery("open_attempt"))
+
+
+def _on(audience: Any, other: Any) -> Any:
+    return and_(other.c.activity_id == audience.c.activity_id,
+                other.c.person_id == audience.c.person_id)
+
+
+def figures(session: Session, root_id: int, conditions: list[Any], *,
+            split: Split = True) -> dict[tuple[int, int], Figures]:
+    """Figures per (bucket, activity id) for the root's subtree: one query.
+
+    With ``split`` the buckets are the root's children (and the root itself for members
+    directly in it); pool them with ``pooled`` for the root, or by activity for a period.
+    """
+    units = _units(session, root_id, split)
+    audience = _audience(units, conditions)
+    best, opened = _best_percent(audience), _open_attempts()
+    percent = best.c.percent
+
+    def count_if(condition: Any) -> Any:
+        return func.sum(case((condition, 1), else_=0))
+
+    edges = (0, *BIN_EDGES)
+    bins = [count_if(and_(percent >= low, percent < high))
+            for low, high in zip(edges, edges[1:])] + [count_if(percent >= edges[-1])]
+    rows = session.execute(
+        select(audience.c.unit_id, audience.c.activity_id, func.count(), func.count(percent),
+               count_if(and_(percent.is_(None), opened.c.person_id.is_not(None))),
+               func.sum(percent),
+               count_if(percent >= audience.c.pass_percent),
+               count_if(percent >= audience.c.excellent_percent), *bins)
+        .select_from(audience)
+        .outerjoin(best, _on(audience, best))
+        .outerjoin(opened, _on(audience, opened))
+        .group_by(audience.c.unit_id, audience.c.activity_id)
+    )
+    found: dict[tuple[int, int], Figures] = {}
+    for row in rows:
+        part = Figures(row[2], row[3], int(row[4] or 0), float(row[5] or 0), int(row[6] or 0),
+                       int(row[7] or 0), [int(v or 0) for v in row[8:]], members=row[2])
+        found.setdefault((units[row[0]], row[1]), Figures()).add(part)
+    return found
+
+
+@dataclass(frozen=True)
+class MemberStatus:
+    """One audience member of one activity in a report, and how far they got."""
+
+    activity_id: int
+    person_id: int
+    name: str
+    unit_name: str
+    percent: float | None  # best result, None if none
+    started: bool  # an open scored attempt, no result yet
+    reminded_at: datetime | None
+
+    @property
+    def finished(self) -> bool:
+        return self.percent is not None
+
+
+def member_statuses(session: Session, root_id: int, conditions: list[Any]) -> list[MemberStatus]:
+    """Every audience member in the root's subtree with their result: one query."""
+    audience = _audience(_units(session, root_id, False), conditions)
+    best, opened = _best_percent(audience), _open_attempts()
+    rows = session.execute(
+        select(audience.c.activity_id, audience.c.person_id, Person.name, Unit.name,
+               best.c.percent, opened.c.person_id.is_not(None), audience.c.reminded_at)
+        .select_from(audience)
+        .join(Person, Person.id == audience.c.person_id)
+        .join(Unit, Unit.id == audience.c.unit_id)
+        .outerjoin(best, _on(audience, best))
+        .outerjoin(opened, _on(audience, opened))
+        .order_by(audience.c.activity_id, Unit.name, Person.name, audience.c.person_id)
+    )
+    return [MemberStatus(a, p, name, unit, None if value is None else round1(float(value)),
+                         bool(started) and value is None, reminded)
+            for a, p, name, unit, value, started, reminded in rows]
+
+
+def concept_shares(session: Session, root_id: int, conditions: list[Any], *, split: Split = False,
+                   by_speech: bool = False) -> dict[tuple[int, str], Share]:
+    """Shares correct per (bucket, concept) — or per (bucket, speech title) — over the items of
+    the counted attempts: one query. Questions without a concept are left out of the concepts."""
+    units = _units(session, root_id, split)
+    audience = _audience(units, conditions)
+    best = _best(audience)
+    key = Speech.title if by_speech else BankQuestion.concept
+    statement = (
+        select(audience.c.unit_id, key, func.count(),
+               func.sum(case((AttemptItem.correct.is_(True), 1), else_=0)))
+        .select_from(audience)
+        .join(best, _on(audience, best))
+        .join(AttemptItem, AttemptItem.attempt_id == best.c.attempt_id)
+        .join(BankQuestion, BankQuestion.id == AttemptItem.question_id)
+        .group_by(audience.c.unit_id, key)
+    )
+    if by_speech:
+        statement = statement.join(Speech, Speech.id == BankQuestion.speech_id)
+    else:
+        statement = statement.where(BankQuestion.concept != "")
+    shares: dict[tuple[int, str], Share] = {}
+    for unit_id, name, answers, correct in session.execute(statement):
+        old = shares.get((units[unit_id], name), Share(0, 0))
+        shares[(units[unit_id], name)] = Share(old.answers + int(answers), old.correct + int(correct or 0))
+    return shares
+
+
+def weakest_concepts(shares: dict[tuple[int, str], Share], limit: int = 5) -> list[tuple[str, Share]]:
+    """Concepts pooled over buckets, lowest share first, those with enough answers only."""
+    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for (_bucket, name), share in shares.items():
+        totals[name][0] += share.answers
+        totals[name][1] += share.correct
+    pooled_shares = [(name, Share(n, c)) for name, (n, c) in totals.items() if n >= MIN_CONCEPT_ANSWERS]
+    pooled_shares.sort(key=lambda item: (item[1].correct / item[1].answers, item[0]))
+    return pooled_shares[:limit]
+
+
+def best_percents(session: Session, root_id: int, conditions: list[Any]) -> dict[tuple[int, int], float]:
+    """Best percent per (activity, person) of the participants in the root's subtree."""
+    best = _best_percent(_audience(_units(session, root_id, False), conditions))
+    rows = session.execute(select(best.c.activity_id, best.c.person_id, best.c.percent))
+    return {(a, p): float(value) for a, p, value in rows}
+
+
+def activities_by_id(session: Session, ids: Any) -> dict[int, Activity]:
+    """The activities with these ids."""
+    ids = set(ids)
+    if not ids:
+        return {}
+    return {a.id: a for a in session.scalars(select(Activity).where(Activity.id.in_(ids)))}
+
+
+def open_activities(session: Session, root_id: int, now: datetime) -> list[Activity]:
+    """Published activities with audience in the root's subtree whose scored window is open."""
+    conditions = activity_filter() + [Activity.opens_at <= now, Activity.closes_at > now]
+    audience = _audience(_units(session, root_id, False), conditions)
+    ids = select(audience.c.activity_id).distinct()
+    return list(session.scalars(select(Activity).where(Activity.id.in_(ids))
+                                .order_by(Activity.closes_at, Activity.id)))

@@ -1,0 +1,93 @@
+"""A secretary on a phone (390×844, Chromium): the dashboard, a report and the mastery table
+fit the screen (wide tables scroll inside their own box), and 一键提醒 works from the page.
+
+Screenshots go to REPORTS_SCREENSHOTS (a folder) when that is set, for a human to look at.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from werkzeug.serving import WSGIRequestHandler, make_server
+
+from activity_helpers import make_activity
+from report_helpers import SECRETARY_A, org  # noqa: F401 - fixture
+from tests.conftest import DEFAULT_PASSWORD
+from quizapp.models import QuestionType
+from quizapp.models.base import utcnow
+
+CHROMIUM = Path("/usr/bin/chromium")
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="no Chromium at /usr/bin/chromium")
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_request(self, *args: Any, **kwargs: Any) -> None:
+        """No access log in the test output."""
+
+
+@pytest.fixture
+def live_url(app: Flask, org: dict[str, Any]) -> Iterator[str]:
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
+
+
+def _shot(page: Any, name: str) -> None:
+    folder = os.environ.get("REPORTS_SCREENSHOTS")
+    if folder:
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+
+
+def _fits(page: Any) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"page is {width}px wide"
+
+
+def test_secretary_reads_reports_on_a_phone(app: Flask, live_url: str, org: dict[str, Any]) -> None:
+    from playwright.sync_api import sync_playwright
+
+    now = utcnow()
+    make_activity(app, org["units"]["G"].id, title="本周测试", opens_at=now - timedelta(days=1),
+                  closes_at=now + timedelta(days=3), parts=((QuestionType.SINGLE, 4, 25),))
+    a = org["units"]["A"].id
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM),
+                                             args=["--no-sandbox", "--disable-gpu"])
+        context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2,
+                                      is_mobile=True, has_touch=True, locale="zh-CN")
+        page = context.new_page()
+        outside: list[str] = []
+        page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(live_url) else None)
+        page.goto(f"{live_url}/auth/login")
+        page.fill("input[name=account]", SECRETARY_A)
+        page.fill("input[name=password]", DEFAULT_PASSWORD)
+        page.click("button[type=submit]")
+        page.goto(f"{live_url}/reports/")
+        assert page.locator(".report-chart svg").count() == 1
+        _fits(page)
+        _shot(page, "dashboard")
+        page.locator("#pending ~ .card", has_text="本周测试").get_by_role("button", name="一键提醒").click()
+        _shot(page, "after_remind")
+        assert page.get_by_text("已提醒 6 人").count() == 1
+        page.goto(f"{live_url}/reports/units/{a}/activities/{org['test']}")
+        _fits(page)
+        assert page.get_by_text("甲四").count() >= 1
+        _shot(page, "activity")
+        page.goto(f"{live_url}/reports/units/{org['units']['G'].id}/mastery?p=2026-Q4")
+        _fits(page)
+        _shot(page, "mastery")
+        page.goto(f"{live_url}/reports/units/{a}/period?p=2026-Q4")
+        _fits(page)
+        _shot(page, "period")
+        browser.close()
+    assert outside == []
