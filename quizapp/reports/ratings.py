@@ -14,6 +14,8 @@ card (which wins) below the red ones; a unit below ``min_members`` is flagged, n
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -92,10 +94,15 @@ class Ranked:
     unit_id: int
     rank: int | None
     of: int
+    # Siblings left out of the ranking for too few members.
+    flagged: int = 0
 
     @property
     def text(self) -> str:
-        return TOO_FEW if self.rank is None else f"第{self.rank}名 / 共{self.of}个"
+        if self.rank is None:
+            return TOO_FEW
+        extra = f"（另{self.flagged}个人数不足）" if self.flagged else ""
+        return f"第{self.rank}名 / 共{self.of}个{extra}"
 
 
 def rank_units(by_unit: dict[int, Figures], min_members: int) -> dict[int, Ranked]:
@@ -105,10 +112,13 @@ def rank_units(by_unit: dict[int, Figures], min_members: int) -> dict[int, Ranke
         return (f.average or 0.0, f.participation or 0.0)
 
     eligible = [u for u, f in by_unit.items() if f.members >= min_members]
-    keys = {u: key(u) for u in eligible}
-    ranks = {u: Ranked(u, 1 + sum(1 for other in eligible if keys[other] > keys[u]), len(eligible))
+    flagged = len(by_unit) - len(eligible)
+    # Sorted once: a unit's rank is 1 + the number of units with a strictly better key.
+    ordered = sorted((key(u) for u in eligible), reverse=True)
+    negated = [(-a, -p) for a, p in ordered]
+    ranks = {u: Ranked(u, 1 + bisect_left(negated, (-key(u)[0], -key(u)[1])), len(eligible), flagged)
              for u in eligible}
-    ranks.update({u: Ranked(u, None, len(eligible)) for u in by_unit if u not in ranks})
+    ranks.update({u: Ranked(u, None, len(eligible), flagged) for u in by_unit if u not in ranks})
     return ranks
 
 

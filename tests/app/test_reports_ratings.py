@@ -39,7 +39,7 @@ def test_rank_by_average_then_participation_ties_share() -> None:
     ranks = rank_units(units, min_members=3)
     # Unit 4 has the most results in total but ranks by its average, not its total.
     assert {u: r.rank for u, r in ranks.items()} == {4: 1, 1: 2, 2: 2, 3: 4, 5: None}
-    assert ranks[5].text == "人数不足，不参与排名" and ranks[1].text == "第2名 / 共4个"
+    assert ranks[5].text == "人数不足，不参与排名" and ranks[1].text == "第2名 / 共4个（另1个人数不足）"
 
 
 def test_member_rank_ties_share() -> None:
