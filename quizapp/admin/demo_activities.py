@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -59,7 +59,8 @@ def _china_day(now: datetime) -> date:
 
 
 def _china_midnight(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, tzinfo=CHINA)
+    """Midnight in Beijing, in UTC (SQLite stores times without their offset)."""
+    return datetime(day.year, day.month, day.day, tzinfo=CHINA).astimezone(timezone.utc)
 
 
 def _specs(session: Session, root: Unit, now: datetime) -> list[ActivitySpec]:

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from quizapp.admin.demo import DEMO_PASSWORD
 from quizapp.extensions import db
 from quiz_helpers import add_question, add_speech
+from quizapp.quiz.timefmt import CHINA, as_utc
 from quizapp.models import (
     Activity,
     ActivityKind,
@@ -134,3 +135,14 @@ def test_seed_demo_activities_publish_a_study_and_a_test_with_some_answers(app):
     assert "已存在" in again.output
     with app.app_context():
         assert len(db.session.scalars(select(Attempt)).all()) == len(attempts)
+
+
+def test_the_demo_study_runs_from_midnight_beijing_time(app):
+    runner = app.test_cli_runner()
+    runner.invoke(args=["seed-demo"])
+    _demo_bank(app)
+    runner.invoke(args=["seed-demo", "--activities"])
+    with app.app_context():
+        study = db.session.scalars(select(Activity).where(Activity.kind == ActivityKind.STUDY)).one()
+        opens = as_utc(study.opens_at).astimezone(CHINA)
+        assert (opens.day, opens.hour, opens.minute) == (1, 0, 0)
