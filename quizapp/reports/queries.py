@@ -116,7 +116,14 @@ def _audience(units: dict[int, int], conditions: list[Any]) -> Any:
     )
 
 
-def _best(audience: Any) -> Any:
+def _scored(conditions: list[Any]) -> list[Any]:
+    """Submitted scored attempts of the matching activities. Naming the activities lets the
+    planner read only their attempts (an index) instead of hashing every attempt ever made."""
+    return [Attempt.status == AttemptStatus.SUBMITTED, Attempt.kind != AttemptKind.PRACTICE,
+            Attempt.max_score > 0, Attempt.activity_id.in_(select(Activity.id).where(*conditions))]
+
+
+def _best(audience: Any, conditions: list[Any]) -> Any:
     """Each audience member's best submitted scored attempt (ties: the earliest)."""
     order = func.row_number().over(
         partition_by=(Attempt.activity_id, Attempt.person_id),
@@ -127,14 +134,13 @@ def _best(audience: Any) -> Any:
                Attempt.score, Attempt.max_score, order.label("rn"))
         .join(audience, and_(audience.c.activity_id == Attempt.activity_id,
                              audience.c.person_id == Attempt.person_id))
-        .where(Attempt.status == AttemptStatus.SUBMITTED, Attempt.kind != AttemptKind.PRACTICE,
-               Attempt.max_score > 0)
+        .where(*_scored(conditions))
         .subquery("ranked")
     )
     return select(ranked).where(ranked.c.rn == 1).subquery("best")
 
 
-def _best_percent(audience: Any) -> Any:
+def _best_percent(audience: Any, conditions: list[Any]) -> Any:
     """Each audience member's best score % (an aggregate: cheaper than ``_best`` when the
     attempt itself is not needed)."""
     return (
@@ -142,8 +148,7 @@ def _best_percent(audience: Any) -> Any:
                func.max(Attempt.score * 100.0 / Attempt.max_score).label("percent"))
         .join(audience, and_(audience.c.activity_id == Attempt.activity_id,
                              audience.c.person_id == Attempt.person_id))
-        .where(Attempt.status == AttemptStatus.SUBMITTED, Attempt.kind != AttemptKind.PRACTICE,
-               Attempt.max_score > 0)
+        .where(*_scored(conditions))
         .group_by(Attempt.activity_id, Attempt.person_id)
         .subquery("best_percent")
     )
@@ -169,7 +174,7 @@ def figures(session: Session, root_id: int, conditions: list[Any], *,
     """
     units = _units(session, root_id, split)
     audience = _audience(units, conditions)
-    best, opened = _best_percent(audience), _open_attempts()
+    best, opened = _best_percent(audience, conditions), _open_attempts()
     percent = best.c.percent
 
     def count_if(condition: Any) -> Any:
@@ -217,7 +222,7 @@ class MemberStatus:
 def member_statuses(session: Session, root_id: int, conditions: list[Any]) -> list[MemberStatus]:
     """Every audience member in the root's subtree with their result: one query."""
     audience = _audience(_units(session, root_id, False), conditions)
-    best, opened = _best_percent(audience), _open_attempts()
+    best, opened = _best_percent(audience, conditions), _open_attempts()
     rows = session.execute(
         select(audience.c.activity_id, audience.c.person_id, Person.name, Unit.name,
                best.c.percent, opened.c.person_id.is_not(None), audience.c.reminded_at)
@@ -239,7 +244,7 @@ def concept_shares(session: Session, root_id: int, conditions: list[Any], *, spl
     the counted attempts: one query. Questions without a concept are left out of the concepts."""
     units = _units(session, root_id, split)
     audience = _audience(units, conditions)
-    best = _best(audience)
+    best = _best(audience, conditions)
     key = Speech.title if by_speech else BankQuestion.concept
     statement = (
         select(audience.c.unit_id, key, func.count(),
@@ -274,7 +279,7 @@ def weakest_concepts(shares: dict[tuple[int, str], Share], limit: int = 5) -> li
 
 def best_percents(session: Session, root_id: int, conditions: list[Any]) -> dict[tuple[int, int], float]:
     """Best percent per (activity, person) of the participants in the root's subtree."""
-    best = _best_percent(_audience(_units(session, root_id, False), conditions))
+    best = _best_percent(_audience(_units(session, root_id, False), conditions), conditions)
     rows = session.execute(select(best.c.activity_id, best.c.person_id, best.c.percent))
     return {(a, p): float(value) for a, p, value in rows}
 
