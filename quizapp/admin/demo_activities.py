@@ -25,7 +25,6 @@ from quizapp.models import (
     Activity,
     ActivityKind,
     AnswerPolicy,
-    Attempt,
     BankQuestion,
     Person,
     QuestionStatus,

@@ -20,7 +20,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -32,9 +31,9 @@ import pytest
 from flask import Flask
 from openpyxl import load_workbook
 from sqlalchemy import select
-from werkzeug.serving import WSGIRequestHandler, make_server
 
 from quiz_helpers import add_question, add_speech, items_of, question_of
+from live_server import serve
 from quizapp.extensions import db
 from quizapp.models import (
     Activity,
@@ -90,10 +89,6 @@ SECRETARY = Member("赵书记", "13800000100")
 ORGANIZER = "13800000001"
 
 
-class _QuietHandler(WSGIRequestHandler):
-    def log_request(self, *args: Any, **kwargs: Any) -> None:
-        """No access log in the test output."""
-
 
 @pytest.fixture
 def story(app: Flask, make_unit, make_person) -> dict[str, Any]:
@@ -119,12 +114,8 @@ def story(app: Flask, make_unit, make_person) -> dict[str, Any]:
 @pytest.fixture
 def live_url(app: Flask, story: dict[str, Any]) -> Iterator[str]:
     """The app served on 127.0.0.1 by a threaded server in this process."""
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
+    with serve(app) as url:
+        yield url
 
 
 class Shots:

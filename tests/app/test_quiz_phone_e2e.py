@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,7 +21,6 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from werkzeug.serving import WSGIRequestHandler, make_server
 
 from quiz_helpers import (  # noqa: F401 - fixtures
     MEMBER,
@@ -33,6 +31,7 @@ from quiz_helpers import (  # noqa: F401 - fixtures
     question_of,
     quiz_org,
 )
+from live_server import serve
 from quizapp.models import AttemptStatus, QuestionType
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -81,20 +80,12 @@ def phone_bank(app: Flask, quiz_org: dict[str, Any]) -> int:
     return speech
 
 
-class _QuietHandler(WSGIRequestHandler):
-    def log_request(self, *args: Any, **kwargs: Any) -> None:
-        """No access log in the test output."""
-
 
 @pytest.fixture
 def live_url(app: Flask, phone_bank: int) -> Iterator[str]:
     """The app served on 127.0.0.1 by a threaded server in this process."""
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
+    with serve(app) as url:
+        yield url
 
 
 def _answer_current(page: Any) -> None:

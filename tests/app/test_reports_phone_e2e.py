@@ -7,7 +7,6 @@ Screenshots go to REPORTS_SCREENSHOTS (a folder) when that is set, for a human t
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -15,11 +14,11 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from werkzeug.serving import WSGIRequestHandler, make_server
 
 from activity_helpers import make_activity
 from report_helpers import SECRETARY_A, org  # noqa: F401 - fixture
 from tests.conftest import DEFAULT_PASSWORD
+from live_server import serve
 from quizapp.models import QuestionType
 from quizapp.models.base import utcnow
 
@@ -27,19 +26,11 @@ CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="no Chromium at /usr/bin/chromium")
 
 
-class _QuietHandler(WSGIRequestHandler):
-    def log_request(self, *args: Any, **kwargs: Any) -> None:
-        """No access log in the test output."""
-
 
 @pytest.fixture
 def live_url(app: Flask, org: dict[str, Any]) -> Iterator[str]:
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
+    with serve(app) as url:
+        yield url
 
 
 def _shot(page: Any, name: str) -> None:
