@@ -42,6 +42,7 @@ from quizapp.models import (  # noqa: E402
 )
 from quizapp.organize import review, services  # noqa: E402
 from quizapp.points.rules import rules_in_effect, validate_point_rules  # noqa: E402
+from quizapp.reports import rollups  # noqa: E402
 
 UTC = timezone.utc
 BEIJING = timezone(timedelta(hours=8))
@@ -251,6 +252,11 @@ def generate(args: argparse.Namespace) -> dict:
     sink.close()
     _finish(dialect)
     _phase(timings, "finish", progress)
+
+    progress = Progress("rollups", 1)
+    rollups.rebuild_all(db.session)  # what `flask report rebuild-rollups` does
+    db.session.commit()
+    _phase(timings, "rollups", progress)
     return {"org": org, "timings": timings, "password": args.password}
 
 

@@ -142,10 +142,35 @@ class Person(UserMixin, Base):
         return self.active
 
     def get_id(self) -> str:
-        return f"{self.id}:{self.auth_version}"
+        # The login session's token is set on the instance when the session is opened or loaded
+        # (quizapp.auth.session); without it the id matches no session and logs nobody in.
+        return f"{self.id}:{self.auth_version}:{getattr(self, 'login_token', '')}"
 
     def __repr__(self) -> str:
         return f"<Person {self.id} {self.name!r}>"
+
+
+class LoginSession(Base):
+    """One login on one device: the session cookie carries its token, the table its SHA-256.
+
+    Logging out deletes the row, so a copied cookie dies with it; a password change
+    (``Person.auth_version``) ends every session of the person.
+    """
+
+    __tablename__ = "login_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow
+    )
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    def __repr__(self) -> str:
+        return f"<LoginSession {self.id} of person {self.person_id}>"
 
 
 class RoleGrant(Base):

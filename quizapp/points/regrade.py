@@ -23,6 +23,7 @@ from quizapp.models import Activity, Attempt, AttemptItem, AttemptStatus, BankQu
 from quizapp.models.base import utcnow
 from quizapp.points.services import award_for_members
 from quizapp.quiz.services import grade
+from quizapp.reports.rollups import record_regrade
 
 BATCH = 500
 
@@ -90,6 +91,7 @@ def regrade_question(session: Session, question_id: int,
         if scored and point_change:
             to_award.add((row.person_id, row.activity_id))
 
+    record_regrade(session, attempt_values)
     _write(session, item_values, attempt_values)
     by_activity: dict[int, list[int]] = {}
     for person_id, activity_id in sorted(to_award):

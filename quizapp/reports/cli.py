@@ -1,4 +1,5 @@
-"""``flask report UNIT --period 2026-Q4 [--activity ID] --xlsx FILE``: the web export from a shell.
+"""``flask report UNIT --period 2026-Q4 [--activity ID] --xlsx FILE``: the web export from a shell;
+``flask report rebuild-rollups [--activity ID]``: recompute the report roll-ups from the attempts.
 
 UNIT is a unit id or its exact name. Writes the same workbook as the report page's export
 and prints a one-line summary.
@@ -16,7 +17,7 @@ from quizapp.extensions import db
 from quizapp.models import Activity, ActivityStatus, Unit
 from quizapp.models.base import utcnow
 from quizapp.models.org import ancestor_ids
-from quizapp.reports import excel, pages
+from quizapp.reports import excel, pages, rollups
 from quizapp.reports.periods import PeriodError, parse_period
 
 
@@ -36,7 +37,33 @@ def _unit(text: str) -> Unit:
     return named[0]
 
 
-@click.command("report")
+class ReportGroup(click.Group):
+    """``flask report UNIT …`` runs the export; a subcommand's name runs the subcommand."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and not args[0].startswith("-"):
+            args = ["export", *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group("report", cls=ReportGroup)
+def report_command() -> None:
+    """单位学习测试报表：flask report 单位 --period 期间 --xlsx 文件；flask report rebuild-rollups。"""
+
+
+@report_command.command("rebuild-rollups")
+@click.option("--activity", "activity_id", type=int, default=None, help="只重算一项活动（编号）")
+@with_appcontext
+def rebuild_rollups_command(activity_id: int | None) -> None:
+    """按答卷重算报表汇总（可重复运行，结果相同）。"""
+    if activity_id is not None and db.session.get(Activity, activity_id) is None:
+        raise click.ClickException(f"找不到活动 {activity_id}")
+    written = rollups.rebuild_all(db.session, activity_id)
+    db.session.commit()
+    click.echo(f"已重算 {len(written)} 项活动的报表汇总，共 {sum(written.values())} 行单位数据。")
+
+
+@report_command.command("export")
 @click.argument("unit")
 @click.option("--period", "period_text", default=None, help="期间：2026-11、2026-Q4 或 2026")
 @click.option("--activity", "activity_id", type=int, default=None, help="只看一项活动（编号）")
@@ -44,7 +71,7 @@ def _unit(text: str) -> Unit:
 @click.option("--xlsx", "xlsx", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="写入的 Excel 文件")
 @with_appcontext
-def report_command(unit: str, period_text: str | None, activity_id: int | None, mastery: bool,
+def export_command(unit: str, period_text: str | None, activity_id: int | None, mastery: bool,
                    xlsx: Path) -> None:
     """单位学习测试报表，导出 Excel（与网页导出相同）。"""
     target = _unit(unit)

@@ -3,6 +3,7 @@ the rates derived from them, to one decimal, halves up. Filled only by ``queries
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -64,6 +65,17 @@ class Figures:
     @property
     def excellent_rate(self) -> float | None:
         return pct(self.excellent, self.participants)
+
+
+def result_figures(percent: float | None, pass_percent: int, excellent_percent: int) -> Figures:
+    """One member's share of the result sums for a best score % (nothing without a result);
+    the same bins and thresholds as the report queries."""
+    if percent is None:
+        return Figures()
+    bins = [0] * len(BIN_LABELS)
+    bins[bisect_right(BIN_EDGES, percent)] = 1
+    return Figures(0, 1, 0, percent, int(percent >= pass_percent), int(percent >= excellent_percent),
+                   bins)
 
 
 def pooled(parts: Any) -> Figures:

@@ -14,6 +14,9 @@ Definitions (also shown on the report pages):
 - A **period** pools its activities: participation = results / audience slots, the average is
   over all results. A unit's figures are sums over its member rows, never averages of averages:
   every query returns additive sums per child unit ("bucket"), and a parent is their sum.
+- **Roll-ups**: the result sums per (activity, unit) are kept in ``report_rollup`` (see
+  ``reports.rollups``) and read from there when the activity's roll-up is usable; the audience
+  and the unfinished are counted from their rows. Every other figure reads the attempts.
 - **Concepts**: share of correct answers per ``BankQuestion.concept`` (or speech) over the
   items of the counted (best) attempts.
 
@@ -40,6 +43,8 @@ from quizapp.models import (
     AttemptStatus,
     BankQuestion,
     Person,
+    ReportRollup,
+    RollupState,
     Speech,
     Unit,
     UnitKind,
@@ -67,6 +72,7 @@ def activity_filter(*, activity_id: int | None = None, period: Period | None = N
 
 
 Split = bool | UnitKind
+NAMED_UNITS = 200
 
 
 def _units(session: Session, root_id: int, split: Split) -> dict[int, int]:
@@ -105,22 +111,28 @@ def _units(session: Session, root_id: int, split: Split) -> dict[int, int]:
     return {unit_id: bucket for unit_id in parents if (bucket := bucket_of(unit_id)) is not None}
 
 
-def _audience(units: dict[int, int], conditions: list[Any]) -> Any:
-    """Audience rows of the matching activities in these units."""
+def _audience(units: dict[int, int] | None, conditions: list[Any]) -> Any:
+    """Audience rows of the matching activities in these units (in any unit with ``None``)."""
+    in_units = [] if units is None else [ActivityMember.unit_id.in_(list(units))]
     return (
         select(ActivityMember.activity_id, ActivityMember.person_id, ActivityMember.unit_id,
                ActivityMember.reminded_at, Activity.pass_percent, Activity.excellent_percent)
         .join(Activity, Activity.id == ActivityMember.activity_id)
-        .where(ActivityMember.unit_id.in_(list(units)), *conditions)
+        .where(*in_units, *conditions)
         .cte("report_audience")
     )
+
+
+def _results() -> list[Any]:
+    """Submitted scored attempts: those a result is made of."""
+    return [Attempt.status == AttemptStatus.SUBMITTED, Attempt.kind != AttemptKind.PRACTICE,
+            Attempt.max_score > 0]
 
 
 def _scored(conditions: list[Any]) -> list[Any]:
     """Submitted scored attempts of the matching activities. Naming the activities lets the
     planner read only their attempts (an index) instead of hashing every attempt ever made."""
-    return [Attempt.status == AttemptStatus.SUBMITTED, Attempt.kind != AttemptKind.PRACTICE,
-            Attempt.max_score > 0, Attempt.activity_id.in_(select(Activity.id).where(*conditions))]
+    return [*_results(), Attempt.activity_id.in_(select(Activity.id).where(*conditions))]
 
 
 def _best(audience: Any, conditions: list[Any]) -> Any:
@@ -165,14 +177,9 @@ def _on(audience: Any, other: Any) -> Any:
                 other.c.person_id == audience.c.person_id)
 
 
-def figures(session: Session, root_id: int, conditions: list[Any], *,
-            split: Split = True) -> dict[tuple[int, int], Figures]:
-    """Figures per (bucket, activity id) for the root's subtree: one query.
-
-    With ``split`` the buckets are the root's children (and the root itself for members
-    directly in it); pool them with ``pooled`` for the root, or by activity for a period.
-    """
-    units = _units(session, root_id, split)
+def _live(session: Session, units: dict[int, int] | None,
+          conditions: list[Any]) -> list[tuple[int, int, Figures]]:
+    """Figures per (unit, activity id) from the attempts themselves (all units with ``None``)."""
     audience = _audience(units, conditions)
     best, opened = _best_percent(audience, conditions), _open_attempts()
     percent = best.c.percent
@@ -194,12 +201,123 @@ def figures(session: Session, root_id: int, conditions: list[Any], *,
         .outerjoin(opened, _on(audience, opened))
         .group_by(audience.c.unit_id, audience.c.activity_id)
     )
+    return [(row[0], row[1], Figures(row[2], row[3], int(row[4] or 0), float(row[5] or 0),
+                                     int(row[6] or 0), int(row[7] or 0),
+                                     [int(v or 0) for v in row[8:]], members=row[2]))
+            for row in rows]
+
+
+def unit_results(session: Session, activity_id: int) -> dict[int, Figures]:
+    """One published activity's figures per unit of its audience, from the attempts: what
+    a roll-up of that activity must hold (``reports.rollups`` stores the result sums)."""
+    return {unit_id: part for unit_id, _a, part
+            in _live(session, None, activity_filter(activity_id=activity_id))}
+
+
+def _rolled_up(session: Session, units: dict[int, int], ids: list[int],
+               found: dict[tuple[int, int], Figures]) -> None:
+    """Add the figures of activities with a usable roll-up to ``found`` per (bucket, activity
+    id): result sums from ``report_rollup``, audience sizes and unfinished members counted
+    from their own rows. Sums in place: a whole organization is tens of thousands of rows."""
+    # A few units are named in the SQL; thousands (a whole organization) cost more to send and
+    # plan than the rows of other units they would leave out, which are dropped here instead.
+    named = len(units) <= NAMED_UNITS
+
+    def in_units(column: Any) -> list[Any]:
+        return [column.in_(list(units))] if named else []
+
+    def part(unit_id: int, activity_id: int) -> Figures | None:
+        bucket = units.get(unit_id)
+        return None if bucket is None else found.setdefault((bucket, activity_id), Figures())
+
+    for unit_id, activity_id, count in session.execute(
+        select(ActivityMember.unit_id, ActivityMember.activity_id, func.count())
+        .where(ActivityMember.activity_id.in_(ids), *in_units(ActivityMember.unit_id))
+        .group_by(ActivityMember.unit_id, ActivityMember.activity_id)
+    ):
+        if (f := part(unit_id, activity_id)) is not None:
+            f.audience += count
+            f.members += count
+    r = ReportRollup
+    for unit_id, activity_id, participants, pct_sum, passed, excellent, *bins in session.execute(
+        select(r.unit_id, r.activity_id, r.participants, r.pct_sum, r.passed, r.excellent,
+               r.bin_0, r.bin_1, r.bin_2, r.bin_3, r.bin_4)
+        .where(r.activity_id.in_(ids), *in_units(r.unit_id), r.participants > 0)
+    ):
+        if (f := part(unit_id, activity_id)) is not None:
+            f.participants += participants
+            f.pct_sum += float(pct_sum)
+            f.passed += passed
+            f.excellent += excellent
+            for i, count in enumerate(bins):
+                f.bins[i] += count
+    result = Attempt.__table__.alias("result")
+    has_result = (select(result.c.id).where(
+        result.c.activity_id == Attempt.activity_id, result.c.person_id == Attempt.person_id,
+        result.c.status == AttemptStatus.SUBMITTED, result.c.kind != AttemptKind.PRACTICE,
+        result.c.max_score > 0)).exists()
+    for unit_id, activity_id, count in session.execute(
+        select(ActivityMember.unit_id, Attempt.activity_id, func.count())
+        .join(ActivityMember, and_(ActivityMember.activity_id == Attempt.activity_id,
+                                   ActivityMember.person_id == Attempt.person_id))
+        .where(Attempt.status == AttemptStatus.OPEN, Attempt.kind != AttemptKind.PRACTICE,
+               Attempt.activity_id.in_(ids), *in_units(ActivityMember.unit_id), ~has_result)
+        .group_by(ActivityMember.unit_id, Attempt.activity_id)
+    ):
+        if (f := part(unit_id, activity_id)) is not None:
+            f.unfinished += count
+
+
+def rolled_up_ids(session: Session, conditions: list[Any]) -> tuple[list[int], list[int]]:
+    """The matching activities split in two: those whose roll-up is usable (its state was
+    built under the activity's current thresholds) and the others."""
+    rows = session.execute(
+        select(Activity.id, RollupState.activity_id.is_not(None))
+        .outerjoin(RollupState, and_(RollupState.activity_id == Activity.id,
+                                     RollupState.pass_percent == Activity.pass_percent,
+                                     RollupState.excellent_percent == Activity.excellent_percent))
+        .where(*conditions)
+    ).all()
+    return [a for a, usable in rows if usable], [a for a, usable in rows if not usable]
+
+
+def figures(session: Session, root_id: int, conditions: list[Any], *,
+            split: Split = True) -> dict[tuple[int, int], Figures]:
+    """Figures per (bucket, activity id) for the root's subtree: from the roll-ups where they
+    are usable, from the attempts for the other activities.
+
+    With ``split`` the buckets are the root's children (and the root itself for members
+    directly in it); pool them with ``pooled`` for the root, or by activity for a period.
+    """
+    units = _units(session, root_id, split)
+    usable, others = rolled_up_ids(session, conditions)
     found: dict[tuple[int, int], Figures] = {}
-    for row in rows:
-        part = Figures(row[2], row[3], int(row[4] or 0), float(row[5] or 0), int(row[6] or 0),
-                       int(row[7] or 0), [int(v or 0) for v in row[8:]], members=row[2])
-        found.setdefault((units[row[0]], row[1]), Figures()).add(part)
+    if usable:
+        _rolled_up(session, units, usable, found)
+    if others:
+        for unit_id, activity_id, part in _live(session, units, [*conditions, Activity.id.in_(others)]):
+            found.setdefault((units[unit_id], activity_id), Figures()).add(part)
     return found
+
+
+def member_bests(session: Session, activity_id: int, person_ids: Any, *,
+                 leave_out: int | None = None,
+                 scores: dict[int, int] | None = None) -> dict[int, float]:
+    """Each member's best score % in the activity (members without a result are absent),
+    leaving out attempt ``leave_out`` and reading ``scores`` (attempt id -> score) in place of
+    the stored scores: the before and after of a grading or a regrade."""
+    scores = scores or {}
+    bests: dict[int, float] = {}
+    for attempt_id, person_id, score, max_score in session.execute(
+        select(Attempt.id, Attempt.person_id, Attempt.score, Attempt.max_score)
+        .where(Attempt.activity_id == activity_id, Attempt.person_id.in_(list(person_ids)),
+               *_results())
+    ):
+        if attempt_id == leave_out:
+            continue
+        percent = scores.get(attempt_id, score) * 100 / max_score
+        bests[person_id] = max(percent, bests.get(person_id, percent))
+    return bests
 
 
 @dataclass(frozen=True)
