@@ -12,7 +12,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
 from quizapp.auth import services
@@ -20,6 +20,7 @@ from quizapp.auth.access import has_role
 from quizapp.auth.decorators import role_required
 from quizapp.auth.forms import ChangePasswordForm, LoginForm
 from quizapp.auth.redirects import is_safe_next
+from quizapp.auth.session import close_session, open_session
 from quizapp.extensions import db, limiter
 from quizapp.models import Role
 
@@ -32,8 +33,12 @@ _OPEN_DURING_PASSWORD_CHANGE = frozenset(
 
 
 def _login_failed(response: Response) -> bool:
-    """Only failed attempts count towards the login limits."""
-    return response.status_code != 302
+    """Only failed attempts count towards the login limits.
+
+    A wrong password renders the form again (200); a success redirects; an outage (503) or a
+    refused form (400) is not the member's fault and is not counted.
+    """
+    return response.status_code == 200
 
 
 def _account_key() -> str:
@@ -93,8 +98,7 @@ def login() -> BaseResponse | str:
         except services.AuthError as error:
             form.form_errors.append(str(error))
         else:
-            db.session.commit()
-            login_user(person, remember=form.remember.data)
+            open_session(db.session, person, remember=form.remember.data)
             return redirect(_next_url())
     return render_template("auth/login.html", form=form)
 
@@ -102,7 +106,7 @@ def login() -> BaseResponse | str:
 @bp.route("/logout", methods=["POST"])
 @role_required(Role.MEMBER)
 def logout() -> BaseResponse:
-    logout_user()
+    close_session(db.session)
     flash("您已安全退出", "info")
     return redirect(url_for("auth.login"))
 
@@ -122,10 +126,9 @@ def change_password() -> BaseResponse | str:
         except services.WeakPassword as error:
             form.new_password.errors.append(str(error))
         else:
-            db.session.commit()
             remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
-            # The session id changed with the password: log in again with it.
-            login_user(person, remember=remembered in request.cookies)
+            # The password change ended every session (auth_version): this device gets a new one.
+            open_session(db.session, person, remember=remembered in request.cookies)
             flash("密码已修改", "success")
             return redirect(url_for("main.home"))
     return render_template(

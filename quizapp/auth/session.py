@@ -1,26 +1,78 @@
-"""Flask-Login wiring: how a session id maps back to a person."""
+"""Flask-Login wiring: login sessions kept in the database, one row per login.
+
+The session cookie (and the remember-me cookie) carries ``"<person id>:<auth_version>:<token>"``;
+the ``login_session`` table keeps the token's SHA-256. Logging out deletes the row, so a copied
+cookie stops working at logout; a password change bumps ``auth_version`` and so ends every session.
+"""
 
 from __future__ import annotations
 
-from flask import Flask
+import hashlib
+import secrets
+
+from flask import Flask, current_app, session
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
 
 from quizapp.extensions import db, login_manager
-from quizapp.models import Person
+from quizapp.models import LoginSession, Person
+from quizapp.models.base import utcnow
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def load_person(session_id: str) -> Person | None:
-    """Load the person for a session id of the form ``"<id>:<auth_version>"``.
+    """The person of a live login session, or None (which logs the request out).
 
-    A stale auth_version (the password changed since) or a deactivated account
-    yields None, which logs the session out.
+    None for a malformed id, a token without a row (logged out) or past its expiry, a stale
+    auth_version (the password changed since) and a deactivated account.
     """
-    person_id, sep, version = session_id.partition(":")
-    if not sep or not (person_id + version).isascii() or not person_id.isdigit() or not version.isdigit():
+    person_id, version, token = (session_id.split(":") + ["", ""])[:3]
+    if not (person_id + version).isascii() or not person_id.isdigit() or not version.isdigit():
         return None
-    person = db.session.get(Person, int(person_id))
+    if not token or len(token) > 100:
+        return None
+    person = db.session.scalar(
+        select(Person)
+        .join(LoginSession, LoginSession.person_id == Person.id)
+        .where(Person.id == int(person_id), LoginSession.token_hash == _digest(token),
+               LoginSession.expires_at > utcnow())
+    )
     if person is None or not person.active or person.auth_version != int(version):
         return None
+    person.login_token = token  # type: ignore[attr-defined]
     return person
+
+
+def open_session(db_session: Session, person: Person, *, remember: bool) -> None:
+    """Log ``person`` in with a new login session (committed) and a fresh cookie.
+
+    Whatever the browser's session held before (a CSRF token, flashed messages) is dropped, so
+    nothing planted before the login carries over into it.
+    """
+    now = utcnow()
+    token = secrets.token_urlsafe(32)
+    db_session.execute(delete(LoginSession).where(
+        LoginSession.person_id == person.id, LoginSession.expires_at <= now))
+    db_session.add(LoginSession(person_id=person.id, token_hash=_digest(token), created_at=now,
+                                expires_at=now + current_app.config["REMEMBER_COOKIE_DURATION"]))
+    db_session.commit()
+    person.login_token = token  # type: ignore[attr-defined]
+    session.clear()
+    login_user(person, remember=remember)
+
+
+def close_session(db_session: Session) -> None:
+    """Log the current person out and delete their login session (committed)."""
+    token = getattr(current_user, "login_token", None)
+    if current_user.is_authenticated and token:
+        db_session.execute(delete(LoginSession).where(LoginSession.token_hash == _digest(token)))
+        db_session.commit()
+    logout_user()
+    session.clear()
 
 
 def init_login_manager(app: Flask) -> None:
