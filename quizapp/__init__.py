@@ -29,6 +29,7 @@ from quizapp.points import bp as points_bp
 from quizapp.publish import bp as publish_bp
 from quizapp.reports import bp as reports_bp
 from quizapp.roster import bp as roster_bp
+from quizapp.security import init_security
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -70,6 +71,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(points_bp, url_prefix="/points")
     app.register_blueprint(reports_bp, url_prefix="/reports")
     errors.register(app)
+    init_security(app)  # after errors.register: its CSRF error handler replaces the default
     cli.register(app)
     return app
 
@@ -83,4 +85,10 @@ def _enforce_sqlite_foreign_keys(engine: Engine) -> None:
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
+        # Several gunicorn workers share the file: wait for a writer instead of failing at once,
+        # and let readers go on while one writes (WAL).
+        cursor.execute("PRAGMA busy_timeout=5000")
+        if cursor.execute("PRAGMA journal_mode").fetchone()[0] != "memory":
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()

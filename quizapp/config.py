@@ -12,7 +12,10 @@ Every setting the operator may change is a ``QUIZAPP_*`` environment variable:
     ``postgresql://`` URLs are rewritten to use the psycopg 3 driver.
 ``QUIZAPP_RATELIMIT_STORAGE_URI``
     Where Flask-Limiter keeps its counters (``memory://`` by default; use
-    ``redis://...`` when running several gunicorn workers).
+    ``redis://127.0.0.1:6379/0`` when running several gunicorn workers or
+    nodes, so that they share one count). If Redis stops answering, each
+    worker falls back to counting in its own memory until Redis is back: logins
+    go on working, limited per worker instead of per site.
 ``QUIZAPP_SECURE_COOKIES``
     ``1``/``0``: send cookies over HTTPS only. On by default in production; turn
     it off only for an intranet served over plain HTTP.
@@ -20,6 +23,10 @@ Every setting the operator may change is a ``QUIZAPP_*`` environment variable:
     Number of reverse proxies in front of the app whose ``X-Forwarded-*``
     headers are trusted (0 by default). Rate limits are per client address, so
     set it behind nginx or every user shares the proxy's address.
+``QUIZAPP_TRUSTED_ORIGINS``
+    Comma-separated origins (``https://dangjian.example.cn``) besides the site's
+    own from which forms may be posted; empty by default. Every POST whose
+    ``Origin`` (or ``Referer``) names another site is refused.
 """
 
 from __future__ import annotations
@@ -31,6 +38,8 @@ from typing import Any
 
 ENVIRONMENTS = ("production", "development", "testing")
 DEFAULT_DATABASE_URL = "sqlite:///quizapp.sqlite"
+REDIS_SCHEMES = ("redis", "rediss", "redis+unix", "redis+sentinel", "redis+cluster")
+REDIS_TIMEOUT_SECONDS = 0.5
 
 
 class ConfigError(RuntimeError):
@@ -51,6 +60,19 @@ def normalize_database_url(url: str) -> str:
     return url
 
 
+def ratelimit_storage_options(uri: str) -> dict[str, Any]:
+    """Options for the rate-limit storage client: short timeouts for Redis.
+
+    A Redis that does not answer (a dead host, a full network queue) would
+    otherwise hold every login for the operating system's TCP timeout before
+    Flask-Limiter falls back to its in-memory counters.
+    """
+    if uri.split(":", 1)[0] in REDIS_SCHEMES:
+        return {"socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
+                "socket_timeout": REDIS_TIMEOUT_SECONDS}
+    return {}
+
+
 def load_config(environ: Mapping[str, str]) -> dict[str, Any]:
     """Build the Flask config mapping from environment variables."""
     env = environ.get("QUIZAPP_ENV", "production").strip().lower()
@@ -64,6 +86,7 @@ def load_config(environ: Mapping[str, str]) -> dict[str, Any]:
         proxy_count = int(environ.get("QUIZAPP_PROXY_COUNT", "0") or 0)
     except ValueError as exc:
         raise ConfigError("QUIZAPP_PROXY_COUNT must be a whole number.") from exc
+    ratelimit_uri = environ.get("QUIZAPP_RATELIMIT_STORAGE_URI") or "memory://"
     return {
         "QUIZAPP_ENV": env,
         "TESTING": env == "testing",
@@ -73,10 +96,18 @@ def load_config(environ: Mapping[str, str]) -> dict[str, Any]:
         ),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "PROXY_COUNT": proxy_count,
+        "TRUSTED_ORIGINS": [
+            item.strip()
+            for item in environ.get("QUIZAPP_TRUSTED_ORIGINS", "").split(",")
+            if item.strip()
+        ],
         # Flask-Limiter: always explicit, the extension object is shared.
         "RATELIMIT_ENABLED": True,
-        "RATELIMIT_STORAGE_URI": environ.get("QUIZAPP_RATELIMIT_STORAGE_URI")
-        or "memory://",
+        "RATELIMIT_STORAGE_URI": ratelimit_uri,
+        "RATELIMIT_STORAGE_OPTIONS": ratelimit_storage_options(ratelimit_uri),
+        # A limiter whose storage is down must not turn a login into a 500.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
         "RATELIMIT_HEADERS_ENABLED": True,
         # Only failed attempts count (see auth.routes); offices often share
         # one public address, so the per-address limit is generous.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, render_template
+from flask import Flask, Response, current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, OperationalError, SQLAlchemyError
 from werkzeug.routing import IntegerConverter
@@ -55,10 +55,25 @@ def handle_server_error(_error: Exception) -> tuple[str, int]:
     return _render(500)
 
 
-def handle_database_unavailable(error: OperationalError) -> tuple[str, int]:
+# Seconds a client should wait before retrying while the database is unreachable.
+RETRY_AFTER_SECONDS = 5
+
+
+def handle_database_unavailable(error: OperationalError) -> Response:
+    """The database is unreachable (restarting, a cut network): a 503 asking to retry.
+
+    The answering page's script (static/js/quiz.js) gets JSON and keeps the answer
+    queued; pages get the Chinese page. Neither carries the error's text.
+    """
     current_app.logger.error("database unavailable: %s", error)
     _rollback()
-    return _render(503)
+    if request.is_json or request.accept_mimetypes.best == "application/json":
+        response = jsonify(ok=False, retry=True, message=_MESSAGES[503][1])
+        response.status_code = 503
+    else:
+        response = current_app.make_response(_render(503))
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 # The largest id a database column holds (BIGINT); a larger number in a URL is not found.

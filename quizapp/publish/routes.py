@@ -20,6 +20,7 @@ from quizapp.publish.periods import next_month, period_label, quarter_name, to_l
 from quizapp.publish.reading import fill_form, quarter_choices, spec_from_form
 from quizapp.publish.scopes import activity_scope
 from quizapp.publish.specs import MAX_PARTS, MAX_PASSAGES, ActivitySpec, PublishError
+from quizapp.quiz import integrity
 
 bp = Blueprint("publish", __name__)
 bp.add_app_template_global(period_label, "period_label")
@@ -174,9 +175,11 @@ def activity(activity_id: int) -> str:
     now = utcnow()
     pool = {part.id: pools.pool_size(db.session, activity.unit_id, part) for part in activity.parts}
     audience, submitted, answering = queries.counts_of(db.session, activity.id)
+    fast = integrity.fast_attempts(db.session, activity.id) if submitted else []
     return render_template(
         "publish/activity.html", activity=activity, status=queries.status_now(activity, now), pool=pool,
-        audience=audience, submitted=submitted, answering=answering,
+        audience=audience, submitted=submitted, answering=answering, fast=fast,
+        fast_rule={"seconds": integrity.MIN_SECONDS_PER_QUESTION, "chars": integrity.MAX_CHARS_PER_SECOND},
         changes=edits.change_log(db.session, activity.id), confirm=ConfirmForm(),
         qr=member_routes.qr_for(activity), url=member_routes.link_for(activity),
     )

@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import uuid
+from pathlib import Path
+
 import pytest
 
 from quizapp import create_app
-from quizapp.config import DEFAULT_DATABASE_URL, ConfigError, load_config
+from quizapp.config import (
+    DEFAULT_DATABASE_URL,
+    ConfigError,
+    load_config,
+    ratelimit_storage_options,
+)
+from quizapp.extensions import db, limiter
+from tests.conftest import DEFAULT_PASSWORD
 
 
 @pytest.fixture
@@ -89,3 +101,146 @@ def test_proxy_fix_trusts_the_configured_number_of_proxies(make_app):
         "/whoami", headers={"X-Forwarded-For": "203.0.113.7"}
     )
     assert response.get_data(as_text=True) == "203.0.113.7"
+
+
+# --- Rate-limit storage shared by workers and nodes (Redis), and Redis going away ---
+
+REDIS_URI = "redis://127.0.0.1:6379/0"
+DEAD_REDIS_URI = "redis://127.0.0.1:1/0"  # nothing listens on port 1: connections are refused
+LOGIN_ACCOUNT = "13812340000"
+
+
+def test_redis_storage_gets_short_timeouts_and_memory_none():
+    config = load_config({"QUIZAPP_RATELIMIT_STORAGE_URI": REDIS_URI})
+    assert config["RATELIMIT_STORAGE_URI"] == REDIS_URI
+    assert config["RATELIMIT_STORAGE_OPTIONS"]["socket_timeout"] <= 1
+    assert config["RATELIMIT_STORAGE_OPTIONS"]["socket_connect_timeout"] <= 1
+    assert load_config({})["RATELIMIT_STORAGE_OPTIONS"] == {}
+    assert load_config({})["RATELIMIT_IN_MEMORY_FALLBACK_ENABLED"] is True
+
+
+def _redis_client():
+    redis = pytest.importorskip("redis")
+    client = redis.Redis.from_url(REDIS_URI, socket_connect_timeout=0.5, socket_timeout=0.5)
+    try:
+        client.ping()
+    except redis.RedisError as error:
+        pytest.skip(f"Redis at {REDIS_URI} does not answer ({error}); the shared-counter test needs it")
+    return client
+
+
+@pytest.fixture
+def limiter_node(app, make_app, make_person):
+    """``limiter_node(uri)`` builds one more app on the test database, as another gunicorn
+    worker or node would be, whose login limit is 3 failures per account.
+
+    The Limiter object is module-global, so each new app rebinds it to a fresh storage
+    client: for ``memory://`` that is a fresh (empty) counter, as in a new process; for
+    Redis it is a new connection to the same counters. Keys get a per-test prefix.
+    """
+    make_person(phone=LOGIN_ACCOUNT)
+    prefix = f"quizapp-test-{uuid.uuid4().hex}"
+    nodes = []
+
+    def node(uri):
+        nodes.append(make_app(
+            WTF_CSRF_ENABLED=False,
+            RATELIMIT_STORAGE_URI=uri,
+            RATELIMIT_STORAGE_OPTIONS={**ratelimit_storage_options(uri), "key_prefix": prefix},
+            LOGIN_LIMIT_PER_ACCOUNT="3 per 15 minutes",
+        ))
+        return nodes[-1]
+
+    node.prefix = prefix
+    yield node
+    for each in nodes:
+        with each.app_context():
+            db.engine.dispose()
+    # Back to a memory storage that is alive, for the tests that follow in this process.
+    limiter._storage_dead = False  # the shared Limiter would stay in fallback mode otherwise
+    make_app()
+
+
+def _wrong_login(app):
+    return app.test_client().post(
+        "/auth/login", data={"account": LOGIN_ACCOUNT, "password": "wrong-password"}
+    )
+
+
+def test_two_nodes_share_one_login_counter_in_redis(limiter_node):
+    redis_client = _redis_client()
+    try:
+        first = limiter_node(REDIS_URI)
+        assert [_wrong_login(first).status_code for _ in range(3)] == [200, 200, 200]
+        second = limiter_node(REDIS_URI)
+        refused = _wrong_login(second)
+        assert refused.status_code == 429
+        assert "尝试次数过多" in refused.get_data(as_text=True)
+        assert list(redis_client.scan_iter(f"{limiter_node.prefix}*"))  # the counter lives in Redis
+    finally:
+        for key in redis_client.scan_iter(f"{limiter_node.prefix}*"):
+            redis_client.delete(key)
+
+
+def test_with_memory_storage_a_new_process_starts_counting_again(limiter_node):
+    """The control for the test above: without a shared storage each worker counts alone."""
+    first = limiter_node("memory://")
+    assert [_wrong_login(first).status_code for _ in range(3)] == [200, 200, 200]
+    second = limiter_node("memory://")
+    assert _wrong_login(second).status_code == 200
+
+
+def test_logins_work_while_redis_is_down_and_are_still_limited_per_worker(limiter_node, caplog):
+    app = limiter_node(DEAD_REDIS_URI)
+    client = app.test_client()
+    right = client.post("/auth/login", data={"account": LOGIN_ACCOUNT, "password": DEFAULT_PASSWORD})
+    assert right.status_code == 302  # logged in, not a 500
+    codes = [_wrong_login(app).status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]  # counted in the worker's memory meanwhile
+    assert "falling back to in-memory storage" in caplog.text
+
+
+# --- The nginx site in deploy/ parses ---
+
+DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
+
+
+def test_the_nginx_site_parses(tmp_path):
+    nginx = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+    openssl = shutil.which("openssl")
+    if nginx is None or openssl is None:
+        pytest.skip("nginx and openssl are needed to check the site file")
+    subprocess.run(
+        [openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-subj", "/CN=dangjian.example.cn", "-keyout", str(tmp_path / "site.key"),
+         "-out", str(tmp_path / "site.pem")],
+        check=True, capture_output=True,
+    )
+    snippet = tmp_path / "quizapp-proxy.conf"
+    shutil.copy(DEPLOY / "nginx" / "quizapp-proxy.conf", snippet)
+    site = (DEPLOY / "nginx" / "quizapp.conf").read_text(encoding="utf-8")
+    for installed, here in {
+        "/etc/nginx/snippets/quizapp-proxy.conf": snippet,
+        "/etc/nginx/tls/quizapp.fullchain.pem": tmp_path / "site.pem",
+        "/etc/nginx/tls/quizapp.key": tmp_path / "site.key",
+        "/var/log/nginx/": f"{tmp_path}/",
+    }.items():
+        assert installed in site
+        site = site.replace(installed, str(here))
+    (tmp_path / "quizapp.conf").write_text(site, encoding="utf-8")
+    temp_paths = "\n".join(
+        f"    {name}_temp_path {tmp_path}/{name};"
+        for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    (tmp_path / "nginx.conf").write_text(
+        f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\nevents {{}}\n"
+        f"http {{\n{temp_paths}\n    include {tmp_path}/quizapp.conf;\n}}\n",
+        encoding="utf-8",
+    )
+    result = subprocess.run(
+        [nginx, "-t", "-p", str(tmp_path), "-e", str(tmp_path / "error.log"),
+         "-c", str(tmp_path / "nginx.conf")],
+        capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "syntax is ok" in result.stderr

@@ -64,7 +64,7 @@ def test_database_down_on_login_gives_503(unreachable_db_app):
 def test_database_down_for_a_logged_in_person_gives_503(unreachable_db_app):
     client = unreachable_db_app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = "1:1"
+        session["_user_id"] = "1:1:any-token"
         session["_fresh"] = True
     response = client.get("/")
     assert response.status_code == 503

@@ -163,7 +163,7 @@
     }).then(function (res) {
       var json = (res.headers.get("Content-Type") || "").indexOf("application/json") === 0;
       if (res.redirected && res.url.indexOf("/auth/") !== -1) { return self.loggedOut(); }
-      if (!json && res.status === 400 && !tokenRefreshed) {
+      if ((!json || res.headers.get("X-CSRF-Refused")) && res.status === 400 && !tokenRefreshed) {
         return self.refreshToken().then(function () { self.send(questionId, entry, true); });
       }
       if (!json || res.status >= 500) { return self.failed(); }
