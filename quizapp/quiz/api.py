@@ -44,7 +44,10 @@ def save_answer(attempt_id: int) -> Response | tuple[Response, int]:
     (submitted, abandoned, past the deadline); 404 not my attempt, or not a
     question of it; 400 a malformed request.
     """
-    data = request.get_json(silent=True)
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:  # nested deeper than the JSON parser goes ("silent" covers ValueError only)
+        data = None
     if not isinstance(data, dict):
         return _refuse(400, "请求格式不正确")
     question_id, seq = data.get("question_id"), data.get("seq")

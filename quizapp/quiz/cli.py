@@ -18,10 +18,12 @@ attempts_cli = click.Group("attempts", help="答题的后台任务")
 
 
 def _one_round() -> int | None:
-    """One round in its own transaction; an error is logged and the round rolled back."""
+    """One round, a transaction per sitting submitted; an error is logged and the sitting at
+    fault rolled back (the next round retries it)."""
     try:
         graded = close_due(db.session,
-                           clear_after=current_app.config.get("QUIZ_WRONG_BOOK_CLEAR_STREAK", 2))
+                           clear_after=current_app.config.get("QUIZ_WRONG_BOOK_CLEAR_STREAK", 2),
+                           each=db.session.commit)  # one sitting per transaction
         db.session.commit()
         return graded
     except Exception:  # the next round retries: a job that dies closes nothing

@@ -10,6 +10,7 @@ once, whichever comes first, and the other finds it submitted.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import Select, exists, select
@@ -42,14 +43,25 @@ def _due(now: datetime, person_id: int | None = None,
 
 
 def submit_expired(session: Session, now: datetime, *, person_id: int | None = None,
-                   activity_id: int | None = None, clear_after: int = 2) -> int:
+                   activity_id: int | None = None, clear_after: int = 2,
+                   each: Callable[[], None] | None = None) -> int:
     """Submit the open scored sittings past their deadline (of one person or activity, if
-    given) with their saved answers, as of the deadline. Returns how many were graded now."""
+    given) with their saved answers, as of the deadline. Returns how many were graded now.
+
+    ``each`` (the job passes the session's commit) runs after every sitting: at the close
+    thousands are due, and one transaction for all of them would hold their rows and the
+    report roll-up rows they touch until the last is graded, so members submitting or saving
+    meanwhile would wait for the whole round (and their requests time out)."""
     graded = 0
-    for attempt_id, owner in session.execute(_due(now, person_id, activity_id)).all():
+    # Lock the due sittings first (skipping one its member is submitting right now): a round
+    # then never waits for a sitting while holding the report roll-up rows of earlier ones.
+    due = _due(now, person_id, activity_id).with_for_update(skip_locked=True)
+    for attempt_id, owner in session.execute(due).all():
         done = services.submit_attempt(session, owner, attempt_id, clear_after=clear_after,
                                        now=now)
         graded += done.graded_now
+        if each is not None:
+            each()
     return graded
 
 
@@ -82,14 +94,16 @@ def finalize_closed(session: Session, now: datetime, clear_after: int = 2) -> in
     return len(closed)
 
 
-def close_due(session: Session, now: datetime | None = None, clear_after: int = 2) -> int:
+def close_due(session: Session, now: datetime | None = None, clear_after: int = 2,
+              each: Callable[[], None] | None = None) -> int:
     """Submit every open scored sitting whose deadline has passed (its saved answers,
     ``submitted_at`` = its deadline) and finalize the activities that have closed.
 
-    Idempotent; flushes, the caller commits. Returns how many sittings it submitted.
+    Idempotent; flushes, the caller commits (and ``each`` after every sitting, see
+    ``submit_expired``). Returns how many sittings it submitted.
     """
     now = now or utcnow()
-    graded = submit_expired(session, now, clear_after=clear_after)
+    graded = submit_expired(session, now, clear_after=clear_after, each=each)
     finalize_closed(session, now, clear_after)
     return graded
 

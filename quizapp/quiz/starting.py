@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from quizapp.models import (
@@ -148,19 +148,16 @@ def start_practice(
 
 def _add_items(session: Session, attempt_id: int, questions: list[tuple[BankQuestion, int]],
                rng: random.Random) -> None:
-    """Store the questions in this order, each with its shuffled options and points."""
-    session.add_all(
-        AttemptItem(
-            attempt_id=attempt_id,
-            position=position,
-            question_id=question.id,
-            question_version=question.version,
-            option_order=_shuffled_options(question, rng),
-            max_points=max_points,
-        )
+    """Store the questions in this order, each with its shuffled options and points.
+
+    One executemany (no ORM objects: the unit of work would insert them one statement per
+    item, to read each id back)."""
+    session.execute(insert(AttemptItem), [
+        {"attempt_id": attempt_id, "position": position, "question_id": question.id,
+         "question_version": question.version, "option_order": _shuffled_options(question, rng),
+         "max_points": max_points}
         for position, (question, max_points) in enumerate(questions, start=1)
-    )
-    session.flush()
+    ])
 
 
 def _refuse_start(activity: Activity, member: ActivityMember, attempts: list[Attempt],

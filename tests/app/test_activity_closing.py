@@ -125,7 +125,7 @@ def test_the_cli_runs_once(app, running):
 def test_the_cli_loop_logs_errors_and_goes_on(app, running, monkeypatch):
     rounds = []
 
-    def flaky(session, clear_after=2):
+    def flaky(session, clear_after=2, each=None):
         rounds.append(1)
         if len(rounds) == 1:
             raise RuntimeError("database went away")
