@@ -1,0 +1,46 @@
+"""gunicorn settings for one quizapp node: ``gunicorn -c deploy/gunicorn.conf.py``.
+
+Every value can be changed from the environment (the systemd unit reads
+/etc/quizapp/quizapp.env), so one file serves every node. Command-line options
+given after ``-c`` win over this file (the fault tests pass ``-b`` and ``-w``).
+"""
+
+import multiprocessing
+import os
+
+wsgi_app = "wsgi:app"
+
+# nginx on the same host (or the load balancer's private network) connects here.
+bind = os.environ.get("QUIZAPP_BIND", "127.0.0.1:8000")
+
+# Sync workers: each request holds one worker, and nginx buffers slow phones'
+# uploads and downloads so that a worker is never held by a slow network.
+# Requests spend most of their time in PostgreSQL, hence more workers than cores.
+workers = int(os.environ.get("QUIZAPP_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+worker_class = "sync"
+
+# A request that takes longer than this is killed and its worker restarted.
+timeout = int(os.environ.get("QUIZAPP_WORKER_TIMEOUT", "30"))
+graceful_timeout = 30
+# nginx keeps upstream connections open (``keepalive`` in the site file).
+keepalive = 5
+
+# Restart workers now and then so a slow leak can never grow without bound;
+# the jitter keeps the workers from restarting together.
+max_requests = 5000
+max_requests_jitter = 500
+
+# Each worker builds its own app (and its own database pool) after the fork:
+# connections must never be shared between processes.
+preload_app = False
+
+# Logs go to the journal (systemd) or the terminal.
+accesslog = "-"
+errorlog = "-"
+loglevel = os.environ.get("QUIZAPP_LOG_LEVEL", "info")
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
+
+# Only nginx on this host may set X-Forwarded-* for gunicorn itself; the app's
+# own trust of those headers is QUIZAPP_PROXY_COUNT.
+forwarded_allow_ips = os.environ.get("QUIZAPP_FORWARDED_ALLOW_IPS", "127.0.0.1")
+proc_name = "quizapp"
