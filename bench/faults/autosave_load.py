@@ -12,6 +12,7 @@ acknowledged save was lost. Only the standard library: the venv has no HTTP clie
 from __future__ import annotations
 
 import html
+import http.client
 import json
 import os
 import re
@@ -291,7 +292,9 @@ class AutosaveLoad:
                 try:
                     status = member.browser.save(member.attempt_id, question_id,
                                                  answer_for(seq), seq)
-                except OSError as error:  # reset, refused, timed out: nothing acknowledged
+                # Reset, refused, timed out, or cut in the middle of the reply (IncompleteRead,
+                # a worker killed while answering): the client saw no acknowledgement.
+                except (OSError, http.client.HTTPException) as error:
                     member.outcomes[f"connection error ({type(error).__name__})"] += 1
                     time.sleep(self.pause_after_failure)
                     continue
