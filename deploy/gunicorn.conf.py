@@ -13,11 +13,14 @@ wsgi_app = "wsgi:app"
 # nginx on the same host (or the load balancer's private network) connects here.
 bind = os.environ.get("QUIZAPP_BIND", "127.0.0.1:8000")
 
-# Sync workers: each request holds one worker, and nginx buffers slow phones'
-# uploads and downloads so that a worker is never held by a slow network.
-# Requests spend most of their time in PostgreSQL, hence more workers than cores.
-workers = int(os.environ.get("QUIZAPP_WORKERS", multiprocessing.cpu_count() * 2 + 1))
-worker_class = "sync"
+# Threaded workers, one per core: a request spends much of its time waiting for PostgreSQL,
+# and a worker's other threads use the core meanwhile (bench/load/run.py --worker-threads
+# measures both kinds). nginx buffers slow phones' uploads and downloads, so a thread is never
+# held by a slow network. Each thread may hold one database connection: workers × threads must
+# stay below PostgreSQL's max_connections (100 by default) across all nodes.
+workers = int(os.environ.get("QUIZAPP_WORKERS", multiprocessing.cpu_count()))
+threads = int(os.environ.get("QUIZAPP_THREADS", "8"))
+worker_class = "gthread" if threads > 1 else "sync"
 
 # A request that takes longer than this is killed and its worker restarted.
 timeout = int(os.environ.get("QUIZAPP_WORKER_TIMEOUT", "30"))

@@ -1,6 +1,6 @@
 """Every gunicorn worker SIGKILLed in the middle of a load of autosaves loses no acknowledged save.
 
-gunicorn (deploy/gunicorn.conf.py, 2 sync workers) serves the app on a free loopback port
+gunicorn (deploy/gunicorn.conf.py, 2 workers of 8 threads) serves the app on a free loopback port
 against the test database (the SQLite file, or the PostgreSQL database of
 QUIZAPP_TEST_DATABASE_URL). Six members log in through the login form and autosave
 fill-in answers through the JSON endpoint from one thread each; twice, both workers are
