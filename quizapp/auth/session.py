@@ -12,7 +12,7 @@ import secrets
 
 from flask import Flask, current_app, session
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from quizapp.extensions import db, login_manager
@@ -22,6 +22,15 @@ from quizapp.models.base import utcnow
 
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+# Run on every request of a logged-in person: built once, with the values bound per call.
+_LIVE_SESSION_PERSON = (
+    select(Person)
+    .join(LoginSession, LoginSession.person_id == Person.id)
+    .where(Person.id == bindparam("person_id"), LoginSession.token_hash == bindparam("digest"),
+           LoginSession.expires_at > bindparam("now"))
+)
 
 
 def load_person(session_id: str) -> Person | None:
@@ -36,10 +45,8 @@ def load_person(session_id: str) -> Person | None:
     if not token or len(token) > 100:
         return None
     person = db.session.scalar(
-        select(Person)
-        .join(LoginSession, LoginSession.person_id == Person.id)
-        .where(Person.id == int(person_id), LoginSession.token_hash == _digest(token),
-               LoginSession.expires_at > utcnow())
+        _LIVE_SESSION_PERSON,
+        {"person_id": int(person_id), "digest": _digest(token), "now": utcnow()},
     )
     if person is None or not person.active or person.auth_version != int(version):
         return None

@@ -119,4 +119,7 @@ def test_person_defaults(make_unit, db):
     assert person.active is True
     assert person.auth_version == 1
     assert person.created_at is not None
-    assert person.get_id() == f"{person.id}:1"
+    # Without a login session's token the id names no session (quizapp.auth.session).
+    assert person.get_id() == f"{person.id}:1:"
+    person.login_token = "abc"
+    assert person.get_id() == f"{person.id}:1:abc"
