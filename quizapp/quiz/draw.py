@@ -11,15 +11,33 @@ largest remainders (``difficulty_mix``), so every member's draw of a part has
 the same number of questions of each level. Within a level, questions the
 member has not met in an earlier scored sitting (any study or test) come
 first. No question is drawn twice for one sitting.
+
+Cost: a start reads the audience's pool once for all parts (``activity_pool``),
+as light rows holding only what a draw and its stored items need
+(``PoolQuestion``: no stem, options, answer or explanation), and each part is
+filtered from it in Python (``in_part``).
+
+No cache of pools across requests. A per-process cache would have to be proved
+never to serve a question after it is retired, sent back to review or edited
+(its version or number of options), and there is no sound cheap key for it:
+``updated_at`` is stamped when a change is flushed, not when it commits, so a
+change that commits after a later one leaves ``max(updated_at)`` unchanged; and
+a question's status, version and options are written in more than one module
+(``organize.review``: review, edits, corrections; ``organize.services``:
+re-imports), while an explicit invalidation in one gunicorn worker would not
+reach the other. The light query is cheap enough (a few hundred short rows), so
+each start reads the committed bank, and only approved questions are drawn.
 """
 
 from __future__ import annotations
 
 import random
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, NamedTuple
 
-from sqlalchemy import Select, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from quizapp.models import (
@@ -30,43 +48,87 @@ from quizapp.models import (
     BlueprintPart,
     Person,
     QuestionStatus,
+    QuestionType,
     Speech,
 )
 from quizapp.models.org import ancestor_ids
-from quizapp.organize.queries import approved_questions_for
+from quizapp.organize.queries import member_unit_ids
+
+
+class PoolQuestion(NamedTuple):
+    """What drawing a question and storing its item need: no text, no answer key."""
+
+    id: int
+    version: int
+    type: QuestionType
+    speech_id: int
+    unit_id: int  # the speech's unit
+    concept: str
+    difficulty: int
+    option_count: int  # choice questions; 0 for judge and fill
+
+
+_CHOICE = (QuestionType.SINGLE, QuestionType.MULTIPLE)
+
+# The columns of a PoolQuestion; a statement selecting them joins BankQuestion.speech.
+POOL_COLUMNS: tuple[Any, ...] = (
+    BankQuestion.id, BankQuestion.version, BankQuestion.type, BankQuestion.speech_id,
+    Speech.unit_id, BankQuestion.concept, BankQuestion.difficulty,
+    case((BankQuestion.type.in_(_CHOICE), func.json_array_length(BankQuestion.options)),
+         else_=0),
+)
 
 
 @dataclass(frozen=True)
 class Drawn:
-    question: BankQuestion
+    question: PoolQuestion
     part: BlueprintPart
 
 
-def _restricted(statement: Select[tuple[BankQuestion]], part: BlueprintPart,
-                scope: list[int]) -> Select[tuple[BankQuestion]]:
-    statement = statement.where(BankQuestion.type == part.type, Speech.unit_id.in_(scope))
-    if part.speech_id is not None:
-        statement = statement.where(BankQuestion.speech_id == part.speech_id)
-    if part.concept:
-        statement = statement.where(BankQuestion.concept == part.concept)
-    return statement.order_by(None).order_by(BankQuestion.id)
+def activity_pool(session: Session, activity: Activity, units: list[int]) -> list[PoolQuestion]:
+    """The approved questions of the blueprint's types on speeches of ``units`` (the
+    audience's: the activity's unit and above), by id: every part's pool in one query."""
+    types = sorted({part.type for part in activity.parts})
+    if not types:
+        return []
+    rows = session.execute(
+        select(*POOL_COLUMNS).join(BankQuestion.speech)
+        .where(BankQuestion.status == QuestionStatus.APPROVED, BankQuestion.type.in_(types),
+               Speech.unit_id.in_(units))
+        .order_by(BankQuestion.id)
+    )
+    return [PoolQuestion._make(row) for row in rows]
 
 
-def audience_pool(session: Session, activity: Activity, part: BlueprintPart) -> list[BankQuestion]:
-    """The part's questions every member of the audience may see (for the difficulty mix)."""
-    statement = (select(BankQuestion).join(BankQuestion.speech)
-                 .where(BankQuestion.status == QuestionStatus.APPROVED))
-    return list(session.scalars(
-        _restricted(statement, part, ancestor_ids(session, activity.unit_id))
-    ))
+def in_part(pool: Sequence[PoolQuestion], part: BlueprintPart) -> list[PoolQuestion]:
+    """The questions of ``pool`` the part may draw: its type, and its speech and concept
+    when set (the same tests the database made when each part had its own query)."""
+    qtype, speech_id, concept = part.type, part.speech_id, part.concept  # once, not per row
+    return [q for q in pool
+            if q.type == qtype
+            and (speech_id is None or q.speech_id == speech_id)
+            and (not concept or q.concept == concept)]
 
 
-def member_pool(session: Session, person: Person, activity: Activity,
-                part: BlueprintPart) -> list[BankQuestion]:
-    """The part's questions this member may be asked, by id."""
-    return list(session.scalars(_restricted(
-        approved_questions_for(session, person), part, ancestor_ids(session, activity.unit_id)
-    )))
+def audience_units(session: Session, person: Person,
+                   activity: Activity) -> tuple[list[int], set[int] | None]:
+    """The units whose speeches the whole audience sees (the activity's unit and above),
+    and the units among them the member sees, or None when the member sees them all.
+
+    A member now in the activity's subtree sees them all: ``member_unit_ids`` holds an
+    active person's unit and every unit above it, and the activity's unit is one of them,
+    so its chain up to the root is the tail of the member's own chain. Then the member's
+    pool is the audience's pool, and no second query or filter is needed. That does not
+    hold for every audience row: the audience is fixed at publication, so a member
+    moved to another branch since (a roster import moves people) still opens the
+    activity but no longer sees the speeches of the units between it and their new
+    branch; an inactive person sees none. Those draw from the audience pool filtered
+    by what they see.
+    """
+    chain = ancestor_ids(session, person.unit_id) if person.active else []
+    if activity.unit_id in chain:
+        return chain[chain.index(activity.unit_id):], None
+    return ancestor_ids(session, activity.unit_id), member_unit_ids(session, person)
 
 
 def difficulty_mix(levels: list[int], count: int) -> dict[int, int]:
@@ -93,8 +155,8 @@ def seen_question_ids(session: Session, person_id: int) -> set[int]:
     ))
 
 
-def _unseen_first(questions: list[BankQuestion], seen: set[int],
-                  rng: random.Random) -> list[BankQuestion]:
+def _unseen_first(questions: list[PoolQuestion], seen: set[int],
+                  rng: random.Random) -> list[PoolQuestion]:
     fresh = [q for q in questions if q.id not in seen]
     old = [q for q in questions if q.id in seen]
     rng.shuffle(fresh)
@@ -102,15 +164,15 @@ def _unseen_first(questions: list[BankQuestion], seen: set[int],
     return fresh + old
 
 
-def draw_part(pool: list[BankQuestion], mix: dict[int, int], count: int, seen: set[int],
-              taken: set[int], rng: random.Random) -> list[BankQuestion]:
+def draw_part(pool: list[PoolQuestion], mix: dict[int, int], count: int, seen: set[int],
+              taken: set[int], rng: random.Random) -> list[PoolQuestion]:
     """``count`` questions of ``pool`` following ``mix``, unseen first, none in ``taken``.
 
     A level short of questions (a question already taken by another part) is made up
     from the other levels; a pool short of questions gives what it has.
     """
     free = [q for q in pool if q.id not in taken]
-    chosen: list[BankQuestion] = []
+    chosen: list[PoolQuestion] = []
     for level in sorted(mix):
         at_level = [q for q in free if q.difficulty == level]
         chosen.extend(_unseen_first(at_level, seen, rng)[:mix[level]])
@@ -126,11 +188,13 @@ def draw_blueprint(session: Session, person: Person, activity: Activity, rng: ra
                    *, prefer_unseen: bool = True) -> list[Drawn]:
     """The member's questions for the activity, part by part (not yet shuffled)."""
     seen = seen_question_ids(session, person.id) if prefer_unseen else set()
+    units, visible = audience_units(session, person, activity)
+    pool = activity_pool(session, activity, units)
     taken: set[int] = set()
     drawn: list[Drawn] = []
     for part in activity.parts:
-        mix = difficulty_mix([q.difficulty for q in audience_pool(session, activity, part)],
-                             part.count)
-        pool = member_pool(session, person, activity, part)
-        drawn.extend(Drawn(q, part) for q in draw_part(pool, mix, part.count, seen, taken, rng))
+        audience = in_part(pool, part)
+        mix = difficulty_mix([q.difficulty for q in audience], part.count)
+        mine = audience if visible is None else [q for q in audience if q.unit_id in visible]
+        drawn.extend(Drawn(q, part) for q in draw_part(mine, mix, part.count, seen, taken, rng))
     return drawn

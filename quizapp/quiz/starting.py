@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 from datetime import datetime
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import and_, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from quizapp.models import (
@@ -30,7 +30,7 @@ from quizapp.models import (
 )
 from quizapp.models.base import utcnow
 from quizapp.quiz import activities, queries, windows
-from quizapp.quiz.draw import draw_blueprint
+from quizapp.quiz.draw import POOL_COLUMNS, PoolQuestion, draw_blueprint
 from quizapp.quiz.errors import NoQuestions, OpenPracticeExists, QuizError
 from quizapp.quiz.timefmt import as_utc, local_time
 from quizapp.sql import insert_for
@@ -39,7 +39,7 @@ PRACTICE_SIZES = (5, 10, 20)
 
 
 def _draw(session: Session, person: Person, source: PracticeSource, speech_id: int | None,
-          count: int) -> list[BankQuestion]:
+          count: int) -> list[PoolQuestion]:
     if source is PracticeSource.MISTAKES:
         ids = queries.wrong_book_question_ids(session, person)
     else:
@@ -47,7 +47,9 @@ def _draw(session: Session, person: Person, source: PracticeSource, speech_id: i
             BankQuestion.id
         )
     chosen = ids.order_by(None).order_by(func.random()).limit(count).scalar_subquery()
-    return list(session.scalars(select(BankQuestion).where(BankQuestion.id.in_(chosen))))
+    return [PoolQuestion._make(row) for row in session.execute(
+        select(*POOL_COLUMNS).join(BankQuestion.speech).where(BankQuestion.id.in_(chosen))
+    )]
 
 
 def _open_practice_id(session: Session, person_id: int) -> int | None:
@@ -69,7 +71,7 @@ def _attempt_by_key(session: Session, person_id: int, client_key: str | None) ->
 
 
 def _activity_practice(session: Session, person: Person, activity_id: int, now: datetime,
-                       rng: random.Random) -> list[BankQuestion]:
+                       rng: random.Random) -> list[PoolQuestion]:
     """An activity's practice set: a fresh draw from its blueprint, while the set is open."""
     found = activities.member_for(session, person, activity_id, now)
     if found is None:
@@ -129,24 +131,25 @@ def start_practice(
         raise NoQuestions()
     rng.shuffle(questions)
 
-    attempt_id = session.execute(
+    # RETURNING the row as an Attempt: no re-read after the insert.
+    attempt = session.scalar(
         insert_for(session, Attempt)
         .values(person_id=person.id, kind=AttemptKind.PRACTICE, source=source,
                 speech_id=speech_id, activity_id=activity_id, client_key=client_key or None,
                 question_count=len(questions), started_at=now, updated_at=now)
         .on_conflict_do_nothing()
-        .returning(Attempt.id)
-    ).scalar()
-    if attempt_id is None:  # a concurrent start with this key, or another practice, won
+        .returning(Attempt)
+    )
+    if attempt is None:  # a concurrent start with this key, or another practice, won
         existing = _attempt_by_key(session, person.id, client_key)
         if existing is not None:
             return existing
         raise OpenPracticeExists(_open_practice_id(session, person.id) or 0)
-    _add_items(session, attempt_id, [(q, 1) for q in questions], rng)
-    return session.get_one(Attempt, attempt_id)
+    _add_items(session, attempt.id, [(q, 1) for q in questions], rng)
+    return attempt
 
 
-def _add_items(session: Session, attempt_id: int, questions: list[tuple[BankQuestion, int]],
+def _add_items(session: Session, attempt_id: int, questions: list[tuple[PoolQuestion, int]],
                rng: random.Random) -> None:
     """Store the questions in this order, each with its shuffled options and points.
 
@@ -174,6 +177,21 @@ def _refuse_start(activity: Activity, member: ActivityMember, attempts: list[Att
         raise QuizError(f"你的答题次数已用完（共 {activity.attempts_allowed} 次）")
 
 
+def _key_and_sittings(session: Session, person_id: int, activity_id: int,
+                      client_key: str | None) -> tuple[Attempt | None, list[Attempt]]:
+    """The attempt this start key began (of any activity or kind), and the member's scored
+    sittings of the activity, first first (``activities.scored_attempts``): one query."""
+    sittings = and_(Attempt.activity_id == activity_id, Attempt.attempt_no.is_not(None))
+    rows = list(session.scalars(
+        select(Attempt)
+        .where(Attempt.person_id == person_id,
+               or_(sittings, Attempt.client_key == client_key) if client_key else sittings)
+        .order_by(Attempt.attempt_no, Attempt.id)
+    ))
+    keyed = next((a for a in rows if client_key and a.client_key == client_key), None)
+    return keyed, [a for a in rows if a.activity_id == activity_id and a.attempt_no is not None]
+
+
 def start_scored(session: Session, person: Person, activity_id: int, *,
                  client_key: str | None = None, rng: random.Random | None = None,
                  now: datetime | None = None) -> Attempt:
@@ -191,10 +209,9 @@ def start_scored(session: Session, person: Person, activity_id: int, *,
     if found is None:
         raise QuizError("找不到这项学习活动")
     activity, member = found
-    existing = _attempt_by_key(session, person.id, client_key)
+    existing, attempts = _key_and_sittings(session, person.id, activity_id, client_key)
     if existing is not None and existing.activity_id == activity_id:
         return existing
-    attempts = activities.scored_attempts(session, person.id, activity_id)
     opened = next((a for a in attempts if a.status is AttemptStatus.OPEN), None)
     if opened is not None:
         return opened
@@ -204,29 +221,29 @@ def start_scored(session: Session, person: Person, activity_id: int, *,
         raise QuizError("题库中暂无符合要求的题目，请联系组织员")
     rng.shuffle(drawn)
     kind = AttemptKind.STUDY if activity.kind is ActivityKind.STUDY else AttemptKind.TEST
-    attempt_id = session.execute(
+    attempt = session.scalar(
         insert_for(session, Attempt)
         .values(person_id=person.id, kind=kind, activity_id=activity_id,
                 attempt_no=len(attempts) + 1, client_key=client_key or None,
                 question_count=len(drawn), started_at=now, updated_at=now,
                 deadline_at=windows.attempt_deadline(activity, member, now))
         .on_conflict_do_nothing()
-        .returning(Attempt.id)
-    ).scalar()
-    if attempt_id is None:  # a concurrent start (this key, or another tap) won
+        .returning(Attempt)
+    )
+    if attempt is None:  # a concurrent start (this key, or another tap) won
         existing = _attempt_by_key(session, person.id, client_key)
         attempts = activities.scored_attempts(session, person.id, activity_id)
         opened = next((a for a in attempts if a.status is AttemptStatus.OPEN), None)
         if existing is not None or opened is not None:
             return existing or opened  # type: ignore[return-value]
         raise QuizError("开始答题失败，请重试")
-    _add_items(session, attempt_id, [(d.question, d.part.points_each) for d in drawn], rng)
-    return session.get_one(Attempt, attempt_id)
+    _add_items(session, attempt.id, [(d.question, d.part.points_each) for d in drawn], rng)
+    return attempt
 
 
-def _shuffled_options(question: BankQuestion, rng: random.Random) -> list[int]:
+def _shuffled_options(question: PoolQuestion, rng: random.Random) -> list[int]:
     if question.type not in (QuestionType.SINGLE, QuestionType.MULTIPLE):
         return []
-    order = list(range(len(question.options)))
+    order = list(range(question.option_count))
     rng.shuffle(order)
     return order

@@ -19,7 +19,7 @@ from quiz_helpers import (  # noqa: F401 - fixtures
     quiz_org,
 )
 from quizapp.extensions import db
-from quizapp.models import BlueprintPart, QuestionStatus, QuestionType
+from quizapp.models import BlueprintPart, Person, QuestionStatus, QuestionType, UnitKind
 from quizapp.quiz import services
 from quizapp.quiz.draw import difficulty_mix
 from quizapp.quiz.errors import QuizError
@@ -129,6 +129,46 @@ def test_only_approved_questions_the_whole_audience_may_see(app, quiz_org, pools
                                                          activity))}
     assert drawn == set(pools[QuestionType.FILL])  # a short pool gives what it has
     assert not drawn & {draft, retired, group_only, other}
+
+
+def test_a_member_moved_out_of_the_audience_units_draws_only_what_they_may_see(
+        app, make_unit, make_person):
+    # 机关党委 > two 总支 > a 支部 each; the test is published to the first 总支.
+    committee = make_unit("机关党委", UnitKind.COMMITTEE)
+    first, second = (make_unit(name, UnitKind.GENERAL_BRANCH, committee)
+                     for name in ("第一党总支", "第二党总支"))
+    branch_one = make_unit("第一支部", UnitKind.BRANCH, first)
+    branch_two = make_unit("第二支部", UnitKind.BRANCH, second)
+    stays = make_person(name="留下", unit=branch_one).id
+    moves = make_person(name="调走", unit=branch_one).id
+    everyone = add_pool(app, add_speech(app, committee.id, title="党委的讲话"),
+                        QuestionType.JUDGE, [1, 2, 3])
+    first_only = add_pool(app, add_speech(app, first.id, title="第一总支的讲话"),
+                          QuestionType.JUDGE, [1, 2, 3])
+    activity = open_activity(app, first.id, parts=[(QuestionType.JUDGE, 4, 1)])
+    with app.app_context():  # moved after publication: still in the audience
+        db.session.get_one(Person, moves).unit_id = branch_two.id
+        db.session.commit()
+    kept = {q.id for q in questions_of(app, start_scored(app, stays, activity))}
+    moved = {q.id for q in questions_of(app, start_scored(app, moves, activity))}
+    assert len(kept) == 4 and kept <= set(everyone) | set(first_only)
+    assert kept & set(first_only)  # the audience's pool holds the 总支's questions
+    assert moved == set(everyone)  # the new branch no longer sees the first 总支's speech
+
+
+def test_option_orders_cover_each_questions_own_options(app, quiz_org):
+    speech = add_speech(app, quiz_org["units"]["general"].id)
+    five = add_question(app, speech, QuestionType.MULTIPLE, options=list("甲乙丙丁戊"),
+                        answer=[0, 4]).id
+    three = add_question(app, speech, QuestionType.SINGLE, options=list("甲乙丙"), answer=[2]).id
+    judge = add_question(app, speech, QuestionType.JUDGE).id
+    activity = open_activity(app, quiz_org["units"]["general"].id, parts=[
+        (QuestionType.MULTIPLE, 1, 2), (QuestionType.SINGLE, 1, 1), (QuestionType.JUDGE, 1, 1)])
+    orders = {i.question_id: i.option_order
+              for i in items_of(app, start_scored(app, quiz_org["people"]["member"].id, activity))}
+    assert sorted(orders[five]) == [0, 1, 2, 3, 4]
+    assert sorted(orders[three]) == [0, 1, 2]
+    assert orders[judge] == []
 
 
 def test_parts_by_speech_and_concept(app, quiz_org, pools):
