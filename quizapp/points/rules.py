@@ -12,12 +12,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, bindparam, literal, select
 from sqlalchemy.orm import Session
 
-from quizapp.models import RuleKind, RuleVersion
+from quizapp.models import RuleKind, RuleVersion, Unit
 from quizapp.models.base import utcnow
-from quizapp.models.org import ancestor_ids
 from quizapp.sql import insert_for
 
 DEFAULT_SINCE = date(2000, 1, 1)
@@ -133,19 +132,34 @@ def describe_rating_rules(rules: dict[str, Any]) -> str:
 VALIDATORS = {RuleKind.POINTS: validate_point_rules, RuleKind.RATING: validate_rating_rules}
 
 
+# The unit and its ancestors, nearest first (``models.org.ancestor_ids`` as one recursive
+# query: that took a statement a level on every submit). The depth bound only stops a cycle.
+_UP = select(Unit.id, Unit.parent_id, literal(0).label("depth")).where(
+    Unit.id == bindparam("unit_id")).cte("chain", recursive=True)
+_CHAIN = _UP.union_all(
+    select(Unit.id, Unit.parent_id, _UP.c.depth + 1)
+    .join(_UP, Unit.id == _UP.c.parent_id).where(_UP.c.depth < 100))
+# Every unit of the chain with its versions effective by the day (None for a unit without).
+_VERSIONS_UP = (
+    select(_CHAIN.c.id, RuleVersion).select_from(_CHAIN)
+    .outerjoin(RuleVersion, and_(RuleVersion.unit_id == _CHAIN.c.id,
+                                 RuleVersion.kind == bindparam("kind"),
+                                 RuleVersion.effective_from <= bindparam("day")))
+    .order_by(_CHAIN.c.depth, RuleVersion.effective_from.desc(), RuleVersion.id.desc())
+)
+
+
 def rules_in_effect(session: Session, kind: RuleKind, unit_id: int, day: date) -> RuleVersion:
     """The version in effect for the unit on the day; the stored defaults if the tree has none."""
-    ids = ancestor_ids(session, unit_id)
-    candidates = session.scalars(
-        select(RuleVersion).where(RuleVersion.kind == kind, RuleVersion.unit_id.in_(ids),
-                                  RuleVersion.effective_from <= day)
-        .order_by(RuleVersion.effective_from.desc(), RuleVersion.id.desc())
-    ).all()
-    for unit in ids:  # nearest unit first
-        for version in candidates:
-            if version.unit_id == unit:
-                return version
-    return _stored_default(session, kind, ids[-1])
+    ids: list[int] = []
+    for unit, version in session.execute(_VERSIONS_UP, {"unit_id": unit_id, "kind": kind,
+                                                        "day": day}):
+        if version is not None:  # the latest of the nearest unit that has one
+            return version
+        if unit in ids:
+            break
+        ids.append(unit)
+    return _stored_default(session, kind, ids[-1] if ids else unit_id)
 
 
 def _stored_default(session: Session, kind: RuleKind, root_id: int) -> RuleVersion:

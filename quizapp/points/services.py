@@ -12,13 +12,13 @@ repeated call appends nothing.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from quizapp.models import (
@@ -74,21 +74,27 @@ def earned(kind: ActivityKind, rules: dict, attempt: Any) -> int:
 
 
 def award_for_activity(session: Session, person_id: int, activity_id: int, *,
-                       regrade: bool = False, now: datetime | None = None) -> PointEntry | None:
+                       regrade: bool = False, now: datetime | None = None,
+                       audience_unit: int | None = None) -> PointEntry | None:
     """Append the entry that brings the member's points for the activity to what they earn.
 
     Returns the new entry, or None when nothing changed. ``regrade`` marks the
-    entry as the effect of a corrected answer key.
+    entry as the effect of a corrected answer key. ``audience_unit`` is the
+    member's unit in the activity's audience if the caller has just read it.
     """
-    return award_for_members(session, activity_id, [person_id], regrade=regrade,
-                             now=now).get(person_id)
+    return award_for_members(
+        session, activity_id, [person_id], regrade=regrade, now=now,
+        audience_units={person_id: audience_unit} if audience_unit is not None else None,
+    ).get(person_id)
 
 
 def award_for_members(session: Session, activity_id: int, person_ids: Collection[int], *,
-                      regrade: bool = False, now: datetime | None = None) -> dict[int, PointEntry]:
+                      regrade: bool = False, now: datetime | None = None,
+                      audience_units: Mapping[int, int] | None = None) -> dict[int, PointEntry]:
     """``award_for_activity`` for many members of one activity, with set-based reads.
 
     Returns the new entries by member (members whose points did not change are absent).
+    ``audience_units`` are members' units in the audience that the caller has read.
     """
     now = now or utcnow()
     person_ids = sorted(set(person_ids))
@@ -96,21 +102,12 @@ def award_for_members(session: Session, activity_id: int, person_ids: Collection
         return {}
     activity = session.get_one(Activity, activity_id)
     best = _best_attempts(session, activity_id, person_ids)
-    already: dict[int, list[Any]] = {}
-    for row in session.execute(
-        select(PointEntry.person_id, PointEntry.points, PointEntry.attempt_id,
-               PointEntry.rule_version_id)
-        .where(PointEntry.person_id.in_(person_ids), PointEntry.activity_id == activity_id,
-               PointEntry.kind.in_(AUTOMATIC))
-        .order_by(PointEntry.id)
-    ):
-        already.setdefault(row.person_id, []).append(row)
+    already, used = _entries(session, activity, person_ids)
     concerned = [p for p in person_ids if p in best or p in already]
     if not concerned:
         return {}
-    units = _units_then(session, activity_id, concerned)
+    units = _units_then(session, activity_id, concerned, audience_units or {})
     versions = _versions(session, activity, concerned, best, already, units, now)
-    used = _used_in_period(session, activity, concerned)
     kind = EntryKind.REGRADE if regrade else (
         EntryKind.STUDY if activity.kind is ActivityKind.STUDY else EntryKind.TEST)
     made: dict[int, PointEntry] = {}
@@ -135,12 +132,41 @@ def award_for_members(session: Session, activity_id: int, person_ids: Collection
     return made
 
 
-def _units_then(session: Session, activity_id: int, person_ids: list[int]) -> dict[int, int]:
-    """Each member's unit in the activity's audience, else their unit now."""
-    units = dict(session.execute(
-        select(ActivityMember.person_id, ActivityMember.unit_id)
-        .where(ActivityMember.activity_id == activity_id, ActivityMember.person_id.in_(person_ids))
-    ).tuples().all())
+def _entries(session: Session, activity: Activity,
+             person_ids: list[int]) -> tuple[dict[int, list[Any]], dict[int, int]]:
+    """Each member's automatic entries for the activity (oldest first), and what other
+    activities of its kind earned them in its cap period: one read of the ledger."""
+    start, end = period_bounds(activity.kind, activity.period_start)
+    already: dict[int, list[Any]] = {}
+    used: dict[int, int] = {}
+    for row in session.execute(
+        select(PointEntry.person_id, PointEntry.activity_id, PointEntry.points,
+               PointEntry.attempt_id, PointEntry.rule_version_id)
+        .join(Activity, PointEntry.activity_id == Activity.id)
+        .where(PointEntry.person_id.in_(person_ids), PointEntry.kind.in_(AUTOMATIC),
+               or_(Activity.id == activity.id,
+                   and_(Activity.kind == activity.kind, Activity.period_start >= start,
+                        Activity.period_start < end)))
+        .order_by(PointEntry.id)
+    ):
+        if row.activity_id == activity.id:
+            already.setdefault(row.person_id, []).append(row)
+        else:
+            used[row.person_id] = used.get(row.person_id, 0) + row.points
+    return already, used
+
+
+def _units_then(session: Session, activity_id: int, person_ids: list[int],
+                known: Mapping[int, int]) -> dict[int, int]:
+    """Each member's unit in the activity's audience, else their unit now; ``known`` are
+    audience units the caller has already read."""
+    units = {p: known[p] for p in person_ids if p in known}
+    wanted = [p for p in person_ids if p not in units]
+    if wanted:
+        units.update(session.execute(
+            select(ActivityMember.person_id, ActivityMember.unit_id)
+            .where(ActivityMember.activity_id == activity_id, ActivityMember.person_id.in_(wanted))
+        ).tuples().all())
     missing = [p for p in person_ids if p not in units]
     if missing:
         units.update(session.execute(
@@ -154,7 +180,8 @@ def _versions(session: Session, activity: Activity, person_ids: list[int], best:
     """The rule version of each member: the one their first entry used (a past result keeps
     the rule it was computed under), else the one in effect on the day they submitted."""
     used = {entries[0].rule_version_id for entries in already.values()}
-    stored = {v.id: v for v in session.scalars(select(RuleVersion).where(RuleVersion.id.in_(used)))}
+    stored = {v.id: v for v in session.scalars(
+        select(RuleVersion).where(RuleVersion.id.in_(used)))} if used else {}
     in_effect: dict[tuple[int, date], RuleVersion] = {}
     versions = {}
     for person_id in person_ids:
@@ -169,15 +196,3 @@ def _versions(session: Session, activity: Activity, person_ids: list[int], best:
         versions[person_id] = in_effect[key]
     return versions
 
-
-def _used_in_period(session: Session, activity: Activity, person_ids: list[int]) -> dict[int, int]:
-    """What other activities of the kind earned each member in the activity's cap period."""
-    start, end = period_bounds(activity.kind, activity.period_start)
-    return {person_id: int(points or 0) for person_id, points in session.execute(
-        select(PointEntry.person_id, func.sum(PointEntry.points))
-        .join(Activity, PointEntry.activity_id == Activity.id)
-        .where(PointEntry.person_id.in_(person_ids), PointEntry.kind.in_(AUTOMATIC),
-               Activity.kind == activity.kind, Activity.id != activity.id,
-               Activity.period_start >= start, Activity.period_start < end)
-        .group_by(PointEntry.person_id)
-    )}

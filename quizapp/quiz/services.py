@@ -23,8 +23,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, bindparam, case, or_, select, update
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import JSON, Update, bindparam, case, or_, select, text, update
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from quizapp.models import (
     Activity,
@@ -47,7 +49,6 @@ from quizapp.quiz.errors import (
     StaleSave,
 )
 from quizapp.quiz.responses import blank_count, from_form, to_stored
-from quizapp.sql import insert_for
 from quizapp.quiz.timefmt import as_utc
 
 # --- saving ---------------------------------------------------------------------------------
@@ -58,20 +59,34 @@ class Saved:
     seq: int
 
 
+def _taking(position: bool, check_deadline: bool) -> Update:
+    statement = (
+        update(Attempt.__table__)
+        .where(Attempt.id == bindparam("b_attempt_id"), Attempt.person_id == bindparam("b_person_id"),
+               Attempt.status == AttemptStatus.OPEN)
+        .values(updated_at=bindparam("b_now"))
+    )
+    if position:
+        statement = statement.values(current_position=bindparam("b_position"))
+    if check_deadline:
+        statement = statement.where(
+            or_(Attempt.deadline_at.is_(None), Attempt.deadline_at > bindparam("b_now")))
+    return statement
+
+
+# Built once and run as Core statements (no ORM bulk-update machinery): the autosave runs one
+# on every answer. Keyed by (moves the current position, checks the deadline).
+_TAKE_ATTEMPT = {(moves, checks): _taking(moves, checks)
+                 for moves in (False, True) for checks in (False, True)}
+
+
 def _take_open_attempt(session: Session, person_id: int, attempt_id: int, now: datetime,
                        position: int | None = None, check_deadline: bool = True) -> None:
     """Lock the attempt's row while it is open (and, for saves, before its deadline)."""
-    values: dict[str, Any] = {"updated_at": now}
-    if position is not None:
-        values["current_position"] = position
-    conditions = [Attempt.id == attempt_id, Attempt.person_id == person_id,
-                  Attempt.status == AttemptStatus.OPEN]
-    if check_deadline:
-        conditions.append(or_(Attempt.deadline_at.is_(None), Attempt.deadline_at > now))
-    taken = session.execute(
-        update(Attempt).where(*conditions).values(**values).execution_options(
-            synchronize_session=False
-        )
+    taken = session.connection().execute(
+        _TAKE_ATTEMPT[position is not None, check_deadline],
+        {"b_attempt_id": attempt_id, "b_person_id": person_id, "b_now": now,
+         "b_position": position},
     ).rowcount
     if taken:
         return
@@ -85,8 +100,9 @@ def _take_open_attempt(session: Session, person_id: int, attempt_id: int, now: d
     raise AttemptClosed()
 
 
-# The autosave's statements, built once: building them per call cost about 0.2 ms of a
-# save's 4 ms of CPU (the hottest write path; see bench/README.md, load/).
+# The autosave's statements, built once and run as Core statements on the session's connection
+# (building them per call, and the ORM's execution path, cost more CPU than the database's work
+# on the hottest write path; see bench/README.md, load/).
 _ITEM_TO_SAVE = (
     select(AttemptItem.id, AttemptItem.position, AttemptItem.option_order,
            BankQuestion.type, BankQuestion.stem, BankQuestion.answer)
@@ -98,12 +114,11 @@ _ITEM_TO_SAVE = (
 _ITEM_BY_QUESTION = _ITEM_TO_SAVE.where(AttemptItem.question_id == bindparam("key"))
 _ITEM_BY_POSITION = _ITEM_TO_SAVE.where(AttemptItem.position == bindparam("key"))
 _STORE_ANSWER = (
-    update(AttemptItem).where(AttemptItem.id == bindparam("item_id"))
+    update(AttemptItem.__table__).where(AttemptItem.id == bindparam("item_id"))
     # none_as_null: an emptied answer is SQL NULL, as a literal None would be.
     .values(response=bindparam("response", type_=JSON(none_as_null=True)),
             answered_at=bindparam("answered_at"))
     .returning(AttemptItem.saved_seq)
-    .execution_options(synchronize_session=False)
 )
 _STORE_IF_NEWER = _STORE_ANSWER.where(AttemptItem.saved_seq < bindparam("seq")).values(
     saved_seq=bindparam("seq"))
@@ -123,7 +138,8 @@ def save_answer(session: Session, person_id: int, attempt_id: int, *, shown: Any
     QuestionNotInAttempt, AttemptClosed, BadResponse.
     """
     now = now or utcnow()
-    found = session.execute(
+    connection = session.connection()
+    found = connection.execute(
         _ITEM_BY_QUESTION if question_id is not None else _ITEM_BY_POSITION,
         {"attempt_id": attempt_id, "person_id": person_id,
          "key": question_id if question_id is not None else position},
@@ -141,9 +157,9 @@ def save_answer(session: Session, person_id: int, attempt_id: int, *, shown: Any
     values = {"item_id": item_id, "response": stored,
               "answered_at": now if stored is not None else None}
     if seq is None:
-        saved_seq = session.execute(_STORE_NEXT, values).scalar()
+        saved_seq = connection.execute(_STORE_NEXT, values).scalar()
     else:
-        saved_seq = session.execute(_STORE_IF_NEWER, {**values, "seq": seq}).scalar()
+        saved_seq = connection.execute(_STORE_IF_NEWER, {**values, "seq": seq}).scalar()
     if saved_seq is None:
         raise StaleSave(session.scalar(select(AttemptItem.saved_seq).where(AttemptItem.id == item_id)) or 0)
     return Saved(item_position, saved_seq)
@@ -214,6 +230,58 @@ class Submitted:
     graded_now: bool  # False when it had already been submitted
 
 
+# The submit's statements, built once (as the autosave's above). Taking the row returns the
+# attempt, so the lock and the load are one statement.
+_TAKE_TO_SUBMIT = (
+    update(Attempt)
+    .where(Attempt.id == bindparam("attempt_id"), Attempt.person_id == bindparam("member"),
+           Attempt.status == AttemptStatus.OPEN)
+    .values(updated_at=bindparam("now"))
+    .returning(Attempt)
+    .execution_options(synchronize_session=False)
+)
+_ATTEMPT_COLUMNS = [prop.key for prop in Attempt.__mapper__.column_attrs if prop.key != "id"]
+# What grading needs of each item, as rows: loading 30 items and their questions as objects
+# and flushing them one by one was most of a submit's CPU.
+_TO_GRADE = (
+    select(AttemptItem.id, AttemptItem.question_id, AttemptItem.response,
+           AttemptItem.max_points, BankQuestion.type, BankQuestion.answer,
+           BankQuestion.accepted_variants)
+    .join(BankQuestion, AttemptItem.question_id == BankQuestion.id)
+    .where(AttemptItem.attempt_id == bindparam("attempt_id"))
+)
+# The grades by item id. PostgreSQL takes them as three arrays in one statement: psycopg spent
+# over a millisecond of CPU on an executemany of 30 rows (several times SQLite's).
+_STORE_GRADES = (
+    update(AttemptItem.__table__)
+    .where(AttemptItem.__table__.c.id == bindparam("item_id"))
+    .values(correct=bindparam("correct"), points=bindparam("points"))
+)
+_STORE_GRADES_PG = text(
+    "UPDATE attempt_item SET correct = grade.correct, points = grade.points"
+    " FROM unnest(CAST(:item_ids AS integer[]), CAST(:corrects AS boolean[]),"
+    " CAST(:points AS integer[])) AS grade (id, correct, points)"
+    " WHERE attempt_item.id = grade.id"
+)
+
+
+def _store_grades(session: Session, grades: list[dict[str, Any]]) -> None:
+    """Write the items' grades ({"item_id", "correct", "points"} rows); items the session
+    holds get the values too."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(_STORE_GRADES_PG, {
+            "item_ids": [row["item_id"] for row in grades],
+            "corrects": [row["correct"] for row in grades],
+            "points": [row["points"] for row in grades]})
+    else:
+        session.execute(_STORE_GRADES, grades)
+    for row in grades:
+        held = session.identity_map.get(identity_key(AttemptItem, row["item_id"]))
+        if held is not None:
+            set_committed_value(held, "correct", row["correct"])
+            set_committed_value(held, "points", row["points"])
+
+
 def submit_attempt(session: Session, person_id: int, attempt_id: int, *,
                    clear_after: int = 2, partial_multiple: bool = False,
                    now: datetime | None = None) -> Submitted:
@@ -228,80 +296,107 @@ def submit_attempt(session: Session, person_id: int, attempt_id: int, *,
     the activity). Raises AttemptNotFound, AttemptClosed (abandoned).
     """
     now = now or utcnow()
-    try:
-        _take_open_attempt(session, person_id, attempt_id, now, check_deadline=False)
-    except AttemptClosed:
-        attempt = session.get_one(Attempt, attempt_id)
-        if attempt.status is AttemptStatus.SUBMITTED:
-            return Submitted(attempt, graded_now=False)
-        raise
-    attempt = session.get_one(Attempt, attempt_id, populate_existing=True)
+    held = session.identity_map.get(identity_key(Attempt, attempt_id))
+    if held is not None:
+        # Its columns are read again from the row taken (a deadline may have moved); unlike
+        # populate_existing this keeps what it has loaded, such as the activity the view read.
+        session.expire(held, _ATTEMPT_COLUMNS)
+    attempt = session.scalars(_TAKE_TO_SUBMIT, {"attempt_id": attempt_id, "member": person_id,
+                                                "now": now}).one_or_none()
+    if attempt is None:  # not open (or not theirs): refused as a save would be, unless submitted
+        try:
+            _take_open_attempt(session, person_id, attempt_id, now, check_deadline=False)
+        except AttemptClosed:
+            attempt = session.get_one(Attempt, attempt_id)
+            if attempt.status is AttemptStatus.SUBMITTED:
+                return Submitted(attempt, graded_now=False)
+            raise
+        attempt = session.get_one(Attempt, attempt_id, populate_existing=True)
     activity = session.get(Activity, attempt.activity_id) if attempt.activity_id else None
     if activity is not None:
         partial_multiple = activity.partial_multiple
-    items = list(session.scalars(
-        select(AttemptItem).options(joinedload(AttemptItem.question))
-        .where(AttemptItem.attempt_id == attempt_id).execution_options(populate_existing=True)
-    ))
-    score = correct = 0
-    for item in items:
-        question = item.question
-        result = grade(question.type, question.answer, question.accepted_variants,
-                       item.response, item.max_points, partial_multiple)
-        item.correct, item.points = result.correct, result.points
+    grades: list[dict[str, Any]] = []
+    answered: list[tuple[int, bool]] = []  # (question id, right) of the answered questions
+    score = correct = max_score = 0
+    for item_id, question_id, response, max_points, qtype, answer, variants in session.execute(
+        _TO_GRADE, {"attempt_id": attempt_id}
+    ):
+        result = grade(qtype, answer, variants, response, max_points, partial_multiple)
+        grades.append({"item_id": item_id, "correct": result.correct, "points": result.points})
+        if response is not None:
+            answered.append((question_id, result.correct))
         score += result.points
         correct += result.correct
+        max_score += max_points
     deadline = as_utc(attempt.deadline_at)
     attempt.status = AttemptStatus.SUBMITTED
     attempt.submitted_at = min(now, deadline) if deadline else now
-    attempt.score, attempt.max_score = score, sum(item.max_points for item in items)
-    attempt.correct_count = correct
+    attempt.score, attempt.max_score, attempt.correct_count = score, max_score, correct
     session.flush()
-    record_graded(session, attempt)
+    if grades:
+        _store_grades(session, grades)
+    unit = record_graded(session, attempt)
     scored = activity is not None and attempt.attempt_no is not None
     if not scored or activity.answers_shown is AnswerPolicy.AFTER_SUBMIT:  # type: ignore[union-attr]
-        _update_wrong_book(session, person_id, items, now, clear_after)
+        _update_wrong_book(session, person_id, answered, now, clear_after)
     if scored:
-        award_for_activity(session, person_id, activity.id, now=now)  # type: ignore[union-attr]
+        award_for_activity(session, person_id, activity.id, now=now,  # type: ignore[union-attr]
+                           audience_unit=unit)
     return Submitted(attempt, graded_now=True)
 
 
 def file_wrong_answers(session: Session, attempt: Attempt, now: datetime,
                        clear_after: int = 2) -> None:
     """Put a submitted attempt's answers in the 错题本 later (answers shown after the close)."""
-    items = list(session.scalars(select(AttemptItem).where(AttemptItem.attempt_id == attempt.id)))
-    _update_wrong_book(session, attempt.person_id, items, now, clear_after)
+    answered = [(question_id, bool(right)) for question_id, response, right in session.execute(
+        select(AttemptItem.question_id, AttemptItem.response, AttemptItem.correct)
+        .where(AttemptItem.attempt_id == attempt.id)
+    ) if response is not None]
+    _update_wrong_book(session, attempt.person_id, answered, now, clear_after)
 
 
-def _update_wrong_book(session: Session, person_id: int, items: list[AttemptItem],
+# ON CONFLICT statements are not in SQLAlchemy 2.0's statement cache (their Insert has
+# inherit_cache = False), so the upsert compiled on every submit (about 1 ms); as text it is
+# compiled once. SQLite and PostgreSQL spell it alike. The wrong questions' rows come from
+# their own rows in the bank, so any number of them is one statement with one list parameter,
+# in id order (two submits of one member lock alike).
+_WRONG_AGAIN = text(
+    "INSERT INTO wrong_book_entry"
+    " (person_id, question_id, wrong_count, right_streak, last_wrong_at, cleared_at)"
+    " SELECT :person_id, bank_question.id, 1, 0, :now, NULL FROM bank_question"
+    " WHERE bank_question.id IN :wrong ORDER BY bank_question.id"
+    " ON CONFLICT (person_id, question_id) DO UPDATE SET"
+    " wrong_count = wrong_book_entry.wrong_count + 1, right_streak = 0,"
+    " last_wrong_at = excluded.last_wrong_at, cleared_at = NULL"
+).bindparams(bindparam("now", type_=WrongBookEntry.__table__.c.last_wrong_at.type),
+             bindparam("wrong", expanding=True))
+_RIGHT_AGAIN = (
+    update(WrongBookEntry)
+    .where(WrongBookEntry.person_id == bindparam("member"),
+           WrongBookEntry.question_id.in_(bindparam("right", expanding=True)),
+           WrongBookEntry.cleared_at.is_(None))
+    .values(right_streak=WrongBookEntry.right_streak + 1,
+            cleared_at=case((WrongBookEntry.right_streak + 1 >= bindparam("clear_after"),
+                             bindparam("now", type_=WrongBookEntry.__table__.c.cleared_at.type)),
+                            else_=None))
+    .execution_options(synchronize_session=False)
+)
+
+
+def _update_wrong_book(session: Session, person_id: int, answered: list[tuple[int, bool]],
                        now: datetime, clear_after: int) -> None:
     """Wrong answers enter (or re-enter) the book; right ones count towards leaving it.
 
-    An unanswered question is left as it is: the member never tried it.
+    ``answered`` is (question id, right) of each answered question: an
+    unanswered question is left as it is, the member never tried it.
     """
-    wrong = sorted({i.question_id for i in items if i.response is not None and not i.correct})
-    right = sorted({i.question_id for i in items if i.response is not None and i.correct})
+    wrong = sorted({question_id for question_id, right in answered if not right})
+    right = sorted({question_id for question_id, right in answered if right})
     if wrong:
-        insert = insert_for(session, WrongBookEntry).values(
-            [{"person_id": person_id, "question_id": qid, "wrong_count": 1, "right_streak": 0,
-              "last_wrong_at": now, "cleared_at": None} for qid in wrong]
-        )
-        session.execute(insert.on_conflict_do_update(
-            index_elements=["person_id", "question_id"],
-            set_={"wrong_count": WrongBookEntry.wrong_count + 1, "right_streak": 0,
-                  "last_wrong_at": now, "cleared_at": None},
-        ))
+        session.execute(_WRONG_AGAIN, {"person_id": person_id, "wrong": wrong, "now": now})
     if right:
-        session.execute(
-            update(WrongBookEntry)
-            .where(WrongBookEntry.person_id == person_id,
-                   WrongBookEntry.question_id.in_(right),
-                   WrongBookEntry.cleared_at.is_(None))
-            .values(right_streak=WrongBookEntry.right_streak + 1,
-                    cleared_at=case((WrongBookEntry.right_streak + 1 >= clear_after, now),
-                                    else_=None))
-            .execution_options(synchronize_session=False)
-        )
+        session.execute(_RIGHT_AGAIN, {"member": person_id, "right": right,
+                                       "clear_after": clear_after, "now": now})
 
 
 def abandon_practice(session: Session, person_id: int, attempt_id: int,

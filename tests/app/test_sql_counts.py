@@ -8,13 +8,17 @@ has been opened), as a phone makes it.
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from activity_flow import add_pool, now
+from activity_helpers import make_activity
 from fault_helpers import (
     Crowd,
     answer_keys,
@@ -23,22 +27,31 @@ from fault_helpers import (
     make_crowd,
     shown_choice,
 )
+from quiz_helpers import add_speech
 from quizapp.extensions import db
+from quizapp.models import Person, QuestionType
+from quizapp.quiz import starting
 
 # Raise only with a reason.
 # The login session's person; the activity and the member (twice: the view, then the service);
-# the start key; the member's sittings (twice); questions already seen; the blueprint parts; the
-# unit's ancestors (one query a level: 2 here) and the member's roles for the pools; the pool
-# per part; insert the attempt; insert its items (one executemany); reload it (twice).
-START_SCORED = 20
+# the start key and the member's sittings (one query); questions already seen; the member's
+# unit's ancestors (one query a level: 2 here); the blueprint parts; the pool of every part (one
+# query of light rows); insert the attempt (returning it); insert its items (one executemany);
+# reload it after the commit.
+START_SCORED = 14
 # The person; the item with its question; take the attempt row; update the item.
 AUTOSAVE = 4
-# The person and the attempt; take the attempt row; reload it and its activity; the items with
-# their questions; the grades (one executemany); the report roll-up (here the activity's first
-# submit, which builds it: 5); the 错题本 (an upsert and an update); points (best attempts, ledger,
-# units, the rule version with the unit's ancestors, 7 here, the period's other points, the
-# entry); the attempt again for the redirect.
-SUBMIT = 27
+# The person and the attempt with its activity; take the attempt row (returning it); the items
+# with their questions; the attempt's result; the grades (one executemany); the report roll-up
+# (its state with the member's unit, then, as this is the activity's first submit, the build: 4
+# more); the 错题本 (an upsert executemany and an update); points (best attempts, the ledger in
+# the cap period, the unit (the roll-up's build did not read it), the rule version up the unit's
+# ancestors (one recursive query), here storing the default rules (2), the entry); the attempt
+# again for the redirect.
+SUBMIT = 21
+# A later submit of the activity: the roll-up's delta is its state with the unit, the member's
+# other results and one upsert, points reuse the unit it read, and the rules are stored.
+SUBMIT_LATER = 16
 # The person and the attempt; then what ``pages.answering_page`` reads for one question.
 QUESTION_PAGE = 8
 
@@ -118,3 +131,42 @@ def test_submitting_costs_the_same_statements_for_any_number_of_questions(
         _crowd, start, attempt_id = started_crowd(app, client, login, questions, serial)
         counts.append((start, submit_count(app, client, attempt_id)))
     assert counts[0] == counts[1], counts  # no statement per question (an N+1) on start or submit
+
+
+def test_starting_costs_the_same_statements_for_any_number_of_parts(app: Flask) -> None:
+    crowd = make_crowd(app, 1, 20, started=False)
+    speech = add_speech(app, crowd.general_id, title="第二篇讲话")
+    add_pool(app, speech, QuestionType.JUDGE, [1, 2, 2, 3] * 2)
+    add_pool(app, speech, QuestionType.FILL, [1, 2, 3])
+    blueprints = [[(QuestionType.SINGLE, 5, 1)],
+                  [(QuestionType.SINGLE, 5, 1), (QuestionType.JUDGE, 4, 2),
+                   (QuestionType.FILL, 2, 1), (QuestionType.SINGLE, 5, 3)]]
+    counts = []
+    for title, parts in zip(["一项", "四项"], blueprints):
+        activity_id = make_activity(app, crowd.general_id, title=title, parts=parts,
+                                    opens_at=now() - timedelta(hours=1),
+                                    closes_at=now() + timedelta(hours=1))
+        with app.app_context():
+            member = db.session.get_one(Person, crowd.person_ids[0])
+            with counting_statements(db.engine) as count:
+                attempt = starting.start_scored(db.session, member, activity_id,
+                                                client_key=title, rng=random.Random(1))
+            assert attempt.question_count == sum(n for _, n, _ in parts)
+            db.session.commit()
+        counts.append(len(count))
+    assert counts[0] == counts[1], counts  # the pools of all parts are one query
+
+
+def test_statements_of_a_later_submit(app: Flask, login: Any) -> None:
+    crowd = make_crowd(app, 2, 30, started=False)
+    counts = []
+    for member in range(2):
+        client = app.test_client()
+        assert login(client, crowd.phones[member]).status_code == 302
+        assert client.get(f"/quiz/activities/{crowd.activity_id}").status_code == 200
+        reply = client.post(f"/quiz/activities/{crowd.activity_id}/start",
+                            data={"start_key": f"later-{member}"})
+        assert reply.status_code == 302, reply.get_data(as_text=True)
+        attempt_id = int(reply.headers["Location"].split("/attempts/")[1].split("/")[0])
+        counts.append(submit_count(app, client, attempt_id))
+    assert counts == [SUBMIT, SUBMIT_LATER]
