@@ -60,7 +60,7 @@ def activity(activity_id: int) -> Response:
 @role_required(Role.MEMBER)
 def activity_start(activity_id: int) -> Response:
     """Start (or resume) the member's next scored sitting."""
-    _membership_or_404(activity_id)
+    membership = _membership_or_404(activity_id)
     form = StartForm()
     back = url_for(".activity", activity_id=activity_id)
     if not form.validate_on_submit():
@@ -68,7 +68,8 @@ def activity_start(activity_id: int) -> Response:
         return redirect(back)
     try:
         attempt = starting.start_scored(db.session, _person(), activity_id,
-                                        client_key=form.start_key.data or None)
+                                        client_key=form.start_key.data or None,
+                                        membership=membership)
     except QuizError as error:
         db.session.rollback()
         flash(str(error), "warning")

@@ -194,18 +194,20 @@ def _key_and_sittings(session: Session, person_id: int, activity_id: int,
 
 def start_scored(session: Session, person: Person, activity_id: int, *,
                  client_key: str | None = None, rng: random.Random | None = None,
-                 now: datetime | None = None) -> Attempt:
+                 now: datetime | None = None,
+                 membership: tuple[Activity, ActivityMember] | None = None) -> Attempt:
     """Start the member's next scored sitting of a study or test, or return the sitting this
     key already started (or the one still open).
 
     Questions are drawn by the blueprint (``draw``), shuffled, each with its
     options shuffled and worth its part's points. A pool that has become short
     gives what it has; an empty draw is refused. Raises QuizError with the
-    member's reason: not open yet, closed, or no attempts left.
+    member's reason: not open yet, closed, or no attempts left. ``membership`` is the
+    activity and the member's audience row when the caller has already read them.
     """
     now = now or utcnow()
     rng = rng or random.SystemRandom()
-    found = activities.member_for(session, person, activity_id, now)
+    found = membership or activities.member_for(session, person, activity_id, now)
     if found is None:
         raise QuizError("找不到这项学习活动")
     activity, member = found

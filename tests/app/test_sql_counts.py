@@ -33,12 +33,12 @@ from quizapp.models import Person, QuestionType
 from quizapp.quiz import starting
 
 # Raise only with a reason.
-# The login session's person; the activity and the member (twice: the view, then the service);
+# The login session's person; the activity and the member (read once by the view, passed on);
 # the start key and the member's sittings (one query); questions already seen; the member's
 # unit's ancestors (one query a level: 2 here); the blueprint parts; the pool of every part (one
 # query of light rows); insert the attempt (returning it); insert its items (one executemany);
 # reload it after the commit.
-START_SCORED = 14
+START_SCORED = 12
 # The person; the item with its question; take the attempt row; update the item.
 AUTOSAVE = 4
 # The person and the attempt with its activity; take the attempt row (returning it); the items
