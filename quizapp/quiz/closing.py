@@ -25,7 +25,7 @@ from quizapp.models import (
     AttemptStatus,
 )
 from quizapp.models.base import utcnow
-from quizapp.quiz import services
+from quizapp.quiz import services, wrong_book
 from quizapp.quiz.timefmt import as_utc
 
 
@@ -88,7 +88,7 @@ def finalize_closed(session: Session, now: datetime, clear_after: int = 2) -> in
                                       Attempt.status == AttemptStatus.SUBMITTED)
                 .order_by(Attempt.submitted_at, Attempt.id)
             ):
-                services.file_wrong_answers(session, attempt, now, clear_after)
+                wrong_book.file_wrong_answers(session, attempt, now, clear_after)
         activity.finalized_at = now
     session.flush()
     return len(closed)

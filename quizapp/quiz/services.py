@@ -1,7 +1,7 @@
-"""Writes of members answering: save answers, submit, 错题本 (starting: ``starting``; 纠错:
-``corrections``).
+"""Writes of members answering: save answers, submit (starting: ``starting``; 错题本:
+``wrong_book``; 纠错: ``corrections``).
 
-This module is the only place that grades (``grade``). Services flush and
+Grading itself is ``grading.grade``, the only grader. Services flush and
 never commit; the view commits. Concurrency rules, which hold on SQLite and
 PostgreSQL alike:
 
@@ -18,12 +18,11 @@ PostgreSQL alike:
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Update, bindparam, case, or_, select, text, update
+from sqlalchemy import JSON, Update, bindparam, or_, select, text, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
@@ -36,12 +35,11 @@ from quizapp.models import (
     AttemptKind,
     AttemptStatus,
     BankQuestion,
-    QuestionType,
-    WrongBookEntry,
 )
 from quizapp.models.base import utcnow
 from quizapp.points.services import award_for_activity
 from quizapp.reports.rollups import record_graded
+from quizapp.quiz.grading import grade
 from quizapp.quiz.errors import (
     AttemptClosed,
     AttemptNotFound,
@@ -50,6 +48,7 @@ from quizapp.quiz.errors import (
 )
 from quizapp.quiz.responses import blank_count, from_form, to_stored
 from quizapp.quiz.timefmt import as_utc
+from quizapp.quiz.wrong_book import update_wrong_book
 
 # --- saving ---------------------------------------------------------------------------------
 
@@ -163,63 +162,6 @@ def save_answer(session: Session, person_id: int, attempt_id: int, *, shown: Any
     if saved_seq is None:
         raise StaleSave(session.scalar(select(AttemptItem.saved_seq).where(AttemptItem.id == item_id)) or 0)
     return Saved(item_position, saved_seq)
-
-
-# --- grading (the only place) ---------------------------------------------------------------
-
-# After NFKC: Chinese punctuation with an ASCII twin, and quotes and 书名号 that a blank may
-# or may not repeat.
-_PUNCTUATION = str.maketrans({"。": ".", "、": ",", "·": ".", "－": "-", "—": "-"})
-_IGNORED = set("\"'“”‘’《》〈〉「」『』")
-_EDGE_PUNCTUATION = ".,;:!?"
-
-
-def normalize_fill(text: str) -> str:
-    """A fill answer reduced for comparison: NFKC (full-width letters, digits and
-    punctuation to half-width), case folded, no whitespace, no quotes or 书名号,
-    and no punctuation at either end."""
-    text = unicodedata.normalize("NFKC", text).casefold().translate(_PUNCTUATION)
-    text = "".join(ch for ch in text if not ch.isspace() and ch not in _IGNORED)
-    return text.strip(_EDGE_PUNCTUATION)
-
-
-@dataclass(frozen=True)
-class Grade:
-    correct: bool
-    points: int
-
-
-def grade(qtype: QuestionType, answer: Any, accepted_variants: list[Any], response: Any,
-          max_points: int = 1, partial_multiple: bool = False) -> Grade:
-    """Grade one stored response against the key.
-
-    Single: the one right option. Multiple: all and only the right options
-    (all-or-nothing); with ``partial_multiple`` a choice of right options only
-    earns its share. Judge: the right bool. Fill: every blank equal to the
-    answer, or to one accepted variant, after ``normalize_fill``.
-    """
-    if response is None:
-        return Grade(False, 0)
-    if qtype is QuestionType.JUDGE:
-        return _all_or_nothing(isinstance(response, bool) and response is bool(answer), max_points)
-    if qtype is QuestionType.FILL:
-        keys = [answer, *accepted_variants]
-        given = [normalize_fill(value) for value in response]
-        right = any(
-            len(key) == len(given) and all(normalize_fill(k) == g for k, g in zip(key, given))
-            for key in ([k] if isinstance(k, str) else k for k in keys)
-        )
-        return _all_or_nothing(right, max_points)
-    chosen, expected = set(response), set(answer)
-    if chosen == expected:
-        return Grade(True, max_points)
-    if qtype is QuestionType.MULTIPLE and partial_multiple and chosen < expected:
-        return Grade(False, max_points * len(chosen) // len(expected))
-    return Grade(False, 0)
-
-
-def _all_or_nothing(right: bool, max_points: int) -> Grade:
-    return Grade(right, max_points if right else 0)
 
 
 # --- submitting -----------------------------------------------------------------------------
@@ -338,65 +280,11 @@ def submit_attempt(session: Session, person_id: int, attempt_id: int, *,
     unit = record_graded(session, attempt)
     scored = activity is not None and attempt.attempt_no is not None
     if not scored or activity.answers_shown is AnswerPolicy.AFTER_SUBMIT:  # type: ignore[union-attr]
-        _update_wrong_book(session, person_id, answered, now, clear_after)
+        update_wrong_book(session, person_id, answered, now, clear_after)
     if scored:
         award_for_activity(session, person_id, activity.id, now=now,  # type: ignore[union-attr]
                            audience_unit=unit)
     return Submitted(attempt, graded_now=True)
-
-
-def file_wrong_answers(session: Session, attempt: Attempt, now: datetime,
-                       clear_after: int = 2) -> None:
-    """Put a submitted attempt's answers in the 错题本 later (answers shown after the close)."""
-    answered = [(question_id, bool(right)) for question_id, response, right in session.execute(
-        select(AttemptItem.question_id, AttemptItem.response, AttemptItem.correct)
-        .where(AttemptItem.attempt_id == attempt.id)
-    ) if response is not None]
-    _update_wrong_book(session, attempt.person_id, answered, now, clear_after)
-
-
-# ON CONFLICT statements are not in SQLAlchemy 2.0's statement cache (their Insert has
-# inherit_cache = False), so the upsert compiled on every submit (about 1 ms); as text it is
-# compiled once. SQLite and PostgreSQL spell it alike. The wrong questions' rows come from
-# their own rows in the bank, so any number of them is one statement with one list parameter,
-# in id order (two submits of one member lock alike).
-_WRONG_AGAIN = text(
-    "INSERT INTO wrong_book_entry"
-    " (person_id, question_id, wrong_count, right_streak, last_wrong_at, cleared_at)"
-    " SELECT :person_id, bank_question.id, 1, 0, :now, NULL FROM bank_question"
-    " WHERE bank_question.id IN :wrong ORDER BY bank_question.id"
-    " ON CONFLICT (person_id, question_id) DO UPDATE SET"
-    " wrong_count = wrong_book_entry.wrong_count + 1, right_streak = 0,"
-    " last_wrong_at = excluded.last_wrong_at, cleared_at = NULL"
-).bindparams(bindparam("now", type_=WrongBookEntry.__table__.c.last_wrong_at.type),
-             bindparam("wrong", expanding=True))
-_RIGHT_AGAIN = (
-    update(WrongBookEntry)
-    .where(WrongBookEntry.person_id == bindparam("member"),
-           WrongBookEntry.question_id.in_(bindparam("right", expanding=True)),
-           WrongBookEntry.cleared_at.is_(None))
-    .values(right_streak=WrongBookEntry.right_streak + 1,
-            cleared_at=case((WrongBookEntry.right_streak + 1 >= bindparam("clear_after"),
-                             bindparam("now", type_=WrongBookEntry.__table__.c.cleared_at.type)),
-                            else_=None))
-    .execution_options(synchronize_session=False)
-)
-
-
-def _update_wrong_book(session: Session, person_id: int, answered: list[tuple[int, bool]],
-                       now: datetime, clear_after: int) -> None:
-    """Wrong answers enter (or re-enter) the book; right ones count towards leaving it.
-
-    ``answered`` is (question id, right) of each answered question: an
-    unanswered question is left as it is, the member never tried it.
-    """
-    wrong = sorted({question_id for question_id, right in answered if not right})
-    right = sorted({question_id for question_id, right in answered if right})
-    if wrong:
-        session.execute(_WRONG_AGAIN, {"person_id": person_id, "wrong": wrong, "now": now})
-    if right:
-        session.execute(_RIGHT_AGAIN, {"member": person_id, "right": right,
-                                       "clear_after": clear_after, "now": now})
 
 
 def abandon_practice(session: Session, person_id: int, attempt_id: int,

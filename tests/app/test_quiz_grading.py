@@ -1,4 +1,4 @@
-"""Grading of each type (services.grade, the only grader) and the display/stored forms."""
+"""Grading of each type (grading.grade, the only grader) and the display/stored forms."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 
 from quizapp.models import QuestionType
 from quizapp.quiz.responses import BadResponse, blank_count, from_form, to_shown, to_stored
-from quizapp.quiz.services import Grade, grade, normalize_fill
+from quizapp.quiz.grading import Grade, grade, normalize_fill
 
 SINGLE, MULTIPLE, JUDGE, FILL = (QuestionType.SINGLE, QuestionType.MULTIPLE, QuestionType.JUDGE,
                                  QuestionType.FILL)
