@@ -1,11 +1,11 @@
 """Report roll-ups: per (activity, unit) result sums kept beside the attempts they come from.
 
 ``ReportRollup`` holds, for one published activity and one unit, the additive sums over the
-unit's *direct* audience members (``ActivityMember.unit_id``) that have a result: participants,
-the sum of their best score %, passes, excellents and the score bins. A subtree's figures are
-the sum of its units' rows, read by ``reports.queries``. Audience sizes and "started, not
-finished" are not kept here: they change on publication and at a start, and are counted at read
-time from their own indexed rows.
+unit's *direct* audience members (``ActivityMember.unit_id``): their number (the audience) and,
+over those that have a result, participants, the sum of their best score %, passes, excellents
+and the score bins. A subtree's figures are the sum of its units' rows, read by
+``reports.queries``. "Started, not finished" is not kept here: it changes at a start, and is
+counted at read time from the open attempts.
 
 ``RollupState`` says a roll-up is usable: its activity's rows were rebuilt (or kept up to date)
 under these pass and excellent thresholds. A missing or mismatched state makes the reports read
@@ -46,6 +46,8 @@ class ReportRollup(Base):
     bin_2: Mapped[int] = mapped_column(default=0)
     bin_3: Mapped[int] = mapped_column(default=0)
     bin_4: Mapped[int] = mapped_column(default=0)
+    # The unit's audience rows (``activity_member``), with or without a result.
+    audience: Mapped[int] = mapped_column(default=0)
 
 
 class RollupState(Base):

@@ -24,6 +24,7 @@ from quizapp.models.org import subtree_ids
 from quizapp.publish.specs import ActivitySpec, PartSpec, PassageSpec, PublishError
 from quizapp.publish.validation import check_spec
 from quizapp.quiz.timefmt import as_utc
+from quizapp.reports import rollups
 
 __all__ = ["PublishError", "create_activity", "update_draft", "publish_activity",
            "cancel_activity", "delete_draft", "spec_of"]
@@ -111,6 +112,7 @@ def publish_activity(session: Session, activity: Activity, *, now: datetime | No
     activity.status = ActivityStatus.PUBLISHED
     activity.published_at = now
     session.flush()
+    rollups.published(session, activity)  # its reports read the roll-up from the start
     return len(people)
 
 

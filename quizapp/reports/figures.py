@@ -14,9 +14,12 @@ BIN_LABELS = ("60以下", "60–69", "70–79", "80–89", "90–100")
 MIN_CONCEPT_ANSWERS = 3
 
 
+TENTH = Decimal("0.1")
+
+
 def round1(value: float) -> float:
     """One decimal, halves up (四舍五入), after dropping float noise."""
-    return float(Decimal(repr(round(value, 9))).quantize(Decimal("0.1"), ROUND_HALF_UP))
+    return float(Decimal(repr(round(value, 9))).quantize(TENTH, ROUND_HALF_UP))
 
 
 def pct(part: float, whole: float) -> float | None:

@@ -104,8 +104,9 @@ def kind_ranking(session: Session, root: Unit, kind: UnitKind, period: Period) -
     conditions = queries.activity_filter(period=period)
     found = queries.figures(session, root.id, conditions, split=kind)
     buckets = _by_bucket(found)
-    units = session.scalars(select(Unit).where(Unit.id.in_(buckets))) if buckets else []
-    rows = [UnitRow(u.id, u.name, buckets[u.id]) for u in units]
+    # The buckets are units of the kind: their names by kind, not by thousands of ids.
+    names = session.execute(select(Unit.id, Unit.name).where(Unit.kind == kind)) if buckets else []
+    rows = [UnitRow(unit_id, name, buckets[unit_id]) for unit_id, name in names if unit_id in buckets]
     rule = rating_rules(session, root.id, period.last_day)
     ranks = rank_units({row.unit_id: row.figures for row in rows}, rule.min_members)
     for row in rows:

@@ -15,8 +15,9 @@ Definitions (also shown on the report pages):
   over all results. A unit's figures are sums over its member rows, never averages of averages:
   every query returns additive sums per child unit ("bucket"), and a parent is their sum.
 - **Roll-ups**: the result sums per (activity, unit) are kept in ``report_rollup`` (see
-  ``reports.rollups``) and read from there when the activity's roll-up is usable; the audience
-  and the unfinished are counted from their rows. Every other figure reads the attempts.
+  ``reports.rollups``) with the audience sizes, and read from there when the activity's
+  roll-up is usable; the unfinished are counted from the open attempts. Every other figure
+  reads the attempts.
 - **Concepts**: share of correct answers per ``BankQuestion.concept`` (or speech) over the
   items of the counted (best) attempts.
 
@@ -28,15 +29,15 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import and_, case, func, select, text
+from sqlalchemy import Float, Integer, and_, bindparam, case, cast, func, select
 from sqlalchemy.orm import Session
 
 from quizapp.models import (
     Activity,
     ActivityMember,
-    ActivityStatus,
     Attempt,
     AttemptItem,
     AttemptKind,
@@ -47,7 +48,6 @@ from quizapp.models import (
     RollupState,
     Speech,
     Unit,
-    UnitKind,
 )
 from quizapp.reports.figures import (  # noqa: F401 - BIN_LABELS, pct, pooled, round1 for callers
     BIN_EDGES,
@@ -59,61 +59,22 @@ from quizapp.reports.figures import (  # noqa: F401 - BIN_LABELS, pct, pooled, r
     pooled,
     round1,
 )
-from quizapp.reports.periods import Period
-
-def activity_filter(*, activity_id: int | None = None, period: Period | None = None) -> list[Any]:
-    """Conditions on ``Activity`` for one published activity or those starting in a period."""
-    conditions: list[Any] = [Activity.status == ActivityStatus.PUBLISHED]
-    if activity_id is not None:
-        conditions.append(Activity.id == activity_id)
-    if period is not None:
-        conditions += [Activity.period_start >= period.start, Activity.period_start < period.end]
-    return conditions
-
-
-Split = bool | UnitKind
-NAMED_UNITS = 200
+from quizapp.reports.selection import activity_filter, prepared  # noqa: F401 - activity_filter for callers
+from quizapp.reports.tree import (
+    Split,
+    few_units_of,
+    split_params,
+    subtree,
+    transaction_state,
+    units_of,
+)
 
 
-def _units(session: Session, root_id: int, split: Split) -> dict[int, int]:
-    """Units of the root's subtree and their bucket, fetched first (one query) so that the
-    report queries name the units outright and the planner knows how few a branch has.
-
-    The bucket is the root (``split`` False), the child of the root a unit lies under (True;
-    members directly in the root stay in the root's bucket), or the nearest unit of a kind at
-    or above it (a UnitKind, e.g. every 党支部 of a 机关党委; units above one are left out).
-    """
-    if session.get_bind().dialect.name == "postgresql":
-        # PostgreSQL's JIT compiles these joins for ~100 ms, far longer than they run.
-        session.execute(text("SET LOCAL jit = off"))
-        # A whole organization's aggregate sorts and hashes more than the default 4 MB.
-        session.execute(text("SET LOCAL work_mem = '64MB'"))
-    tree = (select(Unit.id, Unit.parent_id, Unit.kind).where(Unit.id == root_id)
-            .cte("report_tree", recursive=True))
-    tree = tree.union(select(Unit.id, Unit.parent_id, Unit.kind)
-                      .join(tree, Unit.parent_id == tree.c.id))
-    units = session.execute(select(tree.c.id, tree.c.parent_id, tree.c.kind)).all()
-    parents = {unit_id: parent for unit_id, parent, _kind in units}
-    kinds = {unit_id: kind for unit_id, _parent, kind in units}
-    buckets: dict[int, int | None] = {}
-
-    def bucket_of(unit_id: int) -> int | None:
-        if unit_id not in buckets:
-            if isinstance(split, UnitKind):
-                above = None if unit_id == root_id else bucket_of(parents[unit_id])
-                buckets[unit_id] = unit_id if kinds[unit_id] == split else above
-            elif split and unit_id != root_id:
-                buckets[unit_id] = unit_id if parents[unit_id] == root_id else bucket_of(parents[unit_id])
-            else:
-                buckets[unit_id] = root_id
-        return buckets[unit_id]
-
-    return {unit_id: bucket for unit_id in parents if (bucket := bucket_of(unit_id)) is not None}
-
-
-def _audience(units: dict[int, int] | None, conditions: list[Any]) -> Any:
-    """Audience rows of the matching activities in these units (in any unit with ``None``)."""
-    in_units = [] if units is None else [ActivityMember.unit_id.in_(list(units))]
+def _audience(units: Any, conditions: list[Any]) -> Any:
+    """Audience rows of the matching activities in these units (ids, or a parameter of
+    them; in any unit with ``None``)."""
+    in_units = [] if units is None else [ActivityMember.unit_id.in_(
+        list(units) if isinstance(units, dict) else units)]
     return (
         select(ActivityMember.activity_id, ActivityMember.person_id, ActivityMember.unit_id,
                ActivityMember.reminded_at, Activity.pass_percent, Activity.excellent_percent)
@@ -214,71 +175,88 @@ def unit_results(session: Session, activity_id: int) -> dict[int, Figures]:
             in _live(session, None, activity_filter(activity_id=activity_id))}
 
 
-def _rolled_up(session: Session, units: dict[int, int], ids: list[int],
-               found: dict[tuple[int, int], Figures]) -> None:
-    """Add the figures of activities with a usable roll-up to ``found`` per (bucket, activity
-    id): result sums from ``report_rollup``, audience sizes and unfinished members counted
-    from their own rows. Sums in place: a whole organization is tens of thousands of rows."""
-    # A few units are named in the SQL; thousands (a whole organization) cost more to send and
-    # plan than the rows of other units they would leave out, which are dropped here instead.
-    named = len(units) <= NAMED_UNITS
+@cache
+def _rolled_up_statement(shape: str, named: bool) -> Any:
+    """The roll-up figures per (bucket, activity) of the activities ``:report_ids`` in the
+    subtree (see ``tree.subtree``); with ``named``, of the units ``:report_units`` only."""
+    ids = bindparam("report_ids", expanding=True)
+    units = bindparam("report_units", expanding=True)
 
     def in_units(column: Any) -> list[Any]:
-        return [column.in_(list(units))] if named else []
+        return [column.in_(units)] if named else []
 
-    def part(unit_id: int, activity_id: int) -> Figures | None:
-        bucket = units.get(unit_id)
-        return None if bucket is None else found.setdefault((bucket, activity_id), Figures())
-
-    for unit_id, activity_id, count in session.execute(
-        select(ActivityMember.unit_id, ActivityMember.activity_id, func.count())
-        .where(ActivityMember.activity_id.in_(ids), *in_units(ActivityMember.unit_id))
-        .group_by(ActivityMember.unit_id, ActivityMember.activity_id)
-    ):
-        if (f := part(unit_id, activity_id)) is not None:
-            f.audience += count
-            f.members += count
-    r = ReportRollup
-    for unit_id, activity_id, participants, pct_sum, passed, excellent, *bins in session.execute(
-        select(r.unit_id, r.activity_id, r.participants, r.pct_sum, r.passed, r.excellent,
-               r.bin_0, r.bin_1, r.bin_2, r.bin_3, r.bin_4)
-        .where(r.activity_id.in_(ids), *in_units(r.unit_id), r.participants > 0)
-    ):
-        if (f := part(unit_id, activity_id)) is not None:
-            f.participants += participants
-            f.pct_sum += float(pct_sum)
-            f.passed += passed
-            f.excellent += excellent
-            for i, count in enumerate(bins):
-                f.bins[i] += count
     result = Attempt.__table__.alias("result")
     has_result = (select(result.c.id).where(
         result.c.activity_id == Attempt.activity_id, result.c.person_id == Attempt.person_id,
         result.c.status == AttemptStatus.SUBMITTED, result.c.kind != AttemptKind.PRACTICE,
         result.c.max_score > 0)).exists()
-    for unit_id, activity_id, count in session.execute(
-        select(ActivityMember.unit_id, Attempt.activity_id, func.count())
+    unfinished = (
+        select(ActivityMember.unit_id, Attempt.activity_id, func.count().label("members"))
         .join(ActivityMember, and_(ActivityMember.activity_id == Attempt.activity_id,
                                    ActivityMember.person_id == Attempt.person_id))
         .where(Attempt.status == AttemptStatus.OPEN, Attempt.kind != AttemptKind.PRACTICE,
                Attempt.activity_id.in_(ids), *in_units(ActivityMember.unit_id), ~has_result)
         .group_by(ActivityMember.unit_id, Attempt.activity_id)
-    ):
-        if (f := part(unit_id, activity_id)) is not None:
-            f.unfinished += count
+        .subquery("unfinished")
+    )
+    r, tree = ReportRollup, subtree(shape)
+    # Counts as integers (PostgreSQL sums bigints as numeric), the percent sum as a float.
+    sums = [cast(func.sum(column), Integer) for column in (
+        r.audience, r.participants, func.coalesce(unfinished.c.members, 0))]
+    sums.append(cast(func.sum(r.pct_sum), Float))
+    sums += [cast(func.sum(column), Integer) for column in (
+        r.passed, r.excellent, r.bin_0, r.bin_1, r.bin_2, r.bin_3, r.bin_4)]
+    return (
+        select(tree.c.bucket, r.activity_id, *sums)
+        .join(tree, tree.c.id == r.unit_id)
+        .outerjoin(unfinished, and_(unfinished.c.unit_id == r.unit_id,
+                                    unfinished.c.activity_id == r.activity_id))
+        .where(r.activity_id.in_(ids), *in_units(r.unit_id), tree.c.bucket.is_not(None))
+        .group_by(tree.c.bucket, r.activity_id)
+    )
+
+
+def _rolled_up(session: Session, root_id: int, split: Split,
+               ids: list[int]) -> dict[tuple[int, int], Figures]:
+    """Figures per (bucket, activity id) of activities with a usable roll-up, in one query:
+    audience sizes and result sums from ``report_rollup`` and the unfinished members from the
+    open attempts, summed per bucket in the SQL (a whole organization has tens of thousands
+    of roll-up rows). Every audience member's unit has a roll-up row (``reports.rollups``)."""
+    # A few units are named in the SQL, so that the planner reads their rows by the key; for
+    # thousands (a whole organization) the subtree is joined instead.
+    units = few_units_of(session, root_id, split)
+    shape, params = split_params(root_id, split)
+    params["report_ids"] = ids
+    if units is not None:
+        params["report_units"] = list(units)
+    # Core rows: thousands of them for a whole organization, without the ORM's row handling.
+    rows = session.connection().execute(_rolled_up_statement(shape, units is not None), params)
+    return {(bucket, activity_id): Figures(audience, participants, left, pct_sum, passed,
+                                           excellent, bins, members=audience)
+            for bucket, activity_id, audience, participants, left, pct_sum, passed, excellent, *bins
+            in rows}
+
+
+def _rolled_up_ids_statement(conditions: list[Any], _units: Any) -> Any:
+    return (select(Activity.id, RollupState.activity_id.is_not(None))
+            .outerjoin(RollupState, and_(RollupState.activity_id == Activity.id,
+                                         RollupState.pass_percent == Activity.pass_percent,
+                                         RollupState.excellent_percent == Activity.excellent_percent))
+            .where(*conditions))
 
 
 def rolled_up_ids(session: Session, conditions: list[Any]) -> tuple[list[int], list[int]]:
     """The matching activities split in two: those whose roll-up is usable (its state was
-    built under the activity's current thresholds) and the others."""
-    rows = session.execute(
-        select(Activity.id, RollupState.activity_id.is_not(None))
-        .outerjoin(RollupState, and_(RollupState.activity_id == Activity.id,
-                                     RollupState.pass_percent == Activity.pass_percent,
-                                     RollupState.excellent_percent == Activity.excellent_percent))
-        .where(*conditions)
-    ).all()
-    return [a for a, usable in rows if usable], [a for a, usable in rows if not usable]
+    built under the activity's current thresholds) and the others. Kept for the transaction
+    per conditions object: a report asks for its own and its parent's figures with one."""
+    state = transaction_state(session)
+    kept = state.get(("ids", id(conditions)))
+    if kept is not None and kept[0] is conditions:  # the object itself: its id is not reused
+        return kept[1]
+    rows = session.execute(*prepared(_rolled_up_ids_statement, conditions, None)).all()
+    found = [a for a, usable in rows if usable], [a for a, usable in rows if not usable]
+    state[("ids", id(conditions))] = (conditions, found)
+    return found
 
 
 def figures(session: Session, root_id: int, conditions: list[Any], *,
@@ -289,12 +267,12 @@ def figures(session: Session, root_id: int, conditions: list[Any], *,
     With ``split`` the buckets are the root's children (and the root itself for members
     directly in it); pool them with ``pooled`` for the root, or by activity for a period.
     """
-    units = _units(session, root_id, split)
     usable, others = rolled_up_ids(session, conditions)
     found: dict[tuple[int, int], Figures] = {}
     if usable:
-        _rolled_up(session, units, usable, found)
+        found.update(_rolled_up(session, root_id, split, usable))
     if others:
+        units = units_of(session, root_id, split)
         for unit_id, activity_id, part in _live(session, units, [*conditions, Activity.id.in_(others)]):
             found.setdefault((units[unit_id], activity_id), Figures()).add(part)
     return found
@@ -337,11 +315,10 @@ class MemberStatus:
         return self.percent is not None
 
 
-def member_statuses(session: Session, root_id: int, conditions: list[Any]) -> list[MemberStatus]:
-    """Every audience member in the root's subtree with their result: one query."""
-    audience = _audience(_units(session, root_id, False), conditions)
+def _member_statuses_statement(conditions: list[Any], units: Any) -> Any:
+    audience = _audience(units, conditions)
     best, opened = _best_percent(audience, conditions), _open_attempts()
-    rows = session.execute(
+    return (
         select(audience.c.activity_id, audience.c.person_id, Person.name, Unit.name,
                best.c.percent, opened.c.person_id.is_not(None), audience.c.reminded_at)
         .select_from(audience)
@@ -351,34 +328,49 @@ def member_statuses(session: Session, root_id: int, conditions: list[Any]) -> li
         .outerjoin(opened, _on(audience, opened))
         .order_by(audience.c.activity_id, Unit.name, Person.name, audience.c.person_id)
     )
+
+
+def member_statuses(session: Session, root_id: int, conditions: list[Any]) -> list[MemberStatus]:
+    """Every audience member in the root's subtree with their result: one query."""
+    rows = session.execute(*prepared(_member_statuses_statement, conditions,
+                                      units_of(session, root_id, False)))
     return [MemberStatus(a, p, name, unit, None if value is None else round1(float(value)),
                          bool(started) and value is None, reminded)
             for a, p, name, unit, value, started, reminded in rows]
+
+
+def _concept_statement(conditions: list[Any], units: Any, by_speech: bool) -> Any:
+    audience = _audience(units, conditions)
+    best = _best(audience, conditions)
+    # Counted per question first: each question is then looked up once, not once an answer.
+    answers = (
+        select(audience.c.unit_id, AttemptItem.question_id, func.count().label("answers"),
+               func.sum(case((AttemptItem.correct.is_(True), 1), else_=0)).label("correct"))
+        .select_from(audience)
+        .join(best, _on(audience, best))
+        .join(AttemptItem, AttemptItem.attempt_id == best.c.attempt_id)
+        .group_by(audience.c.unit_id, AttemptItem.question_id)
+        .subquery("answers")
+    )
+    key = Speech.title if by_speech else BankQuestion.concept
+    statement = (
+        select(answers.c.unit_id, key, func.sum(answers.c.answers), func.sum(answers.c.correct))
+        .join(BankQuestion, BankQuestion.id == answers.c.question_id)
+        .group_by(answers.c.unit_id, key)
+    )
+    if by_speech:
+        return statement.join(Speech, Speech.id == BankQuestion.speech_id)
+    return statement.where(BankQuestion.concept != "")
 
 
 def concept_shares(session: Session, root_id: int, conditions: list[Any], *, split: Split = False,
                    by_speech: bool = False) -> dict[tuple[int, str], Share]:
     """Shares correct per (bucket, concept) — or per (bucket, speech title) — over the items of
     the counted attempts: one query. Questions without a concept are left out of the concepts."""
-    units = _units(session, root_id, split)
-    audience = _audience(units, conditions)
-    best = _best(audience, conditions)
-    key = Speech.title if by_speech else BankQuestion.concept
-    statement = (
-        select(audience.c.unit_id, key, func.count(),
-               func.sum(case((AttemptItem.correct.is_(True), 1), else_=0)))
-        .select_from(audience)
-        .join(best, _on(audience, best))
-        .join(AttemptItem, AttemptItem.attempt_id == best.c.attempt_id)
-        .join(BankQuestion, BankQuestion.id == AttemptItem.question_id)
-        .group_by(audience.c.unit_id, key)
-    )
-    if by_speech:
-        statement = statement.join(Speech, Speech.id == BankQuestion.speech_id)
-    else:
-        statement = statement.where(BankQuestion.concept != "")
+    units = units_of(session, root_id, split)
+    statement = prepared(_concept_statement, conditions, units, by_speech)
     shares: dict[tuple[int, str], Share] = {}
-    for unit_id, name, answers, correct in session.execute(statement):
+    for unit_id, name, answers, correct in session.execute(*statement):
         old = shares.get((units[unit_id], name), Share(0, 0))
         shares[(units[unit_id], name)] = Share(old.answers + int(answers), old.correct + int(correct or 0))
     return shares
@@ -397,14 +389,17 @@ def weakest_concepts(shares: dict[tuple[int, str], Share], limit: int = 5) -> li
 
 def best_percents(session: Session, root_id: int, conditions: list[Any]) -> dict[tuple[int, int], float]:
     """Best percent per (activity, person) of the participants in the root's subtree."""
-    best = _best_percent(_audience(_units(session, root_id, False), conditions), conditions)
+    best = _best_percent(_audience(units_of(session, root_id, False), conditions), conditions)
     rows = session.execute(select(best.c.activity_id, best.c.person_id, best.c.percent))
     return {(a, p): float(value) for a, p, value in rows}
 
 
 def activities_by_id(session: Session, ids: Any) -> dict[int, Activity]:
-    """The activities with these ids."""
+    """The activities with these ids (one of them from the session when it has it)."""
     ids = set(ids)
+    if len(ids) == 1:
+        activity = session.get(Activity, next(iter(ids)))
+        return {} if activity is None else {activity.id: activity}
     if not ids:
         return {}
     return {a.id: a for a in session.scalars(select(Activity).where(Activity.id.in_(ids)))}
@@ -413,7 +408,7 @@ def activities_by_id(session: Session, ids: Any) -> dict[int, Activity]:
 def open_activities(session: Session, root_id: int, now: datetime) -> list[Activity]:
     """Published activities with audience in the root's subtree whose scored window is open."""
     conditions = activity_filter() + [Activity.opens_at <= now, Activity.closes_at > now]
-    audience = _audience(_units(session, root_id, False), conditions)
+    audience = _audience(units_of(session, root_id, False), conditions)
     ids = select(audience.c.activity_id).distinct()
     return list(session.scalars(select(Activity).where(Activity.id.in_(ids))
                                 .order_by(Activity.closes_at, Activity.id)))

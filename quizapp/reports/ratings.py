@@ -107,18 +107,15 @@ class Ranked:
 
 def rank_units(by_unit: dict[int, Figures], min_members: int) -> dict[int, Ranked]:
     """Ranks of sibling units by average %, then participation %; ties share a rank."""
-    def key(unit_id: int) -> tuple[float, float]:
-        f = by_unit[unit_id]
-        return (f.average or 0.0, f.participation or 0.0)
-
-    eligible = [u for u, f in by_unit.items() if f.members >= min_members]
-    flagged = len(by_unit) - len(eligible)
+    # Each key computed once (the rates round as shown), negated to sort best first.
+    keys = {u: (-(f.average or 0.0), -(f.participation or 0.0))
+            for u, f in by_unit.items() if f.members >= min_members}
+    flagged = len(by_unit) - len(keys)
     # Sorted once: a unit's rank is 1 + the number of units with a strictly better key.
-    ordered = sorted((key(u) for u in eligible), reverse=True)
-    negated = [(-a, -p) for a, p in ordered]
-    ranks = {u: Ranked(u, 1 + bisect_left(negated, (-key(u)[0], -key(u)[1])), len(eligible), flagged)
-             for u in eligible}
-    ranks.update({u: Ranked(u, None, len(eligible), flagged) for u in by_unit if u not in ranks})
+    ordered = sorted(keys.values())
+    ranks = {u: Ranked(u, 1 + bisect_left(ordered, key), len(keys), flagged)
+             for u, key in keys.items()}
+    ranks.update({u: Ranked(u, None, len(keys), flagged) for u in by_unit if u not in ranks})
     return ranks
 
 

@@ -28,8 +28,8 @@ def _figures(unit_id: int, *, split: bool = True) -> dict[tuple[int, int], tuple
                   f.excellent, f.bins, f.members) for key, f in found.items()}
 
 
-def _rows() -> list[tuple]:
-    return [tuple(row) for row in db.session.execute(
+def _rows() -> list[Any]:
+    return [row for row in db.session.execute(
         select(ReportRollup.__table__).order_by(ReportRollup.activity_id, ReportRollup.unit_id))]
 
 
@@ -59,7 +59,9 @@ def test_cli_rebuild_is_idempotent_and_refuses_unknown_activities(app: Flask, or
     assert "已重算 2 项活动" in first.output
     with app.app_context():
         kept = _rows()
-    assert kept and all(row[2] > 0 for row in kept)
+    # A row per unit with an audience, results or not: A's own a5 has none in T.
+    assert kept and all(row.audience > 0 for row in kept)
+    assert any(row.unit_id == org["units"]["A"].id and row.participants == 0 for row in kept)
     again = runner.invoke(args=["report", "rebuild-rollups", "--activity", str(org["test"])])
     assert again.exit_code == 0 and "已重算 1 项活动" in again.output
     with app.app_context():
