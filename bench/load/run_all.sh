@@ -1,13 +1,14 @@
 #!/bin/sh
 # Every load benchmark in order, on the database bench_load (created if missing; its tables are
 # dropped and rebuilt by seed.py). Takes 30-60 minutes on the 2-core machine, most of it the
-# 2,000 logins at the real Argon2 cost. Pass e.g. THREADS=8 to use gthread workers.
+# 2,000 logins at the real Argon2 cost. THREADS=1 uses sync workers
+# instead of deploy/gunicorn.conf.py's 8 threads a worker.
 set -eu
 cd "$(dirname "$0")/../.."
 PY=.venv/bin/python
 DATA=${DATA:-/tmp/quizapp-load.json}
 URL=${URL:-postgresql+psycopg://postgres@127.0.0.1:5432/bench_load}
-THREADS=${THREADS:-1}
+THREADS=${THREADS:-8}
 $PY bench/load/seed.py --database-url "$URL" --members 2500 --enroll 2000 --starters 600 \
     --tests 4 --reset --out "$DATA"
 $PY bench/load/run.py --data "$DATA" --runs 3 --worker-threads "$THREADS"
