@@ -109,16 +109,22 @@ def test_a_late_joiner_and_a_removed_member_move_the_audience(app: Flask, org: d
         assert _figures(u["G"].id) == _live_figures(u["G"].id)
 
 
+def _committed_draft(unit_id: int) -> Activity:
+    """A draft quarterly test of the unit with one part of four 单选, committed."""
+    draft = Activity(kind=ActivityKind.TEST, title="第四季度补充测试", unit_id=unit_id,
+                     period_start=date(2026, 10, 1), status=ActivityStatus.DRAFT,
+                     opens_at=at("2026-12-01"), closes_at=at("2026-12-20", 18))
+    draft.parts = [BlueprintPart(position=1, type=QuestionType.SINGLE, count=4, points_each=25)]
+    db.session.add(draft)
+    db.session.commit()
+    return draft
+
+
 def test_publication_counts_the_audience_and_makes_the_rollup_usable(app: Flask,
                                                                      org: dict[str, Any]) -> None:
     u = org["units"]
     with app.app_context():
-        draft = Activity(kind=ActivityKind.TEST, title="第四季度补充测试", unit_id=u["G"].id,
-                         period_start=date(2026, 10, 1), status=ActivityStatus.DRAFT,
-                         opens_at=at("2026-12-01"), closes_at=at("2026-12-20", 18))
-        draft.parts = [BlueprintPart(position=1, type=QuestionType.SINGLE, count=4, points_each=25)]
-        db.session.add(draft)
-        db.session.commit()
+        draft = _committed_draft(u["G"].id)
         assert publish_activity(db.session, draft, now=at("2026-11-30")) == 12
         db.session.commit()
         assert draft.id in queries.rolled_up_ids(db.session, queries.activity_filter())[0]
@@ -135,12 +141,7 @@ def test_publication_counts_the_audience_and_makes_the_rollup_usable(app: Flask,
 def test_a_draft_published_with_results_is_rebuilt(app: Flask, org: dict[str, Any]) -> None:
     u = org["units"]
     with app.app_context():
-        draft = Activity(kind=ActivityKind.TEST, title="第四季度补充测试", unit_id=u["G"].id,
-                         period_start=date(2026, 10, 1), status=ActivityStatus.DRAFT,
-                         opens_at=at("2026-12-01"), closes_at=at("2026-12-20", 18))
-        draft.parts = [BlueprintPart(position=1, type=QuestionType.SINGLE, count=4, points_each=25)]
-        db.session.add(draft)
-        db.session.commit()
+        draft = _committed_draft(u["G"].id)
         draft_id = draft.id
     # A scored result the draft should not have (made by hand): publishing counts it.
     add_result(app, draft_id, org["pid"]["b1"], outcomes(org["q"], "75"))
