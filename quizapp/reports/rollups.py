@@ -115,9 +115,10 @@ def rebuild_all(session: Session, activity_id: int | None = None) -> dict[int, i
 # A delta as an atomic increment. ON CONFLICT statements are not in SQLAlchemy 2.0's statement
 # cache (their Insert has inherit_cache = False), so built with ``insert_for`` this compiled on
 # every submit (about 1 ms); as text it is compiled once. SQLite and PostgreSQL spell it alike.
-# A new row starts with no audience (``count_audience`` keeps that column).
+# A new row starts with no audience (``count_audience`` keeps that column). Only the model's
+# own table and column names are put into the text; every value is a bound parameter.
 _MOVE = text(
-    f"INSERT INTO {ReportRollup.__tablename__}"
+    f"INSERT INTO {ReportRollup.__tablename__}"  # nosec B608
     f" (activity_id, unit_id, audience, {', '.join(SUMS + BINS)})"
     f" VALUES (:activity_id, :unit_id, 0, {', '.join(':' + name for name in SUMS + BINS)})"
     " ON CONFLICT (activity_id, unit_id) DO UPDATE SET "
