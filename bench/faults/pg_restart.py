@@ -10,7 +10,7 @@ a machine of its own or when nobody else's tests are running.
 1. The database (``bench_faults`` by default; created if missing, its tables dropped and
    rebuilt from the models) gets one branch, ``--members`` members (real Argon2 hashes) and a
    speech of ``--questions`` approved fill-in questions.
-2. gunicorn with deploy/gunicorn.conf.py (2 sync workers) serves the app; each member logs in
+2. gunicorn with deploy/gunicorn.conf.py (2 workers of 8 threads) serves the app; each member logs in
    through the login form, starts a practice, and autosaves answers as fast as the server
    replies, one thread per member (bench/faults/autosave_load.py).
 3. After ``--before`` seconds the server is restarted; the load goes on for ``--after`` seconds
@@ -152,7 +152,7 @@ def main() -> int:
 
     print(f"restart command: {'(dry run) ' if args.dry_run else ''}{' '.join(RESTART)} -> exit {restart.returncode} "
           f"in {restart_seconds:.2f} s {restart.stderr.strip()}")
-    print(f"members: {len(load.members)} × {args.questions} questions, gunicorn 2 sync workers")
+    print(f"members: {len(load.members)} × {args.questions} questions, gunicorn 2 workers × 8 threads (deploy/gunicorn.conf.py)")
     print(f"acknowledged before the restart: {before['acknowledged']}")
     print(f"first acknowledged save after the restart began: "
           f"{recovery_seconds:.2f} s" if recovered else "no save acknowledged after the restart")
