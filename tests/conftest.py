@@ -12,6 +12,7 @@ so one request's user would leak into the next. Touch the database inside
 
 from __future__ import annotations
 
+import functools
 import itertools
 import os
 import re
@@ -29,6 +30,14 @@ from quizapp.extensions import db as _db
 from quizapp.models import Person, Role, RoleGrant, Unit, UnitKind
 
 DEFAULT_PASSWORD = "secret123"
+
+
+@functools.cache
+def _password_hash(password: str) -> str:
+    """One real Argon2id hash per password for the whole run: people made by ``make_person``
+    share it (a hash costs about 0.1 s of CPU, and the suite makes thousands of people)."""
+    return hash_password(password)
+
 _CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
@@ -199,7 +208,7 @@ def make_person(app: Flask, make_unit: Callable[..., Unit]) -> Callable[..., Per
                 unit_id=unit.id,
                 phone=f"137{serial:08d}" if phone is unset else phone,
                 member_no=f"T{serial:06d}" if member_no is unset else member_no,
-                password_hash=hash_password(password),
+                password_hash=_password_hash(password),
                 must_change_password=must_change_password,
                 active=active,
             )
