@@ -76,3 +76,28 @@ def test_a_nul_in_a_file_name_is_refused(app, client, bank, organizer, login):
                         content_type="multipart/form-data")
     assert reply.status_code == 400
     assert NUL_MESSAGE in reply.get_data(as_text=True)
+
+
+def test_a_typed_backslash_u0000_is_an_answer_not_a_nul(app, client, bank, login):
+    """The JSON body is searched as text: an escaped backslash followed by "u0000" is what the
+    member typed, and is saved."""
+    login(client, MEMBER)
+    attempt = attempt_id_from(start(client))
+    item = next(item for item in items_of(app, attempt)
+                if question_of(app, item.question_id).type is QuestionType.FILL)
+    assert save(client, attempt, item.question_id, ["\\u0000"], seq=1).status_code == 200
+    assert items_of(app, attempt)[item.position - 1].response == ["\\u0000"]
+
+
+def test_a_json_body_nested_just_within_the_parser_is_not_a_500(app, client, bank, login):
+    login(client, MEMBER)
+    attempt = attempt_id_from(start(client))
+    for depth in (500, 900):
+        body = "[" * depth + "]" * depth
+        reply = client.post(f"/quiz/attempts/{attempt}/answers", data=body,
+                            content_type="application/json")
+        assert reply.status_code == 400, depth
+        body = "[" * depth + '"\\u0000"' + "]" * depth
+        reply = client.post(f"/quiz/attempts/{attempt}/answers", data=body,
+                            content_type="application/json")
+        assert reply.status_code == 400 and reply.get_json()["message"] == NUL_MESSAGE
