@@ -1,8 +1,8 @@
 """Fixtures for the web app: a fresh database per test, factories and a login helper.
 
 The database is a temporary SQLite file, or the PostgreSQL database named by
-QUIZAPP_TEST_DATABASE_URL (shared between tests, so every test drops all
-tables when it starts and when it ends).
+QUIZAPP_TEST_DATABASE_URL (shared between tests, so every test empties every
+table when it starts).
 
 No application context is held while a test runs: the test client would
 reuse it for every request, and Flask-Login keeps the current user in ``g``,
@@ -128,17 +128,48 @@ def empty_app(make_app: Callable[..., Flask]) -> Iterator[Flask]:
         _db.engine.dispose()
 
 
+def _emptying_script(connection: Any) -> str:
+    """DELETE every model table, children first, and restart every sequence: one round trip.
+
+    (TRUNCATE takes ~45 ms for the schema even when the tables are empty; these DELETEs ~1 ms.)
+    """
+    sequences = connection.scalars(text(
+        "SELECT quote_ident(sequencename) FROM pg_sequences WHERE schemaname = current_schema()"))
+    deletes = [f'DELETE FROM "{table.name}"' for table in reversed(_db.metadata.sorted_tables)]
+    restarts = ", ".join(f"setval('{name}', 1, false)" for name in sequences)
+    return "; ".join(deletes + ([f"SELECT {restarts}"] if restarts else []))
+
+
+def _empty_model_schema() -> None:
+    """Leave exactly the models' tables, empty, with their ids starting at 1.
+
+    On PostgreSQL the tables the previous test left are emptied in place when they are
+    exactly the models' tables (dropping and creating them took ~0.2 s a test, a third of
+    the suite's time there); anything else (a migrated or half-dropped database) is dropped
+    and created again. A SQLite file is new for every test.
+    """
+    with _db.engine.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.exec_driver_sql("SET lock_timeout = '10s'")
+            present = set(connection.scalars(text(
+                "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")))
+            if present == set(_db.metadata.tables):
+                connection.exec_driver_sql(_emptying_script(connection))
+                connection.commit()
+                return
+    _drop_everything()
+    _db.create_all()
+
+
 @pytest.fixture
 def app(make_app: Callable[..., Flask]) -> Iterator[Flask]:
-    """An app with the schema created from the models, dropped afterwards."""
+    """An app whose database holds the models' tables, empty (see ``_empty_model_schema``)."""
     app = make_app()
     with app.app_context():
-        _drop_everything()
-        _db.create_all()
+        _empty_model_schema()
     yield app
     with app.app_context():
         _db.session.remove()
-        _drop_everything()
         _db.engine.dispose()
 
 
