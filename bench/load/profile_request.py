@@ -1,0 +1,128 @@
+"""CPU of one request on the answering path, in process: where an autosave (or a question page,
+or a submit) spends its time, without wrk, gunicorn or the network in the way.
+
+    .venv/bin/python bench/load/seed.py --members 300 --enroll 40 --starters 40 --tests 1 \\
+        --database-url postgresql+psycopg://postgres@127.0.0.1:5432/bench_prof --reset \\
+        --out /tmp/prof.json
+    .venv/bin/python bench/load/profile_request.py /tmp/prof.json --kind autosave \\
+        --requests 3000 [--profile 25]
+
+The app is built as a production server builds it (``QUIZAPP_ENV=production``, the seed's
+secret key, CSRF on) and driven with Flask's test client carrying each member's session cookie
+and CSRF header, members and questions in turn, as the wrk script does. Prints the median and
+p90 of the process CPU and of the wall time per request over ``--rounds`` rounds; with
+``--profile N`` a cProfile of one more round, its N most expensive functions by own time and
+by cumulative time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import json
+import os
+import pstats
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from bench.load import common  # noqa: E402
+
+
+def build_app(database_url: str):
+    os.environ.update({k: v for k, v in common.app_env(database_url).items()
+                       if k.startswith("QUIZAPP_")})
+    from quizapp import create_app
+    return create_app()
+
+
+def senders(app, seed: dict, kind: str) -> list[Callable[[], int]]:
+    """One callable per request to send, in the order the wrk scripts send them."""
+    rows = [row for row in seed["members"] if row["attempts"]]
+    clients = []
+    for row in rows:
+        client = app.test_client()
+        for part in row["cookie"].split("; "):
+            name, _, value = part.partition("=")
+            client.set_cookie(name, value, domain="localhost")
+        clients.append((client, row))
+    sequence = [int(time.time() * 100000)]
+
+    def autosave(client, row, attempt, question: int) -> Callable[[], int]:
+        def send() -> int:
+            sequence[0] += 1
+            qid, shown = attempt["items"][question % len(attempt["items"])]
+            return client.post(f"/quiz/attempts/{attempt['id']}/answers",
+                               json={"question_id": qid, "response": shown, "seq": sequence[0]},
+                               headers={"X-CSRFToken": row["csrf"]}).status_code
+        return send
+
+    def page(client, row, attempt, question: int) -> Callable[[], int]:
+        def send() -> int:
+            position = question % len(attempt["items"]) + 1
+            return client.get(f"/quiz/attempts/{attempt['id']}/q/{position}").status_code
+        return send
+
+    make = {"autosave": autosave, "page": page}[kind]
+    out = []
+    for question in range(30):
+        for client, row in clients:
+            out.append(make(client, row, row["attempts"][0], question))
+    return out
+
+
+def run_round(sends: list[Callable[[], int]], count: int) -> tuple[list[float], list[float]]:
+    cpu, wall = [], []
+    for index in range(count):
+        send = sends[index % len(sends)]
+        c0, w0 = time.process_time(), time.perf_counter()
+        status = send()
+        cpu.append(time.process_time() - c0)
+        wall.append(time.perf_counter() - w0)
+        if status != 200:
+            raise SystemExit(f"request {index} answered {status}")
+    return cpu, wall
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("seed", type=Path, help="the JSON seed.py wrote")
+    parser.add_argument("--kind", choices=["autosave", "page"], default="autosave")
+    parser.add_argument("--requests", type=int, default=2000, help="requests per round")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--profile", type=int, default=0, metavar="N",
+                        help="profile one more round and print the N most expensive functions")
+    args = parser.parse_args(argv)
+    seed = json.loads(args.seed.read_text())
+    app = build_app(seed["database_url"])
+    sends = senders(app, seed, args.kind)
+    run_round(sends, min(200, args.requests))  # warm the statement caches and the pool
+    medians = []
+    for number in range(args.rounds):
+        cpu, wall = run_round(sends, args.requests)
+        cpu_ms, wall_ms = [1000 * v for v in cpu], [1000 * v for v in wall]
+        medians.append(statistics.mean(cpu_ms))
+        print(f"round {number + 1}: {args.kind} CPU mean {statistics.mean(cpu_ms):.2f} ms "
+              f"(process time is counted in ticks: the mean is the figure), wall p50 "
+              f"{statistics.median(wall_ms):.2f} ms, p90 {common.percentile(wall_ms, 0.9):.2f} ms")
+    print(f"{args.kind}: median of the rounds' mean CPU {statistics.median(medians):.2f} ms "
+          f"a request ({args.requests} requests × {args.rounds} rounds)")
+    if args.profile:
+        profiler = cProfile.Profile()
+        profiler.enable()
+        run_round(sends, args.requests)
+        profiler.disable()
+        for order in ("tottime", "cumulative"):
+            out = io.StringIO()
+            pstats.Stats(profiler, stream=out).sort_stats(order).print_stats(args.profile)
+            print(out.getvalue())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
