@@ -94,7 +94,10 @@ def load_config(environ: Mapping[str, str]) -> dict[str, Any]:
         "SQLALCHEMY_DATABASE_URI": normalize_database_url(
             environ.get("QUIZAPP_DATABASE_URL") or DEFAULT_DATABASE_URL
         ),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # No pre-ping: it cost a round trip on every request. A connection that died with the
+        # server fails its request (the 503 asking to retry) and makes the pool drop every
+        # connection older than it, so the next request connects afresh.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": False},
         "PROXY_COUNT": proxy_count,
         "TRUSTED_ORIGINS": [
             item.strip()

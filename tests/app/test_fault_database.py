@@ -4,8 +4,8 @@ A small TCP proxy (a thread in this test) stands between the app and PostgreSQL.
 closes every connection and refuses new ones, as a database restart or a network cut would:
 pages get the Chinese 503 page (no stack trace), the JSON autosave gets a JSON 503 that the
 answering page's script retries (static/js/quiz.js keeps the answer queued on any 5xx).
-Restoring it, the app serves again by itself (``pool_pre_ping`` replaces the dead
-connections) and nothing acknowledged before the cut is lost. PostgreSQL only: a SQLite
+Restoring it, the app serves again by itself (the failed requests made the pool drop its
+dead connections) and nothing acknowledged before the cut is lost. PostgreSQL only: a SQLite
 file has no connection to cut.
 """
 

@@ -39,8 +39,9 @@ from quizapp.quiz import starting
 # query of light rows); insert the attempt (returning it); insert its items (one executemany);
 # reload it after the commit.
 START_SCORED = 12
-# The person; the item with its question; take the attempt row; update the item.
-AUTOSAVE = 4
+# The person; the item with its question; take the attempt row and update the item (one
+# statement on PostgreSQL, two on SQLite, which has no UPDATE inside WITH).
+AUTOSAVE = {"postgresql": 3, "sqlite": 4}
 # The person and the attempt with its activity; take the attempt row (returning it); the items
 # with their questions; the attempt's result; the grades (one executemany); the report roll-up
 # (its state with the member's unit, then, as this is the activity's first submit, the build: 4
@@ -118,7 +119,9 @@ def test_statements_per_request_on_the_answering_path(app: Flask, client: FlaskC
     submit = submit_count(app, client, attempt_id)
     print(f"\nstatements: start {start}, autosave {save_count}, submit (30 questions) {submit}, "
           f"question page {page_count}")
-    assert (start, save_count, submit, page_count) == (START_SCORED, AUTOSAVE, SUBMIT,
+    with app.app_context():
+        dialect = db.engine.dialect.name
+    assert (start, save_count, submit, page_count) == (START_SCORED, AUTOSAVE[dialect], SUBMIT,
                                                         QUESTION_PAGE)
 
 
