@@ -2,13 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from quizapp.models import Person, Role, RoleGrant
 from quizapp.models.org import ancestor_ids
+
+
+def roles_held(session: Session, person: Person) -> frozenset[Role]:
+    """Every role ``person`` is granted anywhere (one query)."""
+    return frozenset(session.scalars(
+        select(RoleGrant.role).where(RoleGrant.person_id == person.id)))
+
+
+def holds_anywhere(held: Callable[[], frozenset[Role]], roles: Iterable[Role]) -> bool:
+    """Whether an active person whose grants are ``held()`` holds one of ``roles`` somewhere:
+    MEMBER needs no grant, ADMIN satisfies every role."""
+    wanted = set(roles)
+    if Role.MEMBER in wanted:
+        return True
+    return any(role in wanted or role is Role.ADMIN for role in held())
 
 
 def has_role(
@@ -25,12 +40,7 @@ def has_role(
     if not person.active:
         return False
     if unit_id is None:
-        if Role.MEMBER in wanted:
-            return True
-        held = session.scalars(
-            select(RoleGrant.role).where(RoleGrant.person_id == person.id)
-        )
-        return any(role in wanted or role is Role.ADMIN for role in held)
+        return holds_anywhere(lambda: roles_held(session, person), wanted)
 
     scope = ancestor_ids(session, unit_id)
     if not scope:

@@ -7,6 +7,7 @@ from flask import (
     Response,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -16,7 +17,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
 from quizapp.auth import services
-from quizapp.auth.access import has_role
+from quizapp.auth.access import holds_anywhere, roles_held
 from quizapp.auth.decorators import role_required
 from quizapp.auth.forms import ChangePasswordForm, LoginForm
 from quizapp.auth.redirects import is_safe_next
@@ -52,14 +53,21 @@ def _next_url() -> str:
     return target if is_safe_next(target) else url_for("main.home")
 
 
+def _my_roles() -> frozenset[Role]:
+    """The current person's roles, read once per request (the menu asks for several)."""
+    if "my_roles" not in g:
+        g.my_roles = roles_held(db.session, current_user._get_current_object())
+    return g.my_roles
+
+
 @bp.app_context_processor
 def inject_role_helpers() -> dict[str, object]:
     """``holds_role(Role.ADMIN)`` in templates; lazy, so error pages need no database."""
 
     def holds_role(*roles: Role) -> bool:
-        if not current_user.is_authenticated:
+        if not current_user.is_authenticated or not current_user.active:
             return False
-        return has_role(db.session, current_user._get_current_object(), roles)
+        return holds_anywhere(_my_roles, roles)
 
     return {"Role": Role, "holds_role": holds_role}
 

@@ -62,10 +62,16 @@ class AnsweringPage:
         return sum(item.answered for item in self.items)
 
 
-def _load_items(session: Session, attempt: Attempt) -> list[AttemptItem]:
+def _load_items(session: Session, attempt: Attempt, *, speech_titles: bool = False
+                ) -> list[AttemptItem]:
+    """The attempt's items with their questions (and, for the result, each question's speech
+    without its text: joined to 30 items, the text of a speech was most of the page's time)."""
+    question = joinedload(AttemptItem.question)
+    if speech_titles:
+        question = question.joinedload(BankQuestion.speech).load_only(Speech.id, Speech.title)
     return list(session.scalars(
         select(AttemptItem)
-        .options(joinedload(AttemptItem.question).joinedload(BankQuestion.speech))
+        .options(question)
         .where(AttemptItem.attempt_id == attempt.id)
         .order_by(AttemptItem.position)
     ))
@@ -164,7 +170,7 @@ def result_page(session: Session, attempt: Attempt, reveal: bool = True) -> Resu
     """
     if attempt.status is not AttemptStatus.SUBMITTED:
         raise ValueError("only a submitted attempt has a result")
-    items = _load_items(session, attempt)
+    items = _load_items(session, attempt, speech_titles=True)
     reported = open_report_question_ids(session, attempt.person_id, [i.question_id for i in items])
     result = []
     for item in items:

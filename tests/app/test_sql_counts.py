@@ -53,8 +53,9 @@ SUBMIT = 21
 # A later submit of the activity: the roll-up's delta is its state with the unit, the member's
 # other results and one upsert, points reuse the unit it read, and the rules are stored.
 SUBMIT_LATER = 16
-# The person and the attempt; then what ``pages.answering_page`` reads for one question.
-QUESTION_PAGE = 8
+# The person and the attempt; the items with their questions (one query); the member's roles
+# for the menu (once a request, however many links ask).
+QUESTION_PAGE = 4
 
 
 def counted(app: Flask, request: Callable[[], Any]) -> tuple[int, Any, list[str]]:
