@@ -12,10 +12,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, bindparam, literal, select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import Session
 
-from quizapp.models import RuleKind, RuleVersion, Unit
+from quizapp.models import RuleKind, RuleVersion
+from quizapp.models.org import UNIT_CHAIN as _CHAIN
 from quizapp.models.base import utcnow
 from quizapp.sql import insert_for
 
@@ -132,13 +133,6 @@ def describe_rating_rules(rules: dict[str, Any]) -> str:
 VALIDATORS = {RuleKind.POINTS: validate_point_rules, RuleKind.RATING: validate_rating_rules}
 
 
-# The unit and its ancestors, nearest first (``models.org.ancestor_ids`` as one recursive
-# query: that took a statement a level on every submit). The depth bound only stops a cycle.
-_UP = select(Unit.id, Unit.parent_id, literal(0).label("depth")).where(
-    Unit.id == bindparam("unit_id")).cte("chain", recursive=True)
-_CHAIN = _UP.union_all(
-    select(Unit.id, Unit.parent_id, _UP.c.depth + 1)
-    .join(_UP, Unit.id == _UP.c.parent_id).where(_UP.c.depth < 100))
 # Every unit of the chain with its versions effective by the day (None for a unit without).
 _VERSIONS_UP = (
     select(_CHAIN.c.id, RuleVersion).select_from(_CHAIN)

@@ -42,7 +42,14 @@ def activity(activity_id: int) -> Response:
     closed = closing.submit_expired(
         db.session, now, person_id=current_user.id, activity_id=activity_id,
         clear_after=current_app.config["QUIZ_WRONG_BOOK_CLEAR_STREAK"])
-    db.session.commit()  # a late joiner's audience row, and what was submitted
+    # A late joiner's audience row, and what was submitted. What this request read stays
+    # loaded: expiring it would read the person, activity and membership again.
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
     if closed:
         flash("答题时间已到，系统已按截止时保存的答案自动交卷。", "warning")
     page = activity_page(db.session, _person(), found, member, now)

@@ -35,10 +35,10 @@ from quizapp.quiz import starting
 # Raise only with a reason.
 # The login session's person; the activity and the member (read once by the view, passed on);
 # the start key and the member's sittings (one query); questions already seen; the member's
-# unit's ancestors (one query a level: 2 here); the blueprint parts; the pool of every part (one
+# unit's ancestors (one recursive query); the blueprint parts; the pool of every part (one
 # query of light rows); insert the attempt (returning it); insert its items (one executemany);
 # reload it after the commit.
-START_SCORED = 12
+START_SCORED = 11
 # The person; the item with its question; take the attempt row and update the item (one
 # statement on PostgreSQL, two on SQLite, which has no UPDATE inside WITH).
 AUTOSAVE = {"postgresql": 3, "sqlite": 4}
