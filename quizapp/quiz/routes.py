@@ -202,7 +202,9 @@ def submit(attempt_id: int) -> Response | str:
             flash(TIME_UP, "warning")
         elif not done.graded_now:
             flash("本次答题已交卷，成绩如下", "info")
-        return redirect(url_for(".result", attempt_id=attempt.id))
+        # attempt_id, not attempt.id: the commit expired the attempt, and reading it again
+        # was one more statement on every submit.
+        return redirect(url_for(".result", attempt_id=attempt_id))
     if _expired(attempt) or attempt.status is not AttemptStatus.OPEN:
         return _leave_closed(attempt)
     page = pages.answering_page(db.session, attempt, attempt.current_position)
