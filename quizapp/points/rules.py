@@ -16,8 +16,8 @@ from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import Session
 
 from quizapp.models import RuleKind, RuleVersion
-from quizapp.models.org import UNIT_CHAIN as _CHAIN
 from quizapp.models.base import utcnow
+from quizapp.models.org import UNIT_CHAIN as _CHAIN
 from quizapp.sql import insert_for
 
 DEFAULT_SINCE = date(2000, 1, 1)
