@@ -81,8 +81,9 @@ def activity_start(activity_id: int) -> Response:
         db.session.rollback()
         flash(str(error), "warning")
         return redirect(back)
+    attempt_id = attempt.id  # read before the commit expires it (one statement less)
     db.session.commit()
-    return redirect(url_for(".resume", attempt_id=attempt.id))
+    return redirect(url_for(".resume", attempt_id=attempt_id))
 
 
 @role_required(Role.MEMBER)
@@ -105,5 +106,6 @@ def activity_practice(activity_id: int) -> Response:
         db.session.rollback()
         flash(str(error), "warning")
         return redirect(back)
+    attempt_id = attempt.id  # read before the commit expires it (one statement less)
     db.session.commit()
-    return redirect(url_for(".resume", attempt_id=attempt.id))
+    return redirect(url_for(".resume", attempt_id=attempt_id))

@@ -36,9 +36,8 @@ from quizapp.quiz import starting
 # The login session's person; the activity and the member (read once by the view, passed on);
 # the start key and the member's sittings (one query); questions already seen; the member's
 # unit's ancestors (one recursive query); the blueprint parts; the pool of every part (one
-# query of light rows); insert the attempt (returning it); insert its items (one executemany);
-# reload it after the commit.
-START_SCORED = 11
+# query of light rows); insert the attempt (returning it); insert its items (one executemany).
+START_SCORED = 10
 # The person; the item with its question; take the attempt row and update the item (one
 # statement on PostgreSQL, two on SQLite, which has no UPDATE inside WITH).
 AUTOSAVE = {"postgresql": 3, "sqlite": 4}
