@@ -144,12 +144,14 @@ def _empty_model_schema() -> None:
     """Leave exactly the models' tables, empty, with their ids starting at 1.
 
     On PostgreSQL the tables the previous test left are emptied in place when they are
-    exactly the models' tables (dropping and creating them took ~0.2 s a test, a third of
-    the suite's time there); anything else (a migrated or half-dropped database) is dropped
-    and created again. A SQLite file is new for every test.
+    exactly the models' tables and this run created them (dropping and creating them took
+    ~0.2 s a test, a third of the suite's time there); anything else (an earlier run's tables,
+    a migrated or half-dropped database) is dropped and created again. A SQLite file is new for
+    every test.
     """
+    url = _db.engine.url.render_as_string(hide_password=False)
     with _db.engine.connect() as connection:
-        if connection.dialect.name == "postgresql":
+        if connection.dialect.name == "postgresql" and url in _CREATED_THIS_RUN:
             connection.exec_driver_sql("SET lock_timeout = '10s'")
             present = set(connection.scalars(text(
                 "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")))
@@ -159,6 +161,12 @@ def _empty_model_schema() -> None:
                 return
     _drop_everything()
     _db.create_all()
+    _CREATED_THIS_RUN.add(url)
+
+
+# Databases whose schema this run created from the models: tables left by an earlier run (of
+# older models, perhaps with other columns) are never reused.
+_CREATED_THIS_RUN: set[str] = set()
 
 
 @pytest.fixture
