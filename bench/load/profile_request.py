@@ -68,7 +68,7 @@ def senders(app, seed: dict, kind: str) -> list[Callable[[], int]]:
             return client.get(f"/quiz/attempts/{attempt['id']}/q/{position}").status_code
         return send
 
-    def submit(client, row, attempt, question: int) -> Callable[[], int]:
+    def submit(client, row, attempt) -> Callable[[], int]:
         def send() -> int:
             status = client.post(f"/quiz/attempts/{attempt['id']}/submit",
                                  data={"csrf_token": row["csrf"]}).status_code
@@ -85,7 +85,7 @@ def senders(app, seed: dict, kind: str) -> list[Callable[[], int]]:
             still_open = set(db.session.scalars(
                 select(Attempt.id).where(Attempt.status == AttemptStatus.OPEN)))
         for client, row in clients:
-            out += [submit(client, row, attempt, 0) for attempt in row["attempts"][1:]
+            out += [submit(client, row, attempt) for attempt in row["attempts"][1:]
                     if attempt["id"] in still_open]
         return out
     make = {"autosave": autosave, "page": page}[kind]
@@ -95,9 +95,11 @@ def senders(app, seed: dict, kind: str) -> list[Callable[[], int]]:
     return out
 
 
-def run_round(sends: list[Callable[[], int]], count: int) -> tuple[list[float], list[float]]:
+def run_round(sends: list[Callable[[], int]], start: int,
+              count: int) -> tuple[list[float], list[float]]:
+    """Send ``count`` requests from ``start`` on (going round the list); CPU and wall of each."""
     cpu, wall = [], []
-    for index in range(count):
+    for index in range(start, start + count):
         send = sends[index % len(sends)]
         c0, w0 = time.process_time(), time.perf_counter()
         status = send()
@@ -122,27 +124,28 @@ def main(argv: list[str] | None = None) -> int:
     seed = json.loads(args.seed.read_text())
     app = build_app(seed["database_url"])
     sends = senders(app, seed, args.kind)
-    warm = min(200, args.requests) if args.kind != "submit" else 20
-    run_round(sends, warm)  # warm the statement caches and the pool
-    sends = sends[warm:] if args.kind == "submit" else sends
-    if args.kind == "submit" and args.requests * (args.rounds + bool(args.profile)) > len(sends):
-        raise SystemExit(f"only {len(sends)} attempts are left to submit")
-    medians = []
+    # Rounds take the requests in turn; a submit must not come round a second time.
+    warm = 20 if args.kind == "submit" else min(200, args.requests)
+    needed = warm + args.requests * (args.rounds + bool(args.profile))
+    if not sends or (args.kind == "submit" and needed > len(sends)):
+        raise SystemExit(f"{len(sends)} requests to send, {needed} needed: seed again")
+    run_round(sends, 0, warm)  # warm the statement caches and the pool
+    offset = warm
+    means = []
     for number in range(args.rounds):
-        cpu, wall = run_round(sends, args.requests)
-        if args.kind == "submit":
-            sends = sends[args.requests:]
+        cpu, wall = run_round(sends, offset, args.requests)
+        offset += args.requests
         cpu_ms, wall_ms = [1000 * v for v in cpu], [1000 * v for v in wall]
-        medians.append(statistics.mean(cpu_ms))
+        means.append(statistics.mean(cpu_ms))
         print(f"round {number + 1}: {args.kind} CPU mean {statistics.mean(cpu_ms):.2f} ms "
               f"(process time is counted in ticks: the mean is the figure), wall p50 "
               f"{statistics.median(wall_ms):.2f} ms, p90 {common.percentile(wall_ms, 0.9):.2f} ms")
-    print(f"{args.kind}: median of the rounds' mean CPU {statistics.median(medians):.2f} ms "
+    print(f"{args.kind}: median of the rounds' mean CPU {statistics.median(means):.2f} ms "
           f"a request ({args.requests} requests × {args.rounds} rounds)")
     if args.profile:
         profiler = cProfile.Profile()
         profiler.enable()
-        run_round(sends, args.requests)
+        run_round(sends, offset, args.requests)
         profiler.disable()
         for order in ("tottime", "cumulative"):
             out = io.StringIO()

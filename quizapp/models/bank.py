@@ -89,7 +89,9 @@ class Speech(Base):
     title: Mapped[str] = mapped_column(String(200))
     delivered_on: Mapped[date | None] = mapped_column(Date)
     occasion: Mapped[str] = mapped_column(String(200), default="")
-    text: Mapped[str] = mapped_column(Text)
+    # Tens of kilobytes: loaded only when read (a speech joined to 30 items, or listed in a
+    # menu, needs its title, not its text).
+    text: Mapped[str] = mapped_column(Text, deferred=True)
     imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from quizapp.models import (
     Activity,
@@ -16,9 +16,11 @@ from quizapp.models import (
     AttemptItem,
     AttemptStatus,
     Person,
+    Speech,
+    StudyPassage,
 )
+from quizapp.organize.queries import member_unit_ids
 from quizapp.quiz import activities, windows
-from quizapp.quiz.queries import visible_speech
 from quizapp.quiz.timefmt import as_utc
 
 
@@ -56,14 +58,17 @@ class ActivityPage:
 
 
 def _passages(session: Session, person: Person, activity: Activity) -> list[PassageView]:
-    views = []
-    for passage in activity.passages:
-        speech = passage.speech
-        lines = speech.paragraphs[passage.first_paragraph:passage.last_paragraph + 1]
-        visible = visible_speech(session, person, speech.id) is not None
-        views.append(PassageView(speech.title, passage.concept, lines,
-                                 speech.id if visible else None))
-    return views
+    """The study's passages with their speeches' texts (one query), each linked to its speech
+    when the member may open it (its unit is theirs or above, as ``queries.visible_speech``)."""
+    passages = session.scalars(
+        select(StudyPassage).where(StudyPassage.activity_id == activity.id)
+        .options(joinedload(StudyPassage.speech).undefer(Speech.text))
+        .order_by(StudyPassage.position)).all()
+    mine = member_unit_ids(session, person) if passages else set()
+    return [PassageView(p.speech.title, p.concept,
+                        p.speech.paragraphs[p.first_paragraph:p.last_paragraph + 1],
+                        p.speech.id if p.speech.unit_id in mine else None)
+            for p in passages]
 
 
 def activity_page(session: Session, person: Person, activity: Activity, member: ActivityMember,

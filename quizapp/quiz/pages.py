@@ -62,13 +62,12 @@ class AnsweringPage:
         return sum(item.answered for item in self.items)
 
 
-def _load_items(session: Session, attempt: Attempt, *, speech_titles: bool = False
+def _load_items(session: Session, attempt: Attempt, *, speeches: bool = False
                 ) -> list[AttemptItem]:
-    """The attempt's items with their questions (and, for the result, each question's speech
-    without its text: joined to 30 items, the text of a speech was most of the page's time)."""
+    """The attempt's items with their questions (and, for the result, the questions' speeches)."""
     question = joinedload(AttemptItem.question)
-    if speech_titles:
-        question = question.joinedload(BankQuestion.speech).load_only(Speech.id, Speech.title)
+    if speeches:
+        question = question.joinedload(BankQuestion.speech)
     return list(session.scalars(
         select(AttemptItem)
         .options(question)
@@ -170,7 +169,7 @@ def result_page(session: Session, attempt: Attempt, reveal: bool = True) -> Resu
     """
     if attempt.status is not AttemptStatus.SUBMITTED:
         raise ValueError("only a submitted attempt has a result")
-    items = _load_items(session, attempt, speech_titles=True)
+    items = _load_items(session, attempt, speeches=True)
     reported = open_report_question_ids(session, attempt.person_id, [i.question_id for i in items])
     result = []
     for item in items:

@@ -59,13 +59,9 @@ def practice_speeches(session: Session, person: Person) -> list[SpeechChoice]:
     return [SpeechChoice(id_, title, count) for id_, title, count in rows]
 
 
-# An attempt's speech as its title needs it: without its text (tens of kilobytes a speech).
-_SPEECH_TITLE = joinedload(Attempt.speech).load_only(Speech.id, Speech.title)
-
-
 def owned_attempt(session: Session, person_id: int, attempt_id: int) -> Attempt | None:
     """The attempt if it is the person's own, else None (someone else's looks like a missing one)."""
-    attempt = session.get(Attempt, attempt_id, options=[_SPEECH_TITLE, joinedload(Attempt.activity)])
+    attempt = session.get(Attempt, attempt_id, options=[joinedload(Attempt.speech), joinedload(Attempt.activity)])
     if attempt is None or attempt.person_id != person_id:
         return None
     return attempt
@@ -136,7 +132,7 @@ def quiz_home(session: Session, person: Person, recent: int = RECENT_RESULTS,
     opened = list(
         session.scalars(
             select(Attempt)
-            .options(_SPEECH_TITLE, joinedload(Attempt.activity))
+            .options(joinedload(Attempt.speech), joinedload(Attempt.activity))
             .where(Attempt.person_id == person.id, Attempt.status == AttemptStatus.OPEN)
             .order_by(Attempt.started_at.desc())
         )
@@ -144,7 +140,7 @@ def quiz_home(session: Session, person: Person, recent: int = RECENT_RESULTS,
     answered = _answered_counts(session, [a.id for a in opened])
     done = session.scalars(
         select(Attempt)
-        .options(_SPEECH_TITLE, joinedload(Attempt.activity))
+        .options(joinedload(Attempt.speech), joinedload(Attempt.activity))
         .where(Attempt.person_id == person.id, Attempt.status == AttemptStatus.SUBMITTED)
         .order_by(Attempt.submitted_at.desc(), Attempt.id.desc())
         .limit(recent)
@@ -212,7 +208,7 @@ def wrong_book(session: Session, person: Person) -> list[SpeechGroup]:
     rows = session.execute(
         _wrong_book_query(session, person)
         .add_columns(WrongBookEntry)
-        .options(joinedload(BankQuestion.speech).load_only(Speech.id, Speech.title))
+        .options(joinedload(BankQuestion.speech))
         .order_by(Speech.delivered_on.desc(), Speech.id, BankQuestion.concept,
                   WrongBookEntry.last_wrong_at.desc())
     )

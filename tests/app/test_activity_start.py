@@ -18,6 +18,7 @@ from activity_flow import (
     start_via_page,
 )
 from activity_helpers import make_activity
+from fault_helpers import counting_statements
 from quiz_helpers import (  # noqa: F401 - fixtures
     MEMBER,
     MEMBER_2,
@@ -144,6 +145,45 @@ def test_a_study_shows_its_intro_and_passages(app, client, login, setup):
     assert "我们要坚持“三会一课”制度。" in html and "要增强“四个意识”" in html
     assert "同志们：今天召开会议" not in html and "全年开展主题党日活动" not in html
     assert f'href="/quiz/speeches/{setup["speech"]}"' in html
+
+
+def test_a_passage_of_a_speech_the_member_may_not_open_is_shown_without_its_link(
+        app, client, login, setup):
+    """Passages in order, each with its text; only a speech of the member's units is linked."""
+    other = add_speech(app, setup["units"]["other"].id, title="第二党总支的讲话")
+    activity = _activity(app, setup, kind=ActivityKind.STUDY, title="11月党建知识选学")
+    with app.app_context():
+        db.session.add_all([
+            StudyPassage(activity_id=activity, position=1, speech_id=other,
+                         first_paragraph=2, last_paragraph=2, concept=""),
+            StudyPassage(activity_id=activity, position=2, speech_id=setup["speech"],
+                         first_paragraph=3, last_paragraph=3, concept="四个意识")])
+        db.session.commit()
+    login(client, MEMBER)
+    html = client.get(f"/quiz/activities/{activity}").get_data(as_text=True)
+    assert html.index("我们要坚持“三会一课”制度。") < html.index("要增强“四个意识”")
+    assert f'href="/quiz/speeches/{setup["speech"]}"' in html
+    assert f'href="/quiz/speeches/{other}"' not in html
+
+
+def test_the_study_page_reads_its_passages_in_the_same_statements_however_many(
+        app, client, login, setup):
+    other = add_speech(app, setup["units"]["other"].id, title="第二党总支的讲话")
+    counts = []
+    for speeches in ([setup["speech"]], [other, setup["speech"], setup["speech"]]):
+        activity = _activity(app, setup, kind=ActivityKind.STUDY, title="11月党建知识选学")
+        with app.app_context():
+            db.session.add_all([StudyPassage(activity_id=activity, position=i, speech_id=speech,
+                                             first_paragraph=1, last_paragraph=2, concept="")
+                                for i, speech in enumerate(speeches, 1)])
+            db.session.commit()
+            engine = db.engine
+        login(client, MEMBER)
+        client.get(f"/quiz/activities/{activity}")
+        with counting_statements(engine) as count:
+            assert client.get(f"/quiz/activities/{activity}").status_code == 200
+        counts.append(len(count))
+    assert counts[0] == counts[1], counts
 
 
 def test_start_is_idempotent_by_key_and_counts_attempts(app, client, login, setup):
