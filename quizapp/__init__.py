@@ -23,6 +23,7 @@ from quizapp.auth.session import init_login_manager
 from quizapp.config import finalize_config, load_config
 from quizapp.extensions import bootstrap, csrf, db, limiter, migrate
 from quizapp.main import bp as main_bp
+from quizapp.quiz import autosave
 from quizapp.quiz import bp as quiz_bp
 from quizapp.organize import bp as organize_bp
 from quizapp.points import bp as points_bp
@@ -56,6 +57,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
     bootstrap.init_app(app)
     init_login_manager(app)
+    autosave.init_app(app)
     with app.app_context():
         _enforce_sqlite_foreign_keys(db.engine)
 

@@ -1,4 +1,5 @@
-"""``role_required``: the guard on every non-public view."""
+"""``role_required``: the guard on every non-public view; ``password_change_pending``: the
+forced password change's redirect."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import abort
+from werkzeug.wrappers import Response
+
+from flask import abort, redirect, url_for
 from flask_login import current_user
 
 from quizapp.auth.access import has_role
@@ -44,3 +47,12 @@ def role_required(*roles: Role, scope: ScopeFunc | None = None) -> Callable[[Vie
         return guarded  # type: ignore[return-value]
 
     return decorator
+
+
+def password_change_pending() -> Response | None:
+    """Until a forced password change is done, the redirect to it (every page but its own
+    and the logout: ``auth.routes.require_password_change``, or a view marked
+    ``checks_password_change`` that calls this itself)."""
+    if current_user.is_authenticated and current_user.must_change_password:
+        return redirect(url_for("auth.change_password"))
+    return None

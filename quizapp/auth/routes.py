@@ -18,6 +18,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from quizapp.auth import services
 from quizapp.auth.access import holds_anywhere, roles_held
+from quizapp.auth.decorators import password_change_pending
 from quizapp.auth.decorators import role_required
 from quizapp.auth.forms import ChangePasswordForm, LoginForm
 from quizapp.auth.redirects import is_safe_next
@@ -77,9 +78,9 @@ def require_password_change() -> BaseResponse | None:
     """Until a forced password change is done, every other page redirects to it."""
     if request.endpoint in _OPEN_DURING_PASSWORD_CHANGE:
         return None
-    if current_user.is_authenticated and current_user.must_change_password:
-        return redirect(url_for("auth.change_password"))
-    return None
+    if getattr(current_app.view_functions.get(request.endpoint or ""), "checks_password_change", False):
+        return None  # the view does, after its own quicker check (the autosave)
+    return password_change_pending()
 
 
 @bp.route("/login", methods=["GET", "POST"])

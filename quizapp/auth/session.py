@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
+from datetime import datetime
 
 from flask import Flask, current_app, session
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy import bindparam, delete, select
+from sqlalchemy import BindParameter, Exists, bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from quizapp.extensions import db, login_manager
@@ -33,23 +35,65 @@ _LIVE_SESSION_PERSON = (
 )
 
 
-def load_person(session_id: str) -> Person | None:
-    """The person of a live login session, or None (which logs the request out).
+@dataclass(frozen=True)
+class LoginClaim:
+    """What a session id claims: checked against ``login_session`` before it is believed."""
 
-    None for a malformed id, a token without a row (logged out) or past its expiry, a stale
-    auth_version (the password changed since) and a deactivated account.
-    """
+    person_id: int
+    auth_version: int
+    token: str
+
+    @property
+    def digest(self) -> str:
+        return _digest(self.token)
+
+
+def parse_session_id(session_id: object) -> LoginClaim | None:
+    """The claim of ``"<person id>:<auth_version>:<token>"``, or None when it is malformed."""
+    if not isinstance(session_id, str):
+        return None
     person_id, version, token = (session_id.split(":") + ["", ""])[:3]
     if not (person_id + version).isascii() or not person_id.isdigit() or not version.isdigit():
         return None
     if not token or len(token) > 100:
         return None
+    return LoginClaim(int(person_id), int(version), token)
+
+
+def live_login(person_id: BindParameter[int], now: BindParameter[datetime]) -> Exists:
+    """SQL true when a claim's login is live, as ``load_person`` decides it, and its person
+    owes no forced password change: for one statement that checks the login and does its work
+    in one round trip (the autosave's). Binds ``claim_version`` and ``claim_digest`` besides
+    the two given."""
+    return (
+        select(LoginSession.id)
+        .join(Person, LoginSession.person_id == Person.id)
+        .where(Person.id == person_id, Person.active.is_(True),
+               Person.must_change_password.is_(False),
+               Person.auth_version == bindparam("claim_version"),
+               LoginSession.token_hash == bindparam("claim_digest"),
+               LoginSession.expires_at > now)
+        .exists()
+    )
+
+
+def load_person(session_id: str) -> Person | None:
+    """The person of a live login session, or None (which logs the request out).
+
+    None for a malformed id, a token without a row (logged out) or past its expiry, a stale
+    auth_version (the password changed since) and a deactivated account. (The autosave checks
+    the same in SQL: ``quiz.autosave``.)
+    """
+    claim = parse_session_id(session_id)
+    if claim is None:
+        return None
     person = db.session.scalar(
         _LIVE_SESSION_PERSON,
-        {"person_id": int(person_id), "digest": _digest(token), "now": utcnow()},
+        {"person_id": claim.person_id, "digest": claim.digest, "now": utcnow()},
     )
-    if person is None or not person.active or person.auth_version != int(version):
+    if person is None or not person.active or person.auth_version != claim.auth_version:
         return None
+    token = claim.token
     person.login_token = token  # type: ignore[attr-defined]
     return person
 

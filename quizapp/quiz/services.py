@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Select, Update, bindparam, exists, func, or_, select, text, update
+from sqlalchemy import JSON, ColumnElement, Select, Update, bindparam, exists, func, or_, select, text, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
@@ -138,6 +138,38 @@ def _take_and_store() -> Select:
 
 
 _TAKE_AND_STORE = _take_and_store()
+
+
+def lock_store_move(*taking: ColumnElement[bool]) -> Select:
+    """PostgreSQL: one statement that changes nothing unless it stores the answer, for a save
+    in autocommit (which cannot roll back a stale save's touch of the attempt). It locks the
+    attempt's row while it is open and before its deadline (``FOR UPDATE``, with the extra
+    ``taking`` conditions: the quick autosave's live login), stores the answer if ``seq`` is
+    newer, and only then moves the attempt's position and ``updated_at``. The lock is taken
+    before the item is written (the item's UPDATE waits on ``locked``), so saves and the
+    submit stay ordered by the attempt's row. The result is the stored sequence number, NULL
+    when nothing was stored."""
+    attempt = Attempt.__table__
+    locked = (
+        select(attempt.c.id)
+        .where(attempt.c.id == bindparam("b_attempt_id"), attempt.c.person_id == bindparam("b_person_id"),
+               attempt.c.status == AttemptStatus.OPEN,
+               or_(attempt.c.deadline_at.is_(None), attempt.c.deadline_at > bindparam("b_now")),
+               *taking)
+        .with_for_update()
+        .cte("locked")
+    )
+    stored = (_STORE_IF_NEWER.where(AttemptItem.attempt_id == bindparam("b_attempt_id"),
+                                    exists(select(locked.c.id)))
+              .cte("stored"))
+    moved = (update(attempt)
+             .where(attempt.c.id == bindparam("b_attempt_id"), exists(select(stored.c.saved_seq)))
+             .values(updated_at=bindparam("b_now"), current_position=bindparam("b_position"))
+             .returning(attempt.c.id)
+             .cte("moved"))
+    # A data-modifying WITH runs whether read or not, but SQLAlchemy renders only what is read.
+    return select(select(stored.c.saved_seq).scalar_subquery(),
+                  select(func.count()).select_from(moved).scalar_subquery())
 
 
 def save_answer(session: Session, person_id: int, attempt_id: int, *, shown: Any = None,

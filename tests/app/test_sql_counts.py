@@ -39,9 +39,10 @@ from quizapp.quiz import starting
 # unit's ancestors (one recursive query); the blueprint parts; the pool of every part (one
 # query of light rows); insert the attempt (returning it); insert its items (one executemany).
 START_SCORED = 10
-# The person; the item with its question; take the attempt row and update the item (one
-# statement on PostgreSQL, two on SQLite, which has no UPDATE inside WITH).
-AUTOSAVE = {"postgresql": 3, "sqlite": 4}
+# PostgreSQL: one statement in autocommit that checks the login, takes the attempt row and
+# updates the item (quiz.autosave; the attempt's items were read by the first save and kept).
+# SQLite: the person; the item with its question; take the attempt row; update the item.
+AUTOSAVE = {"postgresql": 1, "sqlite": 4}
 # The person and the attempt with its activity; take the attempt row (returning it); the items
 # with their questions; the attempt's result; the grades (one executemany); the report roll-up
 # (its state with the member's unit, then, as this is the activity's first submit, the build: 4

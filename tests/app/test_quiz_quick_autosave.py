@@ -1,0 +1,172 @@
+"""The autosave's quick path (quiz.autosave: one statement that checks the login too, on
+PostgreSQL): everything it must not save is refused exactly as the checked path refuses it,
+and a refused save changes nothing, not even the attempt's position. On SQLite every save
+takes the checked path, so the same assertions hold there too."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select, update
+
+from quiz_helpers import (  # noqa: F401 - fixtures
+    MEMBER,
+    MEMBER_2,
+    add_question,
+    add_speech,
+    attempt_id_from,
+    bank,
+    items_of,
+    question_of,
+    quiz_org,
+    save,
+    start,
+)
+from fault_helpers import counting_statements
+from quizapp.extensions import db
+from quizapp.models import Attempt, AttemptItem, LoginSession, Person, QuestionType
+
+
+@pytest.fixture
+def attempt(app: Flask, client: FlaskClient, bank: Any, login: Any) -> int:
+    login(client, MEMBER)
+    return attempt_id_from(start(client))
+
+
+def _judge(app: Flask, attempt_id: int) -> AttemptItem:
+    return next(item for item in items_of(app, attempt_id)
+                if question_of(app, item.question_id).type is QuestionType.JUDGE)
+
+
+def _state(app: Flask, attempt_id: int) -> tuple[Any, ...]:
+    """The attempt's row and its items' stored answers: what a refused save must not touch."""
+    with app.app_context():
+        row = db.session.execute(select(Attempt.current_position, Attempt.updated_at,
+                                        Attempt.status).where(Attempt.id == attempt_id)).one()
+        items = db.session.execute(
+            select(AttemptItem.id, AttemptItem.response, AttemptItem.saved_seq,
+                   AttemptItem.answered_at)
+            .where(AttemptItem.attempt_id == attempt_id).order_by(AttemptItem.id)).all()
+        return tuple(row), tuple(map(tuple, items))
+
+
+def _copy(app: Flask, client: FlaskClient) -> FlaskClient:
+    """Another browser holding this one's session cookie (a copy taken while logged in)."""
+    other = app.test_client()
+    other.set_cookie("session", client.get_cookie("session").value)
+    return other
+
+
+def _warm(app: Flask, client: FlaskClient, attempt_id: int) -> AttemptItem:
+    """One accepted save, so the quick path's cache holds the attempt's items."""
+    item = _judge(app, attempt_id)
+    assert save(client, attempt_id, item.question_id, True, seq=1).status_code == 200
+    return item
+
+
+def _refused_to_login(response: Any) -> bool:
+    return response.status_code in (302, 401) and "/auth/login" in response.headers.get("Location", "/auth/login")
+
+
+def test_a_copied_cookie_saves_nothing_after_logout(app, client, attempt):
+    item = _warm(app, client, attempt)
+    copy = _copy(app, client)
+    assert save(copy, attempt, item.question_id, False, seq=2).status_code == 200  # live: saved
+    before = _state(app, attempt)
+
+    assert client.post("/auth/logout").status_code == 302
+    response = save(copy, attempt, item.question_id, True, seq=3)
+
+    assert _refused_to_login(response), response.status_code
+    assert _state(app, attempt) == before
+
+
+@pytest.mark.parametrize("change", ["auth_version", "active", "expired", "deleted"])
+def test_a_login_that_is_no_longer_live_saves_nothing(app, client, attempt, change):
+    item = _warm(app, client, attempt)
+    before = _state(app, attempt)
+    with app.app_context():
+        person = db.session.scalar(select(Person).where(Person.phone == MEMBER))
+        if change == "auth_version":  # a password change on another device
+            person.auth_version += 1
+        elif change == "active":
+            person.active = False
+        elif change == "expired":
+            db.session.execute(update(LoginSession).where(LoginSession.person_id == person.id)
+                               .values(expires_at=LoginSession.created_at))
+        else:
+            db.session.execute(LoginSession.__table__.delete()
+                               .where(LoginSession.person_id == person.id))
+        db.session.commit()
+
+    response = save(client, attempt, item.question_id, False, seq=5)
+
+    assert _refused_to_login(response), response.status_code
+    assert _state(app, attempt) == before
+
+
+def test_a_forced_password_change_comes_first(app, client, attempt):
+    item = _warm(app, client, attempt)
+    before = _state(app, attempt)
+    with app.app_context():
+        db.session.execute(update(Person).where(Person.phone == MEMBER)
+                           .values(must_change_password=True))
+        db.session.commit()
+
+    response = save(client, attempt, item.question_id, False, seq=5)
+
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/auth/change-password")
+    assert _state(app, attempt) == before
+
+
+def test_a_stale_save_changes_nothing_at_all(app, client, attempt):
+    item = _warm(app, client, attempt)
+    other = next(i for i in items_of(app, attempt) if i.position != item.position)
+    assert save(client, attempt, other.question_id, None, seq=1).status_code == 200
+    before = _state(app, attempt)  # the current position is now the other question's
+
+    response = save(client, attempt, item.question_id, False, seq=1)
+
+    assert response.status_code == 409 and response.get_json()["stale"] is True
+    assert response.get_json()["seq"] == 1
+    assert _state(app, attempt) == before  # position and updated_at included
+
+
+def test_someone_elses_attempt_is_404_and_untouched(app, client, attempt, login):
+    item = _warm(app, client, attempt)
+    before = _state(app, attempt)
+    intruder = app.test_client()
+    login(intruder, MEMBER_2)
+    assert save(intruder, attempt, item.question_id, False, seq=9).status_code == 404
+    assert _state(app, attempt) == before
+
+
+def test_a_submitted_attempt_refuses_a_save_the_cache_would_take(app, client, attempt):
+    item = _warm(app, client, attempt)
+    assert client.post(f"/quiz/attempts/{attempt}/submit").status_code == 302
+    before = _state(app, attempt)
+
+    response = save(client, attempt, item.question_id, False, seq=9)
+
+    assert response.status_code == 409 and response.get_json()["closed"] is True
+    assert _state(app, attempt) == before
+
+
+def test_an_accepted_save_is_one_statement_on_postgresql(app, client, attempt):
+    item = _warm(app, client, attempt)
+    with app.app_context():
+        engine = db.engine
+    with counting_statements(engine) as count:
+        response = save(client, attempt, item.question_id, False, seq=7)
+    assert response.status_code == 200 and response.get_json()["seq"] == 7
+    stored = next(i for i in items_of(app, attempt) if i.id == item.id)
+    assert (stored.response, stored.saved_seq) == (False, 7)
+    if engine.dialect.name == "postgresql":
+        assert len(count) == 1, count.statements
+        assert "login_session" in count.statements[0]  # the login is checked in it
+    else:
+        assert len(count) > 1  # SQLite: the checked path
