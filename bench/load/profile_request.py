@@ -75,7 +75,22 @@ def senders(app, seed: dict, kind: str) -> list[Callable[[], int]]:
             return 200 if status == 302 else status
         return send
 
+    def start(client, row, activity_id: int, serial: int) -> Callable[[], int]:
+        def send() -> int:
+            status = client.post(f"/quiz/activities/{activity_id}/start",
+                                 data={"csrf_token": row["csrf"],
+                                       "start_key": f"prof-{activity_id}-{serial}"}).status_code
+            return 200 if status == 302 else status
+        return send
+
     out = []
+    if kind == "start":  # every member once into a test published now (one per round)
+        from bench.load.seed import publish_test
+        from quizapp.models.base import utcnow
+        with app.app_context():
+            activity_id = publish_test(f"profile_request {time.time():.0f}", utcnow())
+        return [start(client, row, activity_id, serial)
+                for serial, (client, row) in enumerate(clients)]
     if kind == "submit":  # each attempt of the other tests once, if still open
         from sqlalchemy import select
 
@@ -113,9 +128,11 @@ def run_round(sends: list[Callable[[], int]], start: int,
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("seed", type=Path, help="the JSON seed.py wrote")
-    parser.add_argument("--kind", choices=["autosave", "page", "submit"], default="autosave",
+    parser.add_argument("--kind", choices=["autosave", "page", "submit", "start"],
+                        default="autosave",
                         help="submit: every attempt of the seed's other tests once, so the "
-                        "requests of all rounds together must not exceed them")
+                        "requests of all rounds together must not exceed them; start: every "
+                        "round publishes a new test and each member starts it once")
     parser.add_argument("--requests", type=int, default=2000, help="requests per round")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--profile", type=int, default=0, metavar="N",
@@ -124,6 +141,11 @@ def main(argv: list[str] | None = None) -> int:
     seed = json.loads(args.seed.read_text())
     app = build_app(seed["database_url"])
     sends = senders(app, seed, args.kind)
+    if args.kind == "start":  # a new test every round, each member starting it once
+        args.requests = len(sends)
+        round_sends = lambda: senders(app, seed, "start")  # noqa: E731
+    else:
+        round_sends = lambda: sends  # noqa: E731
     # Rounds take the requests in turn; a submit must not come round a second time.
     warm = 20 if args.kind == "submit" else min(200, args.requests)
     needed = warm + args.requests * (args.rounds + bool(args.profile))
@@ -133,6 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     offset = warm
     means = []
     for number in range(args.rounds):
+        sends = round_sends()
         cpu, wall = run_round(sends, offset, args.requests)
         offset += args.requests
         cpu_ms, wall_ms = [1000 * v for v in cpu], [1000 * v for v in wall]
@@ -143,6 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{args.kind}: median of the rounds' mean CPU {statistics.median(means):.2f} ms "
           f"a request ({args.requests} requests × {args.rounds} rounds)")
     if args.profile:
+        sends = round_sends()
         profiler = cProfile.Profile()
         profiler.enable()
         run_round(sends, offset, args.requests)

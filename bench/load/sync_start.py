@@ -62,21 +62,19 @@ async def start_one(phone: Phone, activity_id: int, at: float, found: dict) -> N
         started = await phone.request(
             "POST", f"/quiz/activities/{activity_id}/start",
             form={"csrf_token": csrf_token(page.text) or "", "start_key": f"s{random.getrandbits(60)}"})
-        location = started.header("Location") or ""
-        resume = await phone.request("GET", location.removeprefix(phone.base_url) or "/")
-        question_path = (resume.header("Location") or "").removeprefix(phone.base_url)
-        question = await phone.request("GET", question_path or "/")
+        location = started.header("Location") or ""  # the first question's page
+        question = await phone.request("GET", location.removeprefix(phone.base_url) or "/")
     except (OSError, asyncio.TimeoutError, asyncio.IncompleteReadError) as error:
         found["errors"].append(type(error).__name__)
         return
-    if (page.status, started.status, resume.status, question.status) != (200, 302, 302, 200) \
+    if (page.status, started.status, question.status) != (200, 302, 200) \
             or "/quiz/attempts/" not in location:
-        found["errors"].append(f"{page.status}/{started.status}/{resume.status}/{question.status}")
+        found["errors"].append(f"{page.status}/{started.status}/{question.status}")
         return
     found["page"].append(page.seconds)
     found["start"].append(started.seconds)
-    found["question"].append(resume.seconds + question.seconds)
-    found["whole"].append(page.seconds + started.seconds + resume.seconds + question.seconds)
+    found["question"].append(question.seconds)
+    found["whole"].append(page.seconds + started.seconds + question.seconds)
 
 
 async def login_one(base_url: str, pid: int, password: str, at: float, found: dict) -> None:

@@ -15,7 +15,7 @@ from werkzeug.wrappers import Response
 
 from quizapp.auth.decorators import role_required
 from quizapp.extensions import db
-from quizapp.models import Activity, ActivityMember, Person, PracticeSource, Role
+from quizapp.models import Activity, ActivityMember, Attempt, Person, PracticeSource, Role
 from quizapp.models.base import utcnow
 from quizapp.quiz import activities, closing, starting
 from quizapp.quiz.activity_pages import activity_page
@@ -64,6 +64,14 @@ def activity(activity_id: int) -> Response:
     return response
 
 
+def where_to_answer(attempt: Attempt) -> str:
+    """Where a start sends the member: the question the attempt is on (a new one's first),
+    not ``resume``, which would only redirect there (one request less for every start of a
+    test that thousands start at once; the question page sends a closed attempt on as
+    ``resume`` does). Call before the commit, which expires the attempt."""
+    return url_for(".answer", attempt_id=attempt.id, position=attempt.current_position)
+
+
 @role_required(Role.MEMBER)
 def activity_start(activity_id: int) -> Response:
     """Start (or resume) the member's next scored sitting."""
@@ -81,9 +89,9 @@ def activity_start(activity_id: int) -> Response:
         db.session.rollback()
         flash(str(error), "warning")
         return redirect(back)
-    attempt_id = attempt.id  # read before the commit expires it (one statement less)
+    target = where_to_answer(attempt)
     db.session.commit()
-    return redirect(url_for(".resume", attempt_id=attempt_id))
+    return redirect(target)
 
 
 @role_required(Role.MEMBER)
@@ -106,6 +114,6 @@ def activity_practice(activity_id: int) -> Response:
         db.session.rollback()
         flash(str(error), "warning")
         return redirect(back)
-    attempt_id = attempt.id  # read before the commit expires it (one statement less)
+    target = where_to_answer(attempt)
     db.session.commit()
-    return redirect(url_for(".resume", attempt_id=attempt_id))
+    return redirect(target)

@@ -124,9 +124,9 @@ def practice() -> Response | str:
         except QuizError as error:
             flash(str(error), "warning")
             return redirect(url_for(".practice"))
-        attempt_id = attempt.id  # read before the commit expires it (one statement less)
+        target = activity_views.where_to_answer(attempt)
         db.session.commit()
-        return redirect(url_for(".resume", attempt_id=attempt_id))
+        return redirect(target)
     form.start_key.data = secrets.token_urlsafe(16)
     home = queries.quiz_home(db.session, person, recent=0)
     return _no_store(render_template(

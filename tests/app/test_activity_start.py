@@ -203,6 +203,23 @@ def test_start_is_idempotent_by_key_and_counts_attempts(app, client, login, setu
     assert [(a.attempt_no, a.kind) for a in attempts] == [(1, AttemptKind.TEST), (2, AttemptKind.TEST)]
 
 
+def test_a_start_opens_the_question_the_sitting_is_on(app, client, login, setup):
+    """No stop at the attempt's address (one request less a start): straight to its first
+    question, and a repeated start to where the member has got to."""
+    activity = _activity(app, setup)
+    login(client, MEMBER)
+    response = start_via_page(client, activity, "key-a")
+    attempt = attempt_id_from(response)
+    assert response.headers["Location"].endswith(f"/quiz/attempts/{attempt}/q/1")
+    assert client.get(response.headers["Location"]).status_code == 200
+    third = items_of(app, attempt)[2]
+    assert save(client, attempt, third.question_id, None, seq=1).status_code == 200
+
+    again = start_via_page(client, activity, "key-b")
+
+    assert again.headers["Location"].endswith(f"/quiz/attempts/{attempt}/q/3")
+
+
 @pytest.mark.parametrize(("opens", "closes", "message"), [
     (2, 5, "答题尚未开始，开始时间："),
     (-5, -2, "答题已截止，不能再开始答题"),
