@@ -153,9 +153,10 @@ def _add_items(session: Session, attempt_id: int, questions: list[tuple[PoolQues
                rng: random.Random) -> None:
     """Store the questions in this order, each with its shuffled options and points.
 
-    One executemany (no ORM objects: the unit of work would insert them one statement per
-    item, to read each id back)."""
-    session.execute(insert(AttemptItem), [
+    One Core executemany: no ORM objects (the unit of work would insert them one statement
+    per item, to read each id back), and not the ORM's bulk insert either (its bookkeeping was
+    most of the insert's CPU on every start)."""
+    session.execute(insert(AttemptItem.__table__), [
         {"attempt_id": attempt_id, "position": position, "question_id": question.id,
          "question_version": question.version, "option_order": _shuffled_options(question, rng),
          "max_points": max_points}
