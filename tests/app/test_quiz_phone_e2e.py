@@ -231,7 +231,8 @@ def test_without_javascript_the_same_pages_work_as_plain_forms(app, live_url):
             page.goto(live_url + "/auth/login")
             page.fill("input[name=account]", MEMBER)
             page.fill("input[name=password]", "secret123")
-            page.click("button[type=submit]")
+            with page.expect_navigation():  # the login's redirect, before leaving the page
+                page.click("button[type=submit]")
             page.goto(live_url + "/quiz/practice")
             page.get_by_role("button", name="开始练习").click()
             page.wait_for_url("**/q/1")

@@ -45,7 +45,7 @@ def _fits(page: Any) -> None:
 
 
 def test_secretary_reads_reports_on_a_phone(app: Flask, live_url: str, org: dict[str, Any]) -> None:
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
     now = utcnow()
     make_activity(app, org["units"]["G"].id, title="本周测试", opens_at=now - timedelta(days=1),
@@ -62,14 +62,17 @@ def test_secretary_reads_reports_on_a_phone(app: Flask, live_url: str, org: dict
         page.goto(f"{live_url}/auth/login")
         page.fill("input[name=account]", SECRETARY_A)
         page.fill("input[name=password]", DEFAULT_PASSWORD)
-        page.click("button[type=submit]")
+        with page.expect_navigation():  # the login's redirect, before leaving the page
+            page.click("button[type=submit]")
         page.goto(f"{live_url}/reports/")
         assert page.locator(".report-chart svg").count() == 1
         _fits(page)
         _shot(page, "dashboard")
         page.locator("#pending ~ .card", has_text="本周测试").get_by_role("button", name="一键提醒").click()
+        # The form posts and redirects back: wait for the page that says so (a slow machine
+        # was still on the old page when this counted at once).
+        expect(page.get_by_text("已提醒 6 人")).to_have_count(1)
         _shot(page, "after_remind")
-        assert page.get_by_text("已提醒 6 人").count() == 1
         page.goto(f"{live_url}/reports/units/{a}/activities/{org['test']}")
         _fits(page)
         assert page.get_by_text("甲四").count() >= 1
