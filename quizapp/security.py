@@ -13,6 +13,7 @@ styles cannot run code, so the loss is small next to the script rule.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from urllib.parse import urlsplit
@@ -126,7 +127,13 @@ def check_origin() -> Response | tuple[str | Response, int] | None:
 
 # A NUL inside a JSON string is always escaped (a raw one is not valid JSON): ``\u0000`` after
 # an even number of backslashes (an odd number escapes the backslash itself).
-_JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
+_JSON_NUL = re.compile(r"(?<!\\)(?:\\\\)*\\u0000")
+
+
+def _json_text(body: bytes) -> str:
+    """The JSON body as the parser reads it: UTF-8, or UTF-16/32 (``json.loads`` detects them
+    from the bytes, so searching the bytes alone would miss an escape written in UTF-16)."""
+    return body.decode(json.detect_encoding(body), errors="replace")
 
 
 def _holds_nul(pairs: Iterable[tuple[str, list[str]]]) -> bool:
@@ -142,7 +149,7 @@ def refuse_nul_characters() -> Response | tuple[str | Response, int] | None:
     if not found and request.method in UNSAFE_METHODS:
         found = (_holds_nul(request.form.lists())
                  or any("\x00" in (upload.filename or "") for upload in request.files.values())
-                 or (request.is_json and _JSON_NUL.search(request.get_data()) is not None))
+                 or (request.is_json and _JSON_NUL.search(_json_text(request.get_data())) is not None))
     return refusal(NUL_MESSAGE, csrf=False) if found else None
 
 

@@ -5,6 +5,7 @@ speech title that SQLite kept)."""
 from __future__ import annotations
 
 import io
+import json
 
 import pytest
 
@@ -67,6 +68,26 @@ def test_a_nul_in_an_autosaved_answer_is_refused_in_json(app, client, bank, logi
     stored = items_of(app, attempt)[item.position - 1]
     assert stored.saved_seq == 0 and stored.response is None
     assert save(client, attempt, item.question_id, ["答案"], seq=2).status_code == 200
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32"])
+def test_a_nul_in_a_json_body_of_another_unicode_encoding_is_refused(app, client, bank, login,
+                                                                     encoding):
+    """The JSON parser reads UTF-16 and UTF-32 bodies too: the search reads them as it does."""
+    login(client, MEMBER)
+    attempt = attempt_id_from(start(client))
+    item = next(item for item in items_of(app, attempt)
+                if question_of(app, item.question_id).type is QuestionType.FILL)
+    body = json.dumps({"question_id": item.question_id, "response": ["答\x00案"], "seq": 1})
+    reply = client.post(f"/quiz/attempts/{attempt}/answers", data=body.encode(encoding),
+                        content_type="application/json")
+    assert reply.status_code == 400
+    assert reply.get_json() == {"ok": False, "message": NUL_MESSAGE}
+    stored = items_of(app, attempt)[item.position - 1]
+    assert stored.saved_seq == 0 and stored.response is None
+    clean = body.replace("\\u0000", "")
+    assert client.post(f"/quiz/attempts/{attempt}/answers", data=clean.encode(encoding),
+                       content_type="application/json").status_code == 200
 
 
 def test_a_nul_in_a_file_name_is_refused(app, client, bank, organizer, login):
