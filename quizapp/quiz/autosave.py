@@ -16,9 +16,12 @@ accepted save costs; and a save it does not store changes nothing (autocommit ca
 back). Saves and the submit stay ordered by the attempt's row, as in ``services``: the
 statement locks that row before it writes the item.
 
-The cached items can lag an organizer's edit of a 填空 question's blanks by ``ITEM_CACHE_SECONDS``
-(the option order, type and position of an item never change); a save that raced the edit by
-that long is stored as one sent just before it would be.
+An item's option order, type and position never change; a 填空 question's number of blanks
+can (an organizer edits its stem or answers), so for a 填空 item the statement also checks that
+the question's stem and number of answers are still the cached ones, else it stores nothing and
+the checked path counts the blanks afresh. Items are cached only once a save of the attempt
+has checked out (a live login of its owner), so requests naming other attempts cannot fill the
+cache.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from typing import Any
 
 from cachetools import TTLCache
 from flask import Flask
-from sqlalchemy import bindparam, select
+from sqlalchemy import Text, bindparam, case, exists, func, or_, select
 from sqlalchemy.engine import Engine
 
 from quizapp.auth.session import LoginClaim, live_login
@@ -42,7 +45,17 @@ from quizapp.quiz.services import Saved, lock_store_move
 ITEM_CACHE_ATTEMPTS = 4096  # ≈30 items each: a few MB a process
 ITEM_CACHE_SECONDS = 60
 
-_QUICK_SAVE = lock_store_move(live_login(bindparam("b_person_id"), bindparam("b_now")))
+_ANSWER_COUNT = case((func.json_typeof(BankQuestion.answer) == "array",
+                      func.json_array_length(BankQuestion.answer)), else_=0)
+# For a 填空 item (the cached stem bound; NULL for the other types): its question still has
+# the stem and the number of answers its blanks were counted from.
+_SAME_BLANKS = or_(
+    bindparam("b_fill_stem", type_=Text).is_(None),
+    exists().where(BankQuestion.id == bindparam("b_question_id"),
+                   BankQuestion.stem == bindparam("b_fill_stem", type_=Text),
+                   _ANSWER_COUNT == bindparam("b_fill_answers")),
+)
+_QUICK_SAVE = lock_store_move(live_login(bindparam("b_person_id"), bindparam("b_now")), _SAME_BLANKS)
 
 _ITEMS_OF_ATTEMPT = (
     select(AttemptItem.question_id, AttemptItem.id, AttemptItem.position, AttemptItem.option_order,
@@ -59,6 +72,8 @@ class _Item:
     option_order: list[int]
     type: QuestionType
     blanks: int
+    fill_stem: str | None  # 填空: what the blanks were counted from
+    fill_answers: int
 
 
 class _ItemCache:
@@ -84,18 +99,17 @@ def init_app(app: Flask) -> None:
     app.extensions["quizapp.autosave_items"] = _ItemCache()
 
 
-def _items(connection: Any, cache: _ItemCache, attempt_id: int) -> dict[int, _Item]:
-    items = cache.get(attempt_id)
-    if items is None:
-        items = {
-            question_id: _Item(item_id, position, option_order, qtype,
-                               blank_count(stem, len(answer) if isinstance(answer, list) else 0))
-            for question_id, item_id, position, option_order, qtype, stem, answer
-            in connection.execute(_ITEMS_OF_ATTEMPT, {"attempt_id": attempt_id})
-        }
-        if items:  # no attempt yet of this id: nothing to keep
-            cache.put(attempt_id, items)
-    return items
+def _item(question_id: int, item_id: int, position: int, option_order: list[int],
+          qtype: QuestionType, stem: str, answer: Any) -> _Item:
+    answers = len(answer) if isinstance(answer, list) else 0
+    fill = qtype is QuestionType.FILL
+    return _Item(item_id, position, option_order, qtype, blank_count(stem, answers),
+                 stem if fill else None, answers)
+
+
+def _read_items(connection: Any, attempt_id: int) -> dict[int, _Item]:
+    return {row[0]: _item(*row)
+            for row in connection.execute(_ITEMS_OF_ATTEMPT, {"attempt_id": attempt_id})}
 
 
 def quick_save(app: Flask, engine: Engine, claim: LoginClaim, attempt_id: int, question_id: int,
@@ -104,9 +118,14 @@ def quick_save(app: Flask, engine: Engine, claim: LoginClaim, attempt_id: int, q
     if engine.dialect.name != "postgresql":
         return None
     now = now or utcnow()
+    cache: _ItemCache = app.extensions["quizapp.autosave_items"]
     with engine.connect() as connection:
         connection.execution_options(isolation_level="AUTOCOMMIT")
-        item = _items(connection, app.extensions["quizapp.autosave_items"], attempt_id).get(question_id)
+        items = cache.get(attempt_id)
+        read = items is None
+        if items is None:
+            items = _read_items(connection, attempt_id)
+        item = items.get(question_id)
         if item is None:
             return None
         try:
@@ -117,8 +136,11 @@ def quick_save(app: Flask, engine: Engine, claim: LoginClaim, attempt_id: int, q
             "item_id": item.id, "response": stored, "answered_at": now if stored is not None else None,
             "seq": seq, "b_attempt_id": attempt_id, "b_person_id": claim.person_id, "b_now": now,
             "b_position": item.position, "claim_version": claim.auth_version,
-            "claim_digest": claim.digest,
+            "claim_digest": claim.digest, "b_question_id": question_id,
+            "b_fill_stem": item.fill_stem, "b_fill_answers": item.fill_answers,
         }).one()
     if saved_seq is None:
         return None
+    if read:  # the save checked out: the owner's live login, the attempt open
+        cache.put(attempt_id, items)
     return Saved(item.position, saved_seq)

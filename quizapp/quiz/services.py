@@ -143,7 +143,7 @@ _TAKE_AND_STORE = _take_and_store()
 def lock_store_move(*taking: ColumnElement[bool]) -> Select:
     """PostgreSQL: one statement that changes nothing unless it stores the answer, for a save
     in autocommit (which cannot roll back a stale save's touch of the attempt). It locks the
-    attempt's row while it is open and before its deadline (``FOR UPDATE``, with the extra
+    attempt's row while it is open and before its deadline (``FOR NO KEY UPDATE``, with the extra
     ``taking`` conditions: the quick autosave's live login), stores the answer if ``seq`` is
     newer, and only then moves the attempt's position and ``updated_at``. The lock is taken
     before the item is written (the item's UPDATE waits on ``locked``), so saves and the
@@ -156,7 +156,7 @@ def lock_store_move(*taking: ColumnElement[bool]) -> Select:
                attempt.c.status == AttemptStatus.OPEN,
                or_(attempt.c.deadline_at.is_(None), attempt.c.deadline_at > bindparam("b_now")),
                *taking)
-        .with_for_update()
+        .with_for_update(key_share=True)  # FOR NO KEY UPDATE: the lock an UPDATE of it takes
         .cte("locked")
     )
     stored = (_STORE_IF_NEWER.where(AttemptItem.attempt_id == bindparam("b_attempt_id"),

@@ -27,7 +27,7 @@ from quiz_helpers import (  # noqa: F401 - fixtures
 )
 from fault_helpers import counting_statements
 from quizapp.extensions import db
-from quizapp.models import Attempt, AttemptItem, LoginSession, Person, QuestionType
+from quizapp.models import Attempt, AttemptItem, BankQuestion, LoginSession, Person, QuestionType
 
 
 @pytest.fixture
@@ -145,6 +145,19 @@ def test_someone_elses_attempt_is_404_and_untouched(app, client, attempt, login)
     assert _state(app, attempt) == before
 
 
+def test_only_a_save_that_checks_out_fills_the_item_cache(app, client, attempt, login):
+    item = _judge(app, attempt)
+    cache = app.extensions["quizapp.autosave_items"]
+    intruder = app.test_client()
+    login(intruder, MEMBER_2)
+    assert save(intruder, attempt, item.question_id, True, seq=1).status_code == 404
+    assert cache.get(attempt) is None  # a request naming someone else's attempt keeps nothing
+    assert save(client, attempt, item.question_id, True, seq=1).status_code == 200
+    with app.app_context():
+        postgresql = db.engine.dialect.name == "postgresql"
+    assert (cache.get(attempt) is not None) == postgresql  # SQLite: the checked path, no cache
+
+
 def test_a_submitted_attempt_refuses_a_save_the_cache_would_take(app, client, attempt):
     item = _warm(app, client, attempt)
     assert client.post(f"/quiz/attempts/{attempt}/submit").status_code == 302
@@ -154,6 +167,28 @@ def test_a_submitted_attempt_refuses_a_save_the_cache_would_take(app, client, at
 
     assert response.status_code == 409 and response.get_json()["closed"] is True
     assert _state(app, attempt) == before
+
+
+def test_a_fill_question_given_another_blank_is_counted_afresh(app, client, attempt):
+    """An organizer adds a blank to a 填空 question while a member is answering it: the old
+    number of blanks is refused at once (the items are cached, the blanks are not trusted)."""
+    item = next(i for i in items_of(app, attempt)
+                if question_of(app, i.question_id).type is QuestionType.FILL)
+    assert save(client, attempt, item.question_id, ["党课"], seq=1).status_code == 200
+    with app.app_context():
+        question = db.session.get(BankQuestion, item.question_id)
+        question.stem = "填空：三是开好____，四是上好____。"
+        question.answer = ["党小组会", "党课"]
+        db.session.commit()
+    before = _state(app, attempt)
+
+    old_shape = save(client, attempt, item.question_id, ["党课"], seq=2)
+
+    assert old_shape.status_code == 400 and old_shape.get_json()["message"] == "答案格式不正确，请重新作答"
+    assert _state(app, attempt) == before
+    assert save(client, attempt, item.question_id, ["党小组会", "党课"], seq=3).status_code == 200
+    stored = next(i for i in items_of(app, attempt) if i.id == item.id)
+    assert (stored.response, stored.saved_seq) == (["党小组会", "党课"], 3)
 
 
 def test_an_accepted_save_is_one_statement_on_postgresql(app, client, attempt):
