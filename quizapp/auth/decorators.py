@@ -7,10 +7,9 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from werkzeug.wrappers import Response
-
 from flask import abort, redirect, url_for
 from flask_login import current_user
+from werkzeug.wrappers import Response
 
 from quizapp.auth.access import has_role
 from quizapp.extensions import db, login_manager

@@ -18,8 +18,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from quizapp.auth import services
 from quizapp.auth.access import holds_anywhere, roles_held
-from quizapp.auth.decorators import password_change_pending
-from quizapp.auth.decorators import role_required
+from quizapp.auth.decorators import password_change_pending, role_required
 from quizapp.auth.forms import ChangePasswordForm, LoginForm
 from quizapp.auth.redirects import is_safe_next
 from quizapp.auth.session import close_session, open_session

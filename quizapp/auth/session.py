@@ -93,8 +93,7 @@ def load_person(session_id: str) -> Person | None:
     )
     if person is None or not person.active or person.auth_version != claim.auth_version:
         return None
-    token = claim.token
-    person.login_token = token  # type: ignore[attr-defined]
+    person.login_token = claim.token  # type: ignore[attr-defined]
     return person
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, jsonify, request, session
+from flask import jsonify, request, session
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
@@ -63,10 +63,9 @@ def save_answer(attempt_id: int) -> Response | tuple[Response, int]:
     """
     claim = parse_session_id(session.get("_user_id"))
     wanted = _save_request() if claim is not None else None
-    if claim is not None and wanted is not None:
+    if wanted is not None:
         question_id, seq, shown = wanted
-        saved = autosave.quick_save(current_app._get_current_object(), db.engine, claim,  # type: ignore[attr-defined]
-                                    attempt_id, question_id, seq, shown)
+        saved = autosave.quick_save(claim, attempt_id, question_id, seq, shown)
         if saved is not None:
             return jsonify(ok=True, seq=saved.seq, position=saved.position)
     return _checked_save(attempt_id)

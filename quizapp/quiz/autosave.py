@@ -32,11 +32,11 @@ from threading import Lock
 from typing import Any
 
 from cachetools import TTLCache
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy import Text, bindparam, case, exists, func, or_, select
-from sqlalchemy.engine import Engine
 
 from quizapp.auth.session import LoginClaim, live_login
+from quizapp.extensions import db
 from quizapp.models import AttemptItem, BankQuestion, QuestionType
 from quizapp.models.base import utcnow
 from quizapp.quiz.responses import BadResponse, blank_count, to_stored
@@ -99,8 +99,8 @@ def init_app(app: Flask) -> None:
     app.extensions["quizapp.autosave_items"] = _ItemCache()
 
 
-def _item(question_id: int, item_id: int, position: int, option_order: list[int],
-          qtype: QuestionType, stem: str, answer: Any) -> _Item:
+def _item(item_id: int, position: int, option_order: list[int], qtype: QuestionType,
+          stem: str, answer: Any) -> _Item:
     answers = len(answer) if isinstance(answer, list) else 0
     fill = qtype is QuestionType.FILL
     return _Item(item_id, position, option_order, qtype, blank_count(stem, answers),
@@ -108,17 +108,18 @@ def _item(question_id: int, item_id: int, position: int, option_order: list[int]
 
 
 def _read_items(connection: Any, attempt_id: int) -> dict[int, _Item]:
-    return {row[0]: _item(*row)
-            for row in connection.execute(_ITEMS_OF_ATTEMPT, {"attempt_id": attempt_id})}
+    return {question_id: _item(*item)
+            for question_id, *item in connection.execute(_ITEMS_OF_ATTEMPT, {"attempt_id": attempt_id})}
 
 
-def quick_save(app: Flask, engine: Engine, claim: LoginClaim, attempt_id: int, question_id: int,
-               seq: int, shown: Any, now: datetime | None = None) -> Saved | None:
+def quick_save(claim: LoginClaim, attempt_id: int, question_id: int, seq: int, shown: Any,
+               now: datetime | None = None) -> Saved | None:
     """Save the answer if everything checks out, committed; else None (see the module)."""
+    engine = db.engine
     if engine.dialect.name != "postgresql":
         return None
     now = now or utcnow()
-    cache: _ItemCache = app.extensions["quizapp.autosave_items"]
+    cache: _ItemCache = current_app.extensions["quizapp.autosave_items"]
     with engine.connect() as connection:
         connection.execution_options(isolation_level="AUTOCOMMIT")
         items = cache.get(attempt_id)

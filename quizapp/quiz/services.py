@@ -124,22 +124,6 @@ _STORE_IF_NEWER = _STORE_ANSWER.where(AttemptItem.saved_seq < bindparam("seq")).
 _STORE_NEXT = _STORE_ANSWER.values(saved_seq=AttemptItem.saved_seq + 1)
 
 
-def _take_and_store() -> Select:
-    """PostgreSQL: take the attempt and store the answer in one statement (one round trip
-    less on every autosave). The item's UPDATE waits on ``taken``, so the attempt row is still
-    locked before the item is written, as in the two statements; the result is (1 if the
-    attempt was taken, the stored sequence number or NULL when the save is stale)."""
-    taken = (_TAKE_ATTEMPT[True, True].returning(Attempt.__table__.c.id)
-             .cte("taken"))
-    stored = (_STORE_IF_NEWER.where(exists(select(taken.c.id)))
-              .cte("stored"))
-    return select(select(func.count()).select_from(taken).scalar_subquery(),
-                  select(stored.c.saved_seq).scalar_subquery())
-
-
-_TAKE_AND_STORE = _take_and_store()
-
-
 def lock_store_move(*taking: ColumnElement[bool]) -> Select:
     """PostgreSQL: one statement that changes nothing unless it stores the answer, for a save
     in autocommit (which cannot roll back a stale save's touch of the attempt). It locks the
@@ -202,29 +186,16 @@ def save_answer(session: Session, person_id: int, attempt_id: int, *, shown: Any
 
     values = {"item_id": item_id, "response": stored,
               "answered_at": now if stored is not None else None}
-    if seq is not None and connection.dialect.name == "postgresql":
-        taken, saved_seq = connection.execute(_TAKE_AND_STORE, {
-            **values, "seq": seq, "b_attempt_id": attempt_id, "b_person_id": person_id,
-            "b_now": now, "b_position": item_position}).one()
-        if not taken:  # closed (the two statements raise why), or open again after an extension
-            saved_seq = _store_after_taking(session, person_id, attempt_id, now, item_position,
-                                            values, seq)
+    # Take the attempt, then store the answer. (An autosave that checks out on PostgreSQL has
+    # been stored in one statement by ``autosave.quick_save`` before the view gets here.)
+    _take_open_attempt(session, person_id, attempt_id, now, position=item_position)
+    if seq is None:
+        saved_seq = connection.execute(_STORE_NEXT, values).scalar()
     else:
-        saved_seq = _store_after_taking(session, person_id, attempt_id, now, item_position,
-                                        values, seq)
+        saved_seq = connection.execute(_STORE_IF_NEWER, {**values, "seq": seq}).scalar()
     if saved_seq is None:
         raise StaleSave(session.scalar(select(AttemptItem.saved_seq).where(AttemptItem.id == item_id)) or 0)
     return Saved(item_position, saved_seq)
-
-
-def _store_after_taking(session: Session, person_id: int, attempt_id: int, now: datetime,
-                        position: int, values: dict[str, Any], seq: int | None) -> int | None:
-    """Take the attempt, then store the answer: two statements (SQLite; plain forms)."""
-    connection = session.connection()
-    _take_open_attempt(session, person_id, attempt_id, now, position=position)
-    if seq is None:
-        return connection.execute(_STORE_NEXT, values).scalar()
-    return connection.execute(_STORE_IF_NEWER, {**values, "seq": seq}).scalar()
 
 
 # --- submitting -----------------------------------------------------------------------------

@@ -15,8 +15,6 @@ from sqlalchemy import select, update
 from quiz_helpers import (  # noqa: F401 - fixtures
     MEMBER,
     MEMBER_2,
-    add_question,
-    add_speech,
     attempt_id_from,
     bank,
     items_of,
@@ -68,7 +66,7 @@ def _warm(app: Flask, client: FlaskClient, attempt_id: int) -> AttemptItem:
 
 
 def _refused_to_login(response: Any) -> bool:
-    return response.status_code in (302, 401) and "/auth/login" in response.headers.get("Location", "/auth/login")
+    return response.status_code == 302 and "/auth/login" in response.headers["Location"]
 
 
 def test_a_copied_cookie_saves_nothing_after_logout(app, client, attempt):
@@ -106,6 +104,23 @@ def test_a_login_that_is_no_longer_live_saves_nothing(app, client, attempt, chan
 
     assert _refused_to_login(response), response.status_code
     assert _state(app, attempt) == before
+
+
+def test_a_phone_with_only_its_remember_cookie_still_saves(app, bank, login):
+    """The browser dropped its session cookie but kept 记住我: no login claim for the quick path,
+    so the checked path restores the login from the remember cookie and stores the save; the
+    next save, with the session restored, is a quick one again."""
+    phone = app.test_client()
+    login(phone, MEMBER, remember=True)
+    attempt = attempt_id_from(start(phone))
+    item = _judge(app, attempt)
+    phone.delete_cookie("session")
+
+    assert save(phone, attempt, item.question_id, True, seq=1).status_code == 200
+    assert save(phone, attempt, item.question_id, False, seq=2).status_code == 200
+
+    stored = next(i for i in items_of(app, attempt) if i.id == item.id)
+    assert (stored.response, stored.saved_seq) == (False, 2)
 
 
 def test_a_forced_password_change_comes_first(app, client, attempt):
