@@ -39,8 +39,8 @@ from quizapp.quiz import starting
 # unit's ancestors (one recursive query); the blueprint parts; the pool of every part (one
 # query of light rows); insert the attempt (returning it); insert its items (one executemany).
 START_SCORED = 10
-# PostgreSQL: one statement in autocommit that checks the login, takes the attempt row and
-# updates the item (quiz.autosave; the attempt's items were read by the first save and kept).
+# PostgreSQL: one statement in autocommit that checks the login, locks the attempt row, stores
+# the answer and moves the position (quiz.autosave; the first save read the items and kept them).
 # SQLite: the person; the item with its question; take the attempt row; update the item.
 AUTOSAVE = {"postgresql": 1, "sqlite": 4}
 # The person and the attempt with its activity; take the attempt row (returning it); the items
