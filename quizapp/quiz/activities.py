@@ -11,7 +11,7 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from quizapp.models import (
@@ -57,10 +57,15 @@ def member_for(session: Session, person: Person, activity_id: int,
     A person now in the activity's subtree who is not in the audience joins it
     with their current unit (flushed; the view commits).
     """
-    activity = session.get(Activity, activity_id)
-    if activity is None or activity.status is not ActivityStatus.PUBLISHED:
+    found = session.execute(
+        select(Activity, ActivityMember)
+        .outerjoin(ActivityMember, and_(ActivityMember.activity_id == Activity.id,
+                                        ActivityMember.person_id == person.id))
+        .where(Activity.id == activity_id)
+    ).first()  # one round trip for both (every start and activity page asks)
+    if found is None or found[0].status is not ActivityStatus.PUBLISHED:
         return None
-    member = session.get(ActivityMember, (activity.id, person.id))
+    activity, member = found
     if member is None:
         if not person.active or not _in_subtree(session, person, activity):
             return None

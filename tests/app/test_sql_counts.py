@@ -34,11 +34,12 @@ from quizapp.models import Person, QuestionType
 from quizapp.quiz import starting
 
 # Raise only with a reason.
-# The login session's person; the activity and the member (read once by the view, passed on);
-# the start key and the member's sittings (one query); questions already seen; the member's
-# unit's ancestors (one recursive query); the blueprint parts; the pool of every part (one
-# query of light rows); insert the attempt (returning it); insert its items (one executemany).
-START_SCORED = 10
+# The login session's person; the activity with the member's audience row (one query, read
+# once by the view and passed on); the start key and the member's sittings (one query);
+# questions already seen; the member's unit's ancestors (one recursive query); the blueprint
+# parts; the pool of every part (one query of light rows); insert the attempt (returning it);
+# insert its items (one executemany).
+START_SCORED = 9
 # PostgreSQL: one statement in autocommit that checks the login, locks the attempt row, stores
 # the answer and moves the position (quiz.autosave; the first save read the items and kept them).
 # SQLite: the person; the item with its question; take the attempt row; update the item.
