@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, case, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from quizapp.models import Attempt, AttemptItem, AttemptStatus, BankQuestion, QuestionType, Speech
@@ -76,42 +76,58 @@ def _load_items(session: Session, attempt: Attempt, *, speeches: bool = False
     ))
 
 
-def _item_view(item: AttemptItem) -> ItemView:
-    question = item.question
-    shown = to_shown(question.type, item.option_order, item.response)
-    options: list[OptionView] = []
+def _view(position: int, question_id: int, qtype: QuestionType, stem: str, options: list[str],
+          option_order: list[int], response: Any, saved_seq: int, answers: int) -> ItemView:
+    """One question as the member sees it; ``answers`` is a fill's number of answers (its
+    blanks), the only thing of the key the page needs."""
+    shown = to_shown(qtype, option_order, response)
+    views: list[OptionView] = []
     blanks: list[str] = []
-    if question.type in (QuestionType.SINGLE, QuestionType.MULTIPLE):
+    if qtype in (QuestionType.SINGLE, QuestionType.MULTIPLE):
         chosen = {shown} if isinstance(shown, int) else set(shown or [])
-        options = [
-            OptionView(str(position), LETTERS[position], question.options[index], position in chosen)
-            for position, index in enumerate(item.option_order)
-            if index < len(question.options)
+        views = [
+            OptionView(str(place), LETTERS[place], options[index], place in chosen)
+            for place, index in enumerate(option_order)
+            if index < len(options)
         ]
-    elif question.type is QuestionType.JUDGE:
-        options = [
+    elif qtype is QuestionType.JUDGE:
+        views = [
             OptionView("true" if value else "false", "", label, shown is value)
             for value, label in JUDGE_CHOICES
         ]
     else:
-        count = blank_count(question.stem, len(question.answer or []))
+        count = blank_count(stem, answers or 0)
         saved = list(shown or [])
         blanks = (saved + [""] * count)[:count]
-    return ItemView(
-        position=item.position,
-        question_id=question.id,
-        type=question.type,
-        stem=question.stem,
-        options=options,
-        blanks=blanks,
-        answered=item.response is not None,
-        saved_seq=item.saved_seq,
-    )
+    return ItemView(position=position, question_id=question_id, type=qtype, stem=stem,
+                    options=views, blanks=blanks, answered=response is not None,
+                    saved_seq=saved_seq)
+
+
+def _item_view(item: AttemptItem) -> ItemView:
+    question = item.question
+    answers = len(question.answer or []) if question.type is QuestionType.FILL else 0
+    return _view(item.position, question.id, question.type, question.stem, question.options,
+                 item.option_order, item.response, item.saved_seq, answers)
+
+
+# What the answering page shows of each item, without ORM objects and without the key: a
+# fill's number of answers is counted by the database (the answer never leaves it).
+_ANSWERING_ROWS = (
+    select(AttemptItem.position, AttemptItem.question_id, BankQuestion.type, BankQuestion.stem,
+           BankQuestion.options, AttemptItem.option_order, AttemptItem.response,
+           AttemptItem.saved_seq,
+           case((BankQuestion.type == QuestionType.FILL, func.json_array_length(BankQuestion.answer)),
+                else_=0))
+    .join(BankQuestion, AttemptItem.question_id == BankQuestion.id)
+    .where(AttemptItem.attempt_id == bindparam("attempt_id"))
+    .order_by(AttemptItem.position)
+)
 
 
 def answering_page(session: Session, attempt: Attempt, current: int) -> AnsweringPage:
     """Every question of the attempt as shown to the member, with their saved answers."""
-    items = [_item_view(item) for item in _load_items(session, attempt)]
+    items = [_view(*row) for row in session.execute(_ANSWERING_ROWS, {"attempt_id": attempt.id})]
     return AnsweringPage(attempt.id, attempt_title(attempt), items, current)
 
 
