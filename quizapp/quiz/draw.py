@@ -148,9 +148,11 @@ def difficulty_mix(levels: list[int], count: int) -> dict[int, int]:
 
 
 def seen_question_ids(session: Session, person_id: int) -> set[int]:
-    """Questions the member met in any earlier scored sitting (studies and tests)."""
+    """Questions the member met in any earlier scored sitting (studies and tests): each once
+    (a year of sittings repeats the bank's questions)."""
     return set(session.scalars(
-        select(AttemptItem.question_id).join(Attempt, AttemptItem.attempt_id == Attempt.id)
+        select(AttemptItem.question_id).distinct()
+        .join(Attempt, AttemptItem.attempt_id == Attempt.id)
         .where(Attempt.person_id == person_id, Attempt.attempt_no.is_not(None))
     ))
 
