@@ -56,6 +56,21 @@ def ensure_database(database_url: str) -> None:
     engine.dispose()
 
 
+def vacuum_analyze(database_url: str) -> None:
+    """``VACUUM ANALYZE`` a PostgreSQL database: a seed writes hundreds of thousands of rows in
+    minutes, before autovacuum has looked, and a query planned on the stale statistics took a
+    sequential scan of ``attempt_item`` (52 ms) where the index takes 11 ms."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    if not make_url(database_url).drivername.startswith("postgresql"):
+        return
+    engine = create_engine(database_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text("VACUUM ANALYZE"))
+    engine.dispose()
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -273,6 +273,7 @@ def main(argv: list[str] | None = None) -> int:
     for row in rows:
         for attempt in row["attempts"]:
             attempt["items"] = items[attempt["id"]]
+    common.vacuum_analyze(args.database_url)
     args.out.write_text(json.dumps({"database_url": args.database_url,
                                     "activities": activity_ids, "members": rows}))
     print(f"{timings['logins']} logins in {timings['login_wall_s']:.1f} s "
