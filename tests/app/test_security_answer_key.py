@@ -11,6 +11,7 @@ the result page after submitting finds them, so the markers are the real ones.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -18,6 +19,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from activity_flow import add_pool, open_activity, start_via_page
+from fault_helpers import counting_statements
 from quiz_helpers import (  # noqa: F401 - fixtures
     MEMBER,
     add_speech,
@@ -29,6 +31,7 @@ from quiz_helpers import (  # noqa: F401 - fixtures
     shown_answer,
     start,
 )
+from quizapp.extensions import db
 from quizapp.models import QuestionType
 
 FILL_KEY = "钥匙词甲乙丙"
@@ -135,6 +138,27 @@ def test_a_practice_shows_no_key_until_submitted(app, client, login, keyed_bank)
     replies = _everything_before_submitting(app, client, attempt, [])
     _assert_no_key(replies, keyed_bank["secrets"])
     _assert_key_after_submitting(client, attempt, keyed_bank["secrets"])
+
+
+def test_the_question_page_does_not_read_the_key(app, client, login, keyed_bank):
+    """The answering page reads only what it shows: no explanation, source sentence or
+    accepted variants, and a fill's answers only as their number, counted by the database."""
+    activity = open_activity(app, keyed_bank["units"]["general"].id,
+                             parts=[(QuestionType.SINGLE, 2, 5), (QuestionType.FILL, 2, 5)])
+    login(client, MEMBER)
+    attempt = attempt_id_from(start_via_page(client, activity))
+    with app.app_context():
+        engine = db.engine
+    with counting_statements(engine) as count:
+        page = client.get(f"/quiz/attempts/{attempt}/q/1")
+    assert page.status_code == 200
+    reads = [statement for statement in count.statements if "bank_question" in statement]
+    assert reads
+    table = r"bank_question(?:_\d+)?"  # the ORM aliases a joined table
+    for statement in reads:
+        assert not re.search(table + r"\.(?:explanation|sentence|accepted_variants)\b", statement)
+        assert (len(re.findall(table + r"\.answer\b", statement))
+                == len(re.findall(r"json_array_length\(" + table + r"\.answer\)", statement)))
 
 
 def test_the_search_finds_a_planted_key():
