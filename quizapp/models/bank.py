@@ -24,11 +24,15 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    case,
+    func,
 )
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from quizapp.models.base import Base, enum_column, utcnow
 from quizapp.models.org import Person, Unit
+from quizapp.sql import json_kind
 
 
 class QuestionType(enum.StrEnum):
@@ -154,6 +158,18 @@ class BankQuestion(Base):
 
     speech: Mapped[Speech] = relationship(back_populates="questions")
     reports: Mapped[list[QuestionReport]] = relationship(back_populates="question", order_by="QuestionReport.id")
+
+    @hybrid_property
+    def answer_count(self) -> int:
+        """How many answers the key lists (a fill's blanks are counted from it); 0 when the
+        key is not a list. In SQL the same count, so that a query need not read the key."""
+        return len(self.answer) if isinstance(self.answer, list) else 0
+
+    @answer_count.inplace.expression
+    @classmethod
+    def _answer_count_expression(cls) -> Any:
+        return case((json_kind(cls.answer) == "array", func.json_array_length(cls.answer)),
+                    else_=0)
 
     def __repr__(self) -> str:
         return f"<BankQuestion {self.id} {self.type.value} {self.status.value}>"

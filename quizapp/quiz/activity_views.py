@@ -97,7 +97,7 @@ def activity_start(activity_id: int) -> Response:
 @role_required(Role.MEMBER)
 def activity_practice(activity_id: int) -> Response:
     """Start a practice from the activity's practice set (never scored)."""
-    _membership_or_404(activity_id)
+    membership = _membership_or_404(activity_id)
     form = StartForm()
     back = url_for(".activity", activity_id=activity_id)
     if not form.validate_on_submit():
@@ -106,7 +106,8 @@ def activity_practice(activity_id: int) -> Response:
     try:
         attempt = starting.start_practice(db.session, _person(), PracticeSource.ACTIVITY, None,
                                           activity_id=activity_id,
-                                          client_key=form.start_key.data or None)
+                                          client_key=form.start_key.data or None,
+                                          membership=membership)
     except OpenPracticeExists as error:
         flash(str(error), "warning")
         return redirect(url_for(".resume", attempt_id=error.attempt_id))

@@ -33,7 +33,7 @@ from typing import Any
 
 from cachetools import TTLCache
 from flask import Flask, current_app
-from sqlalchemy import Text, bindparam, case, exists, func, or_, select
+from sqlalchemy import Text, bindparam, exists, or_, select
 
 from quizapp.auth.session import LoginClaim, live_login
 from quizapp.extensions import db
@@ -45,21 +45,19 @@ from quizapp.quiz.services import Saved, lock_store_move
 ITEM_CACHE_ATTEMPTS = 4096  # ≈30 items each: a few MB a process
 ITEM_CACHE_SECONDS = 60
 
-_ANSWER_COUNT = case((func.json_typeof(BankQuestion.answer) == "array",
-                      func.json_array_length(BankQuestion.answer)), else_=0)
 # For a 填空 item (the cached stem bound; NULL for the other types): its question still has
 # the stem and the number of answers its blanks were counted from.
 _SAME_BLANKS = or_(
     bindparam("b_fill_stem", type_=Text).is_(None),
     exists().where(BankQuestion.id == bindparam("b_question_id"),
                    BankQuestion.stem == bindparam("b_fill_stem", type_=Text),
-                   _ANSWER_COUNT == bindparam("b_fill_answers")),
+                   BankQuestion.answer_count == bindparam("b_fill_answers")),
 )
 _QUICK_SAVE = lock_store_move(live_login(bindparam("b_person_id"), bindparam("b_now")), _SAME_BLANKS)
 
 _ITEMS_OF_ATTEMPT = (
     select(AttemptItem.question_id, AttemptItem.id, AttemptItem.position, AttemptItem.option_order,
-           BankQuestion.type, BankQuestion.stem, BankQuestion.answer)
+           BankQuestion.type, BankQuestion.stem, BankQuestion.answer_count)
     .join(BankQuestion, AttemptItem.question_id == BankQuestion.id)
     .where(AttemptItem.attempt_id == bindparam("attempt_id"))
 )
@@ -100,8 +98,7 @@ def init_app(app: Flask) -> None:
 
 
 def _item(item_id: int, position: int, option_order: list[int], qtype: QuestionType,
-          stem: str, answer: Any) -> _Item:
-    answers = len(answer) if isinstance(answer, list) else 0
+          stem: str, answers: int) -> _Item:
     fill = qtype is QuestionType.FILL
     return _Item(item_id, position, option_order, qtype, blank_count(stem, answers),
                  stem if fill else None, answers)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, case, func, select
+from sqlalchemy import bindparam, case, select
 from sqlalchemy.orm import Session, joinedload
 
 from quizapp.models import Attempt, AttemptItem, AttemptStatus, BankQuestion, QuestionType, Speech
@@ -62,15 +62,11 @@ class AnsweringPage:
         return sum(item.answered for item in self.items)
 
 
-def _load_items(session: Session, attempt: Attempt, *, speeches: bool = False
-                ) -> list[AttemptItem]:
-    """The attempt's items with their questions (and, for the result, the questions' speeches)."""
-    question = joinedload(AttemptItem.question)
-    if speeches:
-        question = question.joinedload(BankQuestion.speech)
+def _load_items(session: Session, attempt: Attempt) -> list[AttemptItem]:
+    """The attempt's items with their questions and the questions' speeches (the result)."""
     return list(session.scalars(
         select(AttemptItem)
-        .options(question)
+        .options(joinedload(AttemptItem.question).joinedload(BankQuestion.speech))
         .where(AttemptItem.attempt_id == attempt.id)
         .order_by(AttemptItem.position)
     ))
@@ -96,7 +92,7 @@ def _view(position: int, question_id: int, qtype: QuestionType, stem: str, optio
             for value, label in JUDGE_CHOICES
         ]
     else:
-        count = blank_count(stem, answers or 0)
+        count = blank_count(stem, answers)
         saved = list(shown or [])
         blanks = (saved + [""] * count)[:count]
     return ItemView(position=position, question_id=question_id, type=qtype, stem=stem,
@@ -106,19 +102,20 @@ def _view(position: int, question_id: int, qtype: QuestionType, stem: str, optio
 
 def _item_view(item: AttemptItem) -> ItemView:
     question = item.question
-    answers = len(question.answer or []) if question.type is QuestionType.FILL else 0
+    answers = question.answer_count if question.type is QuestionType.FILL else 0
     return _view(item.position, question.id, question.type, question.stem, question.options,
                  item.option_order, item.response, item.saved_seq, answers)
 
 
 # What the answering page shows of each item, without ORM objects and without the key: a
-# fill's number of answers is counted by the database (the answer never leaves it).
+# fill's number of answers is counted by the database (the answer never leaves it). Labelled
+# as ``_view`` names its arguments, which it is called with by name.
 _ANSWERING_ROWS = (
-    select(AttemptItem.position, AttemptItem.question_id, BankQuestion.type, BankQuestion.stem,
-           BankQuestion.options, AttemptItem.option_order, AttemptItem.response,
-           AttemptItem.saved_seq,
-           case((BankQuestion.type == QuestionType.FILL, func.json_array_length(BankQuestion.answer)),
-                else_=0))
+    select(AttemptItem.position, AttemptItem.question_id, BankQuestion.type.label("qtype"),
+           BankQuestion.stem, BankQuestion.options, AttemptItem.option_order,
+           AttemptItem.response, AttemptItem.saved_seq,
+           case((BankQuestion.type == QuestionType.FILL, BankQuestion.answer_count),
+                else_=0).label("answers"))
     .join(BankQuestion, AttemptItem.question_id == BankQuestion.id)
     .where(AttemptItem.attempt_id == bindparam("attempt_id"))
     .order_by(AttemptItem.position)
@@ -127,7 +124,8 @@ _ANSWERING_ROWS = (
 
 def answering_page(session: Session, attempt: Attempt, current: int) -> AnsweringPage:
     """Every question of the attempt as shown to the member, with their saved answers."""
-    items = [_view(*row) for row in session.execute(_ANSWERING_ROWS, {"attempt_id": attempt.id})]
+    items = [_view(**row._mapping)
+             for row in session.execute(_ANSWERING_ROWS, {"attempt_id": attempt.id})]
     return AnsweringPage(attempt.id, attempt_title(attempt), items, current)
 
 
@@ -185,7 +183,7 @@ def result_page(session: Session, attempt: Attempt, reveal: bool = True) -> Resu
     """
     if attempt.status is not AttemptStatus.SUBMITTED:
         raise ValueError("only a submitted attempt has a result")
-    items = _load_items(session, attempt, speeches=True)
+    items = _load_items(session, attempt)
     reported = open_report_question_ids(session, attempt.person_id, [i.question_id for i in items])
     result = []
     for item in items:

@@ -104,7 +104,7 @@ def _take_open_attempt(session: Session, person_id: int, attempt_id: int, now: d
 # on the hottest write path; see bench/README.md, load/).
 _ITEM_TO_SAVE = (
     select(AttemptItem.id, AttemptItem.position, AttemptItem.option_order,
-           BankQuestion.type, BankQuestion.stem, BankQuestion.answer)
+           BankQuestion.type, BankQuestion.stem, BankQuestion.answer_count)
     .join(BankQuestion, AttemptItem.question_id == BankQuestion.id)
     .join(Attempt, AttemptItem.attempt_id == Attempt.id)
     .where(AttemptItem.attempt_id == bindparam("attempt_id"),
@@ -178,8 +178,8 @@ def save_answer(session: Session, person_id: int, attempt_id: int, *, shown: Any
     if found is None:
         owner = session.scalar(select(Attempt.person_id).where(Attempt.id == attempt_id))
         raise QuestionNotInAttempt() if owner == person_id else AttemptNotFound()
-    item_id, item_position, option_order, qtype, stem, answer = found
-    blanks = blank_count(stem, len(answer) if isinstance(answer, list) else 0)
+    item_id, item_position, option_order, qtype, stem, answers = found
+    blanks = blank_count(stem, answers)
     if form_values is not None:
         shown = from_form(qtype, form_values)
     stored = to_stored(qtype, option_order, blanks, shown)

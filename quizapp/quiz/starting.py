@@ -71,9 +71,10 @@ def _attempt_by_key(session: Session, person_id: int, client_key: str | None) ->
 
 
 def _activity_practice(session: Session, person: Person, activity_id: int, now: datetime,
-                       rng: random.Random) -> list[PoolQuestion]:
+                       rng: random.Random,
+                       membership: tuple[Activity, ActivityMember] | None) -> list[PoolQuestion]:
     """An activity's practice set: a fresh draw from its blueprint, while the set is open."""
-    found = activities.member_for(session, person, activity_id, now)
+    found = membership or activities.member_for(session, person, activity_id, now)
     if found is None:
         raise QuizError("找不到这项学习活动")
     activity = found[0]
@@ -98,6 +99,7 @@ def start_practice(
     client_key: str | None = None,
     rng: random.Random | None = None,
     now: datetime | None = None,
+    membership: tuple[Activity, ActivityMember] | None = None,
 ) -> Attempt:
     """Start a practice of ``count`` questions, or return the attempt this key already started.
 
@@ -105,7 +107,8 @@ def start_practice(
     source ACTIVITY the questions come from the activity's blueprint (``count``
     is ignored) while its practice set is open; such a practice is never
     scored. Raises NoQuestions, OpenPracticeExists, or QuizError for a speech
-    or activity the person may not see.
+    or activity the person may not see. ``membership`` is the activity and the member's
+    audience row when the caller has already read them.
     """
     now = now or utcnow()
     rng = rng or random.SystemRandom()
@@ -124,7 +127,7 @@ def start_practice(
     if speech_id is not None and queries.visible_speech(session, person, speech_id) is None:
         raise QuizError("找不到这篇讲话")
     if activity_id is not None:
-        questions = _activity_practice(session, person, activity_id, now, rng)
+        questions = _activity_practice(session, person, activity_id, now, rng, membership)
     else:
         questions = _draw(session, person, source, speech_id, count or 0)
     if not questions:
@@ -155,9 +158,7 @@ def _add_items(session: Session, attempt_id: int, questions: list[tuple[PoolQues
 
     One Core executemany: no ORM objects (the unit of work would insert them one statement
     per item, to read each id back), and not the ORM's bulk insert either (its bookkeeping was
-    most of the insert's CPU on every start). On the session's connection: through the
-    session, a Core insert of a mapped table still takes the ORM's bulk path, compiled anew
-    on every start."""
+    most of the insert's CPU on every start)."""
     session.connection().execute(insert(AttemptItem.__table__), [
         {"attempt_id": attempt_id, "position": position, "question_id": question.id,
          "question_version": question.version, "option_order": _shuffled_options(question, rng),
