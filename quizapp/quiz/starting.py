@@ -159,7 +159,7 @@ def _add_items(session: Session, attempt_id: int, questions: list[tuple[PoolQues
     One Core executemany: no ORM objects (the unit of work would insert them one statement
     per item, to read each id back), and not the ORM's bulk insert either (its bookkeeping was
     most of the insert's CPU on every start)."""
-    session.connection().execute(insert(AttemptItem.__table__), [
+    session.execute(insert(AttemptItem.__table__), [
         {"attempt_id": attempt_id, "position": position, "question_id": question.id,
          "question_version": question.version, "option_order": _shuffled_options(question, rng),
          "max_points": max_points}
