@@ -74,8 +74,8 @@ def _load_items(session: Session, attempt: Attempt) -> list[AttemptItem]:
 
 def _view(position: int, question_id: int, qtype: QuestionType, stem: str, options: list[str],
           option_order: list[int], response: Any, saved_seq: int, answers: int) -> ItemView:
-    """One question as the member sees it; ``answers`` is a fill's number of answers (its
-    blanks), the only thing of the key the page needs."""
+    """One question as the member sees it; ``answers`` is the key's number of answers, read
+    only for a fill (its blanks): the only thing of the key the page needs."""
     shown = to_shown(qtype, option_order, response)
     views: list[OptionView] = []
     blanks: list[str] = []
@@ -102,9 +102,8 @@ def _view(position: int, question_id: int, qtype: QuestionType, stem: str, optio
 
 def _item_view(item: AttemptItem) -> ItemView:
     question = item.question
-    answers = question.answer_count if question.type is QuestionType.FILL else 0
     return _view(item.position, question.id, question.type, question.stem, question.options,
-                 item.option_order, item.response, item.saved_seq, answers)
+                 item.option_order, item.response, item.saved_seq, question.answer_count)
 
 
 # What the answering page shows of each item, without ORM objects and without the key: a

@@ -357,6 +357,24 @@ def test_the_practice_set_is_never_scored(app, client, login, setup):
     assert scored_attempts(app, setup["people"]["member"].id, activity) == []
 
 
+def test_a_practice_start_reads_the_membership_once(app, client, login, setup):
+    """The view reads the activity with the member's audience row and passes it on, as for a
+    scored start: one query naming activity_member, not one in the view and one in the service."""
+    moment = now()
+    activity = make_activity(app, setup["units"]["general"].id,
+                             practice_opens_at=moment - timedelta(days=1),
+                             opens_at=moment + timedelta(days=1), closes_at=moment + timedelta(days=3),
+                             parts=[(QuestionType.SINGLE, 2, 5)])
+    login(client, MEMBER)
+    assert client.get(f"/quiz/activities/{activity}").status_code == 200
+    with app.app_context():
+        engine = db.engine
+    with counting_statements(engine) as count:
+        response = client.post(f"/quiz/activities/{activity}/practice", data={"start_key": "p1"})
+    assert attempt_id_from(response)
+    assert sum("activity_member" in statement for statement in count.statements) == 1
+
+
 def test_the_practice_set_is_closed_before_it_opens(app, client, login, setup):
     moment = now()
     activity = make_activity(app, setup["units"]["general"].id,
