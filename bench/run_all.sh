@@ -1,8 +1,9 @@
 #!/bin/sh
 # Every benchmark in order, each printing its figures (see bench/README.md). Needs PostgreSQL on
 # 127.0.0.1:5432 (databases `bench` and `bench_load`, created if missing, their tables dropped and
-# rebuilt), and wrk and nginx for the load scripts (apt-get install wrk nginx). About 1.5 hours
-# on a 2-core machine. MEMBERS=5000 makes a smaller organization; KEEP_ORG=1 reuses `bench`.
+# rebuilt), and wrk and nginx for the load scripts (apt-get install wrk nginx). 22 minutes on
+# the quiet 2-core machine (3 Dec 2026; 1.5 hours when it was busy).
+# MEMBERS=5000 makes a smaller organization; KEEP_ORG=1 reuses `bench`.
 set -eu
 cd "$(dirname "$0")/.."
 [ -x .venv/bin/python ] || python3 -m venv .venv
