@@ -12,7 +12,9 @@ secret key, CSRF on) and driven with Flask's test client carrying each member's 
 and CSRF header, members and questions in turn, as the wrk script does. Prints the median and
 p90 of the process CPU and of the wall time per request over ``--rounds`` rounds; with
 ``--profile N`` a cProfile of one more round, its N most expensive functions by own time and
-by cumulative time.
+by cumulative time. ``--kind hello`` times the hello world of ``hello.py`` through the same
+test client (it still reads the seed's path, unused): the ceiling's side of the ratio ``run.py``
+reports.
 """
 
 from __future__ import annotations
@@ -128,19 +130,25 @@ def run_round(sends: list[Callable[[], int]], start: int,
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("seed", type=Path, help="the JSON seed.py wrote")
-    parser.add_argument("--kind", choices=["autosave", "page", "submit", "start"],
+    parser.add_argument("--kind", choices=["autosave", "page", "submit", "start", "hello"],
                         default="autosave",
                         help="submit: every attempt of the seed's other tests once, so the "
                         "requests of all rounds together must not exceed them; start: every "
-                        "round publishes a new test and each member starts it once")
+                        "round publishes a new test and each member starts it once; hello: "
+                        "GET / of the hello world, the ceiling")
     parser.add_argument("--requests", type=int, default=2000, help="requests per round")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--profile", type=int, default=0, metavar="N",
                         help="profile one more round and print the N most expensive functions")
     args = parser.parse_args(argv)
     seed = json.loads(args.seed.read_text())
-    app = build_app(seed["database_url"])
-    sends = senders(app, seed, args.kind)
+    if args.kind == "hello":  # the ceiling through the same test client: the ratio run.py measures
+        from bench.load.hello import app as hello_app
+        client = hello_app.test_client()
+        sends = [lambda: client.get("/").status_code]
+    else:
+        app = build_app(seed["database_url"])
+        sends = senders(app, seed, args.kind)
     if args.kind == "start":  # a new test every round, each member starting it once
         args.requests = len(sends)
         round_sends = lambda: senders(app, seed, "start")  # noqa: E731
