@@ -57,9 +57,9 @@ def _china_day(now: datetime) -> date:
     return now.astimezone(CHINA).date()
 
 
-def _china_midnight(day: date) -> datetime:
-    """Midnight in Beijing, in UTC (SQLite stores times without their offset)."""
-    return datetime(day.year, day.month, day.day, tzinfo=CHINA).astimezone(timezone.utc)
+def _china_at(day: date, hour: int = 0) -> datetime:
+    """That hour of the day in Beijing, in UTC (SQLite stores times without their offset)."""
+    return datetime(day.year, day.month, day.day, hour, tzinfo=CHINA).astimezone(timezone.utc)
 
 
 def _specs(session: Session, root: Unit, now: datetime) -> list[ActivitySpec]:
@@ -78,16 +78,19 @@ def _specs(session: Session, root: Unit, now: datetime) -> list[ActivitySpec]:
     study = ActivitySpec(
         kind=ActivityKind.STUDY, title=f"{today.year}年{today.month}月党建知识选学", unit_id=root.id,
         period_start=month_start, intro=f"本月选学《{speech.title}》开头部分，读后完成小测。",
-        practice_opens_at=_china_midnight(month_start), opens_at=_china_midnight(month_start),
-        closes_at=_china_midnight(next_month) - timedelta(minutes=1),
+        practice_opens_at=_china_at(month_start), opens_at=_china_at(month_start),
+        closes_at=_china_at(next_month) - timedelta(minutes=1),
         parts=[PartSpec(QuestionType.SINGLE, 3, 2, speech.id), PartSpec(QuestionType.JUDGE, 2, 2, speech.id)],
         passages=[PassageSpec(speech.id, 0, max(last, 0))],
     )
     quarter = (today.month - 1) // 3 + 1
     test = ActivitySpec(
         kind=ActivityKind.TEST, title=f"{today.year}年第{quarter}季度党建知识测试", unit_id=root.id,
-        period_start=quarter_start, practice_opens_at=now - timedelta(days=2),
-        opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=14), time_limit_minutes=30,
+        # Office hours, as an organizer would set them: open since 09:00 yesterday (Beijing),
+        # closing at 18:00 in two weeks.
+        period_start=quarter_start, practice_opens_at=_china_at(today - timedelta(days=2), 9),
+        opens_at=_china_at(today - timedelta(days=1), 9),
+        closes_at=_china_at(today + timedelta(days=14), 18), time_limit_minutes=30,
         answers_shown=AnswerPolicy.AFTER_CLOSE,
         parts=[PartSpec(QuestionType.SINGLE, 5, 2), PartSpec(QuestionType.MULTIPLE, 3, 4),
                PartSpec(QuestionType.JUDGE, 3, 2), PartSpec(QuestionType.FILL, 2, 3)],

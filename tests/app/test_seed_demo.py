@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from sqlalchemy import func, select
 
 from quizapp.admin.demo import DEMO_PASSWORD
@@ -146,3 +148,17 @@ def test_the_demo_study_runs_from_midnight_beijing_time(app):
         study = db.session.scalars(select(Activity).where(Activity.kind == ActivityKind.STUDY)).one()
         opens = as_utc(study.opens_at).astimezone(CHINA)
         assert (opens.day, opens.hour, opens.minute) == (1, 0, 0)
+
+
+def test_the_demo_test_keeps_office_hours_beijing_time(app):
+    runner = app.test_cli_runner()
+    runner.invoke(args=["seed-demo"])
+    _demo_bank(app)
+    runner.invoke(args=["seed-demo", "--activities"])
+    with app.app_context():
+        test = db.session.scalars(select(Activity).where(Activity.kind == ActivityKind.TEST)).one()
+        today = datetime.now(CHINA).date()
+        opens, closes = (as_utc(t).astimezone(CHINA) for t in (test.opens_at, test.closes_at))
+        assert (opens.date(), opens.hour, opens.minute) == (today - timedelta(days=1), 9, 0)
+        assert (closes.date(), closes.hour, closes.minute) == (today + timedelta(days=14), 18, 0)
+        assert as_utc(test.practice_opens_at) < as_utc(test.opens_at)
