@@ -1,15 +1,20 @@
 """Property-based fuzzing of every route that accepts a POST (the WTForms of
-quizapp/*/forms.py and the hand-built answering form): valid-shaped and hostile values,
-missing, repeated and extra fields, and ids of the other organization's objects.
+quizapp/*/forms.py and the hand-built answering form), and of every query argument a GET route
+reads (the search and filter forms, ``?p=`` periods, ``?next=``): valid-shaped and hostile
+values, missing, repeated and extra fields, and ids of the other organization's objects.
 
-``test_every_post_route_is_fuzzed`` fails when a route that accepts POST has no row here.
+``test_every_post_route_is_fuzzed`` fails when a route that accepts POST has no row here;
+``test_every_query_argument_is_fuzzed`` when the code or a GET form reads an argument that no
+row of ``QUERIES`` sends.
 """
 
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -177,6 +182,40 @@ ENDPOINTS = [
              {"u": ("general", "branch", "other")}, file="roster"),
 ]
 
+BANK_FILTER = {"speech": "int", "concept": "text", "type": f"choice:{TYPES}",
+               "status": f"choice:{STATUSES}", "origin": f"choice:{ORIGINS}", "missing": "bool",
+               "q": "text", "page": "int"}
+PERIOD = {"p": "choice:2026-Q4|2026-q4|2026-12|2026|2026-Q5|2026-13|2026-0|0000|Q4|２０２６"}
+# The GET routes that read query arguments (``page`` is read by Flask-SQLAlchemy's paginate).
+QUERIES = [
+    Endpoint("/auth/login", "anonymous", "/auth/login", fields={"next": "text"}),
+    Endpoint("/admin/people", "admin", "/admin/people", fields={"q": "text", "page": "int"}),
+    Endpoint("/organize/questions", "organizer", "/organize/questions", fields=BANK_FILTER),
+    Endpoint("/organize/questions/approve", "organizer", "/organize/questions/approve",
+             fields=BANK_FILTER),
+    Endpoint("/organize/reports", "organizer", "/organize/reports",
+             fields={"handled": "choice:1|0|", "page": "int"}),
+    Endpoint("/organize/speeches/<int:speech_id>", "organizer", "/organize/speeches/{s}",
+             {"s": ("speech", "other_speech")}, {"p": "int", "s": "text"}),
+    Endpoint("/points/units", "organizer", "/points/units", fields={"unit": "int"}),
+    Endpoint("/points/units/<int:unit_id>", "organizer", "/points/units/{u}",
+             {"u": ("general", "branch", "other")}, {"page": "int"}),
+    Endpoint("/points/rules", "organizer", "/points/rules", fields={"unit": "int"}),
+    Endpoint("/publish/<int:activity_id>/members", "organizer", "/publish/{a}/members",
+             {"a": ("activity", "foreign_activity", "draft")}, {"q": "text"}),
+    Endpoint("/quiz/speeches/<int:speech_id>", "member", "/quiz/speeches/{s}",
+             {"s": ("speech", "other_speech")}, {"q": "int"}),
+    Endpoint("/reports/", "organizer", "/reports/", fields={"unit": "int"}),
+    Endpoint("/reports/units/<int:unit_id>/period", "organizer", "/reports/units/{u}/period",
+             {"u": ("general", "branch", "other")}, PERIOD),
+    Endpoint("/reports/units/<int:unit_id>/period.xlsx", "organizer",
+             "/reports/units/{u}/period.xlsx", {"u": ("general", "branch", "other")}, PERIOD),
+    Endpoint("/reports/units/<int:unit_id>/mastery", "organizer", "/reports/units/{u}/mastery",
+             {"u": ("general", "branch", "other")}, PERIOD),
+    Endpoint("/reports/units/<int:unit_id>/mastery.xlsx", "organizer",
+             "/reports/units/{u}/mastery.xlsx", {"u": ("general", "branch", "other")}, PERIOD),
+]
+
 
 def _ids(world: dict[str, Any]) -> dict[str, int]:
     units, people = world["units"], world["people"]
@@ -248,14 +287,16 @@ def _post(client: Any, url: str, data: MultiDict[str, str], upload: tuple[bytes,
     return client.post(url, data=body, content_type="multipart/form-data")
 
 
+ACCOUNTS = {"member": MEMBER, "member2": "13800000002", "organizer": ORGANIZER, "admin": ADMIN,
+            "outsider": OUTSIDER, "other_organizer": OTHER_ORGANIZER}
+
+
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda e: e.url)
 def test_post_fuzz(endpoint: Endpoint, app: Flask, world: dict[str, Any], login: Any,
                    tmp_path: Any) -> None:
     app.config["ROSTER_UPLOAD_DIR"] = str(tmp_path / "roster")
     app.config["BANK_IMPORT_DIR"] = str(tmp_path / "bank")
-    accounts = {"member": MEMBER, "member2": "13800000002", "organizer": ORGANIZER,
-                "admin": ADMIN, "outsider": OUTSIDER, "other_organizer": OTHER_ORGANIZER}
-    account = accounts.get(endpoint.persona)
+    account = ACCOUNTS.get(endpoint.persona)
     client = logged_in(app, login, account) if account else app.test_client()
     known = _ids(world)
     watcher = Watcher(app)
@@ -278,3 +319,41 @@ def test_post_fuzz(endpoint: Endpoint, app: Flask, world: dict[str, Any], login:
 def test_every_post_route_is_fuzzed(app: Flask) -> None:
     posting = {rule.rule for rule in app.url_map.iter_rules() if "POST" in (rule.methods or ())}
     assert posting == {e.rule for e in ENDPOINTS} | JSON_ROUTES
+
+
+@pytest.mark.parametrize("endpoint", QUERIES, ids=lambda e: e.url)
+def test_query_fuzz(endpoint: Endpoint, app: Flask, world: dict[str, Any], login: Any) -> None:
+    account = ACCOUNTS.get(endpoint.persona)
+    client = logged_in(app, login, account) if account else app.test_client()
+    known = _ids(world)
+    watcher = Watcher(app)
+
+    @fuzz_settings
+    @given(ids=_url_ids(endpoint, known), query=form_data(endpoint.fields))
+    def run(ids: dict[str, int], query: MultiDict[str, str]) -> None:
+        watcher.send(lambda: client.get(endpoint.url.format(**ids), query_string=query))
+
+    run()
+    assert set(watcher.statuses) - {404}, watcher.statuses
+
+
+ROOT = Path(__file__).resolve().parents[2] / "quizapp"
+# What the code reads from the query string: request.args.get("name"), a form or a filter
+# built from request.args (their fields are the GET forms' fields, found in the templates).
+_ARG = re.compile(r"""request\.args\.get\(\s*["'](\w+)["']""")
+_GET_FORM = re.compile(r"""<form\b[^>]*method="get"[^>]*>(.*?)</form>""", re.S | re.I)
+_FIELD = re.compile(r"""name="(\w+)"|\bform\.(\w+)""")
+
+
+def test_every_query_argument_is_fuzzed() -> None:
+    read = {name for path in ROOT.rglob("*.py") for name in _ARG.findall(path.read_text())}
+    in_forms = {a or b for path in ROOT.rglob("*.html")
+                for body in _GET_FORM.findall(path.read_text()) for a, b in _FIELD.findall(body)}
+    assert read and in_forms  # the scans found something: they would catch a new argument
+    sent = {name for endpoint in QUERIES for name in endpoint.fields}
+    assert sorted((read | in_forms) - sent) == []
+
+
+def test_every_query_row_is_a_get_route(app: Flask) -> None:
+    getting = {rule.rule for rule in app.url_map.iter_rules() if "GET" in (rule.methods or ())}
+    assert sorted({e.rule for e in QUERIES} - getting) == []
