@@ -28,10 +28,13 @@ graceful_timeout = 30
 # nginx keeps upstream connections open (``keepalive`` in the site file).
 keepalive = 5
 
-# Restart workers now and then so a slow leak can never grow without bound;
-# the jitter keeps the workers from restarting together.
-max_requests = 5000
-max_requests_jitter = 500
+# Workers are not restarted after a number of requests: a restarting gthread worker closes the
+# kept-alive connections nginx is sending on, and nginx never repeats a POST, so each restart
+# under load cost about five 502s (bench/faults/worker_restarts.py: 13 restarts, 63 of 65,327
+# POSTs failed with max_requests 5000; none of 87,393 with 0). Watch the workers' memory instead
+# (docs/deploy.md §12); QUIZAPP_MAX_REQUESTS turns the restarts on (the jitter is a tenth).
+max_requests = int(os.environ.get("QUIZAPP_MAX_REQUESTS", "0"))
+max_requests_jitter = max_requests // 10
 
 # Each worker builds its own app (and its own database pool) after the fork:
 # connections must never be shared between processes.

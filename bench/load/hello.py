@@ -9,3 +9,9 @@ app = Flask(__name__)
 @app.get("/")
 def hello() -> str:
     return "Hello, world"
+
+
+@app.post("/")
+def posted() -> str:
+    """A POST for bench/faults/worker_restarts.py (nginx never repeats one)."""
+    return "ok"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import runpy
 import shutil
 import subprocess
 import uuid
@@ -244,3 +245,24 @@ def test_the_nginx_site_parses(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert "syntax is ok" in result.stderr
+
+
+# --- The gunicorn settings in deploy/ ---
+
+def _gunicorn_settings(monkeypatch, **env: str) -> dict[str, object]:
+    for key in ("QUIZAPP_WORKERS", "QUIZAPP_THREADS", "QUIZAPP_MAX_REQUESTS"):
+        monkeypatch.delenv(key, raising=False)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    return runpy.run_path(str(DEPLOY / "gunicorn.conf.py"))
+
+
+def test_workers_are_not_restarted_by_request_count_unless_asked(monkeypatch):
+    # Each restart of a threaded worker under load failed about five POSTs through nginx
+    # (bench/faults/worker_restarts.py), so the default is never.
+    settings = _gunicorn_settings(monkeypatch)
+    assert (settings["worker_class"], settings["threads"]) == ("gthread", 8)
+    assert (settings["max_requests"], settings["max_requests_jitter"]) == (0, 0)
+    asked = _gunicorn_settings(monkeypatch, QUIZAPP_MAX_REQUESTS="20000", QUIZAPP_THREADS="1")
+    assert (asked["worker_class"], asked["max_requests"], asked["max_requests_jitter"]) == (
+        "sync", 20000, 2000)
