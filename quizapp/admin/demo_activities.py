@@ -121,15 +121,19 @@ def _answer(session: Session, activity: Activity, root: Unit, rng: random.Random
     """Members of each branch answer, fewer and less well branch by branch."""
     staff = set(session.scalars(select(RoleGrant.person_id)))
     answered = 0
+    # A sitting takes a minute a question and two more; the latest start that ends by now.
+    latest = now - timedelta(minutes=activity.question_count + 2)
+    earliest = as_utc(activity.opens_at) + timedelta(minutes=1)
+    if latest < earliest:  # the window opened minutes ago (a month's first minutes): nobody yet
+        return 0
     for branch, (share, right) in zip(root.children, TAKERS):
         units = [branch.id, *(group.id for group in branch.children)]
         people = list(session.scalars(select(Person).where(Person.unit_id.in_(units))
                                       .order_by(Person.member_no)))
         members = [p for p in people if p.id not in staff][1:]  # the first is a demo login
         for person in members[: round(len(members) * share)]:
-            # Before now, and inside the scored window (a study opens at the month's start).
-            started = max(as_utc(activity.opens_at) + timedelta(minutes=1),
-                          now - timedelta(minutes=rng.randint(30, 600)))
+            # Inside the scored window and over by now (a study opens at the month's start).
+            started = min(latest, max(earliest, now - timedelta(minutes=rng.randint(30, 600))))
             attempt = start_scored(session, person, activity.id, rng=rng, now=started)
             for item in attempt.items:
                 save_answer(session, person.id, attempt.id, position=item.position,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
+
+import pytest
 
 from sqlalchemy import func, select
 
@@ -150,15 +152,28 @@ def test_the_demo_study_runs_from_midnight_beijing_time(app):
         assert (opens.day, opens.hour, opens.minute) == (1, 0, 0)
 
 
-def test_the_demo_test_keeps_office_hours_beijing_time(app):
+@pytest.mark.parametrize("moment", [
+    "2026-12-03T15:59:30",  # 23:59:30 in Beijing
+    "2026-12-03T16:00:30",  # 00:00:30 the next day in Beijing
+    "2026-11-30T16:03:00",  # three minutes into December in Beijing: the study just opened
+    "2026-12-31T16:00:30",  # the new year in Beijing
+])
+def test_the_demo_keeps_office_hours_and_its_sittings_are_over_by_now(app, monkeypatch, moment):
+    now = datetime.fromisoformat(moment).replace(tzinfo=timezone.utc)
+    monkeypatch.setattr("quizapp.cli.utcnow", lambda: now)
     runner = app.test_cli_runner()
     runner.invoke(args=["seed-demo"])
     _demo_bank(app)
-    runner.invoke(args=["seed-demo", "--activities"])
+    assert runner.invoke(args=["seed-demo", "--activities"]).exit_code == 0
+    today = now.astimezone(CHINA).date()
     with app.app_context():
-        test = db.session.scalars(select(Activity).where(Activity.kind == ActivityKind.TEST)).one()
-        today = datetime.now(CHINA).date()
+        activities = db.session.scalars(select(Activity)).all()
+        assert all(as_utc(a.opens_at) <= now < as_utc(a.closes_at) for a in activities)
+        test = next(a for a in activities if a.kind is ActivityKind.TEST)
         opens, closes = (as_utc(t).astimezone(CHINA) for t in (test.opens_at, test.closes_at))
         assert (opens.date(), opens.hour, opens.minute) == (today - timedelta(days=1), 9, 0)
         assert (closes.date(), closes.hour, closes.minute) == (today + timedelta(days=14), 18, 0)
         assert as_utc(test.practice_opens_at) < as_utc(test.opens_at)
+        for attempt in db.session.scalars(select(Attempt)):
+            assert as_utc(attempt.activity.opens_at) <= as_utc(attempt.started_at)
+            assert as_utc(attempt.submitted_at) <= now
