@@ -2,8 +2,8 @@
 
     .venv/bin/python bench/faults/worker_restarts.py [--seconds 30] [--max-requests 5000 0]
 
-For each ``--max-requests`` value: gunicorn with the threaded workers of deploy/gunicorn.conf.py
-(2 workers × 8 threads, keep-alive 5 s; ``--max-requests-jitter`` a tenth of it) serves
+For each ``--max-requests`` value: gunicorn with deploy/gunicorn.conf.py and that value as
+``QUIZAPP_MAX_REQUESTS`` (2 workers × 8 threads, keep-alive 5 s, the jitter a tenth) serves
 ``bench/load/hello.py``, nginx (``bench/load/nginx.conf.template``: kept-alive upstream
 connections, as in deploy/nginx) stands in front, and ``--clients`` threads POST to it as fast
 as it answers for ``--seconds``. Printed: the worker restarts the gunicorn log shows and every
@@ -23,7 +23,8 @@ import threading
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
 
 from bench.load import common  # noqa: E402
 
@@ -64,13 +65,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--max-requests", type=int, nargs="+", default=[5000, 0])
     args = parser.parse_args(argv)
-    env = common.app_env("sqlite://")
     rows = []
     for max_requests in args.max_requests:
+        env = common.app_env("sqlite://", QUIZAPP_MAX_REQUESTS=str(max_requests),
+                             QUIZAPP_THREADS="8")
         with tempfile.NamedTemporaryFile("w+", suffix=".log") as log:
-            extra = ["--threads", "8", "--keep-alive", "5", "--max-requests", str(max_requests),
-                     "--max-requests-jitter", str(max_requests // 10), "--log-level", "info",
-                     "--error-logfile", log.name]
+            extra = ["-c", str(ROOT / "deploy" / "gunicorn.conf.py"), "--log-level", "info",
+                     "--error-logfile", log.name, "--access-logfile", "/dev/null"]
             with common.gunicorn("bench.load.hello:app", env, worker_class="gthread",
                                  extra=extra) as node, common.nginx([node]) as url:
                 outcomes = post_for(url, args.seconds, args.clients)

@@ -14,6 +14,7 @@ sees the same cases.
 
 from __future__ import annotations
 
+import io
 import math
 import os
 import re
@@ -27,6 +28,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
+from openpyxl import load_workbook
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
@@ -59,6 +61,7 @@ fuzz_settings = settings(
                            HealthCheck.data_too_large, HealthCheck.filter_too_much],
 )
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TRACEBACK = re.compile(r"Traceback \(most recent call last\)|File \"[^\"]+\.py\", line \d+")
 PHONE = re.compile(r"^1\d{10}$")
 
@@ -225,10 +228,13 @@ def snapshot(app: Flask) -> dict[str, list[tuple[Any, ...]]]:
 
 
 def assert_no_crash(response: Any) -> None:
-    if response.mimetype.startswith("text/") or response.is_json:
+    mimetype = response.mimetype or ""
+    if mimetype.startswith("text/") or response.is_json:
         body = response.get_data(as_text=True)
-    else:  # a workbook: nothing to read a traceback in
-        body = f"<{response.mimetype}, {len(response.get_data())} bytes>"
+    else:  # a workbook: it opens, and there is no text to read a traceback in
+        body = f"<{mimetype}, {len(response.get_data())} bytes>"
+        if response.status_code == 200 and mimetype == XLSX:
+            load_workbook(io.BytesIO(response.get_data()), read_only=True).close()
     assert response.status_code < 500, (response.status_code, body[:2000])
     assert not TRACEBACK.search(body), body[:2000]
 
