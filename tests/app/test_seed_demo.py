@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
-
 from sqlalchemy import func, select
 
 from quizapp.admin.demo import DEMO_PASSWORD
@@ -141,24 +140,15 @@ def test_seed_demo_activities_publish_a_study_and_a_test_with_some_answers(app):
         assert len(db.session.scalars(select(Attempt)).all()) == len(attempts)
 
 
-def test_the_demo_study_runs_from_midnight_beijing_time(app):
-    runner = app.test_cli_runner()
-    runner.invoke(args=["seed-demo"])
-    _demo_bank(app)
-    runner.invoke(args=["seed-demo", "--activities"])
-    with app.app_context():
-        study = db.session.scalars(select(Activity).where(Activity.kind == ActivityKind.STUDY)).one()
-        opens = as_utc(study.opens_at).astimezone(CHINA)
-        assert (opens.day, opens.hour, opens.minute) == (1, 0, 0)
-
-
 @pytest.mark.parametrize("moment", [
     "2026-12-03T15:59:30",  # 23:59:30 in Beijing
     "2026-12-03T16:00:30",  # 00:00:30 the next day in Beijing
     "2026-11-30T16:03:00",  # three minutes into December in Beijing: the study just opened
     "2026-12-31T16:00:30",  # the new year in Beijing
 ])
-def test_the_demo_keeps_office_hours_and_its_sittings_are_over_by_now(app, monkeypatch, moment):
+def test_the_demo_keeps_beijing_hours_and_its_sittings_are_over_by_now(app, monkeypatch, moment):
+    """The month's study runs from midnight on the 1st, the quarter's test from 09:00 yesterday
+    to 18:00 in two weeks (Beijing time), whatever the moment of seeding."""
     now = datetime.fromisoformat(moment).replace(tzinfo=timezone.utc)
     monkeypatch.setattr("quizapp.cli.utcnow", lambda: now)
     runner = app.test_cli_runner()
@@ -169,6 +159,9 @@ def test_the_demo_keeps_office_hours_and_its_sittings_are_over_by_now(app, monke
     with app.app_context():
         activities = db.session.scalars(select(Activity)).all()
         assert all(as_utc(a.opens_at) <= now < as_utc(a.closes_at) for a in activities)
+        study = next(a for a in activities if a.kind is ActivityKind.STUDY)
+        opens = as_utc(study.opens_at).astimezone(CHINA)
+        assert (opens.date(), opens.hour, opens.minute) == (today.replace(day=1), 0, 0)
         test = next(a for a in activities if a.kind is ActivityKind.TEST)
         opens, closes = (as_utc(t).astimezone(CHINA) for t in (test.opens_at, test.closes_at))
         assert (opens.date(), opens.hour, opens.minute) == (today - timedelta(days=1), 9, 0)
