@@ -1,6 +1,7 @@
 """Building banks: concepts → drafts → the quality gate → questions and a report per speech."""
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -8,6 +9,8 @@ from dataclasses import dataclass, field
 from .concepts import find_concepts
 from .generate import Draft, Maker
 from .knowledge import Knowledge, load_knowledge
+from .pools import is_fragment
+from .quality import rank
 from .text import is_masked
 from .types import Concept, Origin, QType, Question, Speech
 
@@ -34,7 +37,8 @@ def build_bank(speeches: list[Speech], knowledge: Knowledge | None = None) -> li
 
 
 def _build_one(speech: Speech, knowledge: Knowledge) -> Bank:
-    concepts = find_concepts(speech)
+    concepts = find_concepts(speech, knowledge)
+    by_term = {c.term: c for c in concepts}
     maker = Maker(speech, concepts, knowledge)
     for concept in concepts:
         maker.make(concept)
@@ -58,7 +62,9 @@ def _build_one(speech: Speech, knowledge: Knowledge) -> Bank:
     kept = _spread(passed)
     for draft in passed:
         if id(draft) in kept:
-            bank.questions.append(draft.question)
+            q = draft.question
+            quality = rank(q, by_term.get(q.concept), draft.cut, draft.weak_distractors)
+            bank.questions.append(dataclasses.replace(q, quality=quality))
         else:
             bank.dropped.append(("同一句话出题过多", draft.question.stem))
     return bank
@@ -91,6 +97,8 @@ def _problem(draft: Draft, speech: Speech, kb_text: str) -> str:
     q = draft.question
     if draft.got_distractors < draft.need_distractors:
         return "干扰项不足"
+    if re.search(r"排在第[一二三四五六七八九十]+位|讲话的结构|第[一二三四五六七八九十]+部分", q.stem):
+        return "考查列举顺序或讲话结构"
     if len(set(q.options)) != len(q.options):
         return "选项重复"
     if any(not o.strip() for o in q.options):
@@ -108,8 +116,12 @@ def _problem(draft: Draft, speech: Speech, kb_text: str) -> str:
             return "单选题答案不唯一"
         if q.type == QType.MULTIPLE and len(q.answer) < 2:
             return "多选题少于两个正确选项"
-        if len(q.options) < 3:
-            return "选项少于三个"
+        if q.type == QType.SINGLE and len(q.options) != 4:
+            return "单选题不是四个选项"
+        if len(q.options) < 4:
+            return "选项少于四个"
+        if any(is_fragment(o) for o in q.options):
+            return "选项是残缺的词句"
     if q.type == QType.FILL and (not q.answer or q.stem.count("____") not in (0, len(q.answer))):
         return "填空数与答案数不符"
     if q.origin == Origin.KNOWLEDGE:

@@ -4,7 +4,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from . import facts, lists, parallel, segment
+from . import facts, lists, parallel, segment, theses
+from .knowledge import Knowledge, load_knowledge
+from .meta import is_meta
 from .numbers import cn_to_int, head_count, is_all_number, starts_with_number
 from .text import is_masked, sentence_at
 from .types import Concept, Kind, Source, Speech
@@ -15,6 +17,8 @@ COUNT_PHRASE_RE = re.compile(
     r"([一二三四五六七八九十两]{1,3}|[1-9][0-9]?)(个方面|方面|点|条|项|大|种|件|类|个)(的)?([\u4e00-\u9fff]{0,4})"
 )
 TRAILING_COUNT_RE = re.compile(r"([一二三四五六七八九十两])(个|项|大|种|条)([\u4e00-\u9fff]{1,4}?)(?=[，,。；;：:、）)]|$)")
+# After a quoted formula, words that say the list which follows defines it: “四个意识”：… / 即… / 包括…
+DEFINES_RE = re.compile(r"^[\u4e00-\u9fff]{0,3}?(?:，|,)?(?:即|就是|是指|指的是|主要是|具体是|具体来说|包括|主要包括|分别是|是)?[：:，,]?\s*$")
 DEFINITION_RE = re.compile(r"^[\u4e00-\u9fff]{0,4}?(?:，)?(?:即|就是|是指|指的是|包括|：|:)")
 # A list sits under a heading only if it starts within this many paragraphs of it; further on,
 # the text between has moved to something else (a summary, a new subject).
@@ -31,14 +35,17 @@ class _Found:
 class _Collector:
     """Keeps one concept per term; an enumeration replaces a formula or slogan of the same term."""
 
-    def __init__(self, speech: Speech) -> None:
+    def __init__(self, speech: Speech, knowledge: Knowledge) -> None:
         self.speech = speech
+        self.knowledge = knowledge
         self.by_term: dict[str, _Found] = {}
         self.member_sets: set[tuple[str, ...]] = set()
 
     def add(self, term: str, kind: Kind, paragraph: int, pos: int, members: tuple[str, ...] = (),
             paragraphs: tuple[int, ...] = (), figures: tuple[str, ...] = (), context: str = "",
-            sentence: str | None = None, named_by: str = "") -> None:
+            sentence: str | None = None, named_by: str = "", key_word: str = "") -> None:
+        if kind == Kind.ENUMERATION and members and not self._fits_lexicon(term, members):
+            return  # a list beside a known formula that is not its members: no false definition
         key = term
         existing = self.by_term.get(key)
         if existing is not None:
@@ -56,8 +63,17 @@ class _Collector:
             source=Source(self.speech.name, paragraph, sentence,
                           paragraphs if len(paragraphs) > 1 else ()),
             paragraphs=paragraphs or (paragraph,), figures=figures, context=context, named_by=named_by,
+            key=key_word,
         )
         self.by_term[key] = _Found(concept, (paragraph, pos))
+
+    def _fits_lexicon(self, term: str, members: tuple[str, ...]) -> bool:
+        entry = self.knowledge.formula(term)
+        if entry is None:
+            return True
+        known = set(entry.members)
+        hits = sum(1 for m in members if any(m in k or k in m for k in known))
+        return len(members) == len(known) and hits * 2 >= len(members)
 
     def concepts(self) -> list[Concept]:
         """The concepts in order; a term already introduced as a member of an earlier list is dropped."""
@@ -74,13 +90,17 @@ class _Collector:
         ]
 
 
-def find_concepts(speech: Speech) -> list[Concept]:
-    """All key concepts of a speech, in the order they first appear."""
-    out = _Collector(speech)
+def find_concepts(speech: Speech, knowledge: Knowledge | None = None) -> list[Concept]:
+    """All key concepts of a speech, in the order they first appear. Source, byline and date lines
+    are not content; a list is attached to a formula only where the text defines it (and, for a
+    formula of the lexicon, only when its members are the lexicon's)."""
+    knowledge = knowledge or load_knowledge()
+    out = _Collector(speech, knowledge)
     _numbered(speech, out)
     for number, text in enumerate(speech.paragraphs, start=1):
-        if not text:
+        if not text or is_meta(text):
             continue
+        _theses(text, number, out)
         _inline_enumerations(text, number, out)
         _trailing_counts(text, number, out)
         _quoted(text, number, out)
@@ -111,7 +131,7 @@ def _list_term(speech: Speech, found: lists.NumberedList) -> tuple[str, str, str
     count = len(found.items)
     lead = _lead_in(speech, first)
     for match in QUOTE_RE.finditer(lead):
-        if head_count(match.group(1)) == count:
+        if head_count(match.group(1)) == count and DEFINES_RE.match(lead[match.end():]):
             return match.group(1), "", "quote"
     best = ""
     for match in COUNT_PHRASE_RE.finditer(lead):
@@ -127,9 +147,11 @@ def _list_term(speech: Speech, found: lists.NumberedList) -> tuple[str, str, str
         title = speech.title if speech.title and not is_masked(speech.title) else "讲话的主要部分"
         return title, "", "title"
     clause = re.split(r"[，,：:]", lead.rstrip("：:，,。"))[-1].strip()
-    if 2 <= len(clause) <= 24:
+    if 2 <= len(clause) <= 24 and not is_meta(clause):
         return clause, "", "lead"
-    return "讲话列举的要点", "", "title"
+    # No name the text gives: the list is still a concept, named by its first item, and asked
+    # about only through its items (see lists_ask: "title" lists get no question of their own).
+    return found.items[0].head[:16], "", "title"
 
 
 def _lead_in(speech: Speech, first: lists.Item) -> str:
@@ -280,6 +302,18 @@ def _parallel_sets(text: str, number: int, out: _Collector) -> None:
     quoted = [m.span() for m in QUOTE_RE.finditer(text)]
     for start, term, members in parallel.parallel_sets(text, quoted):
         out.add(term, Kind.SLOGAN, number, start, members)
+
+
+def _theses(text: str, number: int, out: _Collector) -> None:
+    for found in theses.find(text):
+        if found.kind == "thesis":
+            out.add(found.term, Kind.THESIS, number, found.start, found.members, sentence=found.sentence,
+                    key_word=found.key)
+        elif found.kind == "frame":
+            out.add(found.term, Kind.ENUMERATION, number, found.start, found.members,
+                    sentence=found.sentence, named_by="frame", context=found.term)
+        else:
+            out.add(found.term, Kind.EVENT, number, found.start, sentence=found.sentence)
 
 
 def _policies(text: str, number: int, out: _Collector) -> None:

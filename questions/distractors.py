@@ -51,6 +51,12 @@ class Chooser:
                 found.append(phrase)
         return found
 
+    def listed_words(self, like: str, prefix: str, suffix: str) -> list[str]:
+        """Pattern words (see `pattern_words`) that the speech itself lists beside others
+        (队伍强、业绩强): with a one-character head or tail, a phrase is a sibling only then."""
+        return [w for w in self.pattern_words(like, prefix, suffix)
+                if re.search(rf"[、和与及]{re.escape(w)}|{re.escape(w)}[、和与及]", self.text)]
+
     def said_with(self, candidate: str, answers: set[str]) -> bool:
         """Whether the speech says `candidate` in a sentence with one of `answers`."""
         where = self._sentences_with(candidate)

@@ -1,21 +1,28 @@
-"""Concepts → questions: stems, options, answers, explanations. Seeded, so the same input gives the same bank."""
+"""Concepts → questions: stems, options, answers, explanations. Seeded, so the same input gives the same bank.
+
+Every question stands on one key point (its source sentence): the questions of one point are
+variants, and a paper takes at most one of them. Stems are whole sentences with their subject
+(`stems.frame`); a 单选 has four options; distractors are of the key's own kind (`pools`).
+"""
 from __future__ import annotations
 
 import hashlib
 import random
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from . import lists
 from .distractors import Chooser
 from .figures import changed_figures
 from .knowledge import Formula, Knowledge
-from .numbers import head_count, int_to_cn
-from .text import clause_around
+from .lists_ask import ListAsker
+from .numbers import cn_to_int, int_to_cn
+from .pools import Pools, is_fragment
+from .stems import frame
 from .types import Concept, Kind, Origin, QType, Question, Speech
 
 BLANK = "____"
 MAX_FILL = 8  # characters a member types on a phone for one blank
+SINGLE_WRONG = 3  # a 单选 has four options
 DOCUMENT_ENDINGS = ("条例", "意见", "办法", "方案", "通知", "规定", "规划", "要点", "细则", "准则", "决定",
                     "决议", "章程", "制度", "措施", "报告", "纲要", "计划", "清单", "守则", "党章", "规则")
 
@@ -29,37 +36,9 @@ class Draft:
     must_quote: tuple[str, ...]
     need_distractors: int = 0
     got_distractors: int = 0
-
-
-@dataclass
-class Pools:
-    """Sibling material for distractors, from one speech and the knowledge file."""
-
-    heads: list[str] = field(default_factory=list)  # head clauses of numbered lists
-    items: list[str] = field(default_factory=list)  # short members of lists and parallel sets
-    formulas: list[str] = field(default_factory=list)
-    slogans: list[str] = field(default_factory=list)
-    policies: list[str] = field(default_factory=list)
-
-    @classmethod
-    def of(cls, concepts: list[Concept], knowledge: Knowledge) -> "Pools":
-        pools = cls()
-        for c in concepts:
-            if c.kind == Kind.ENUMERATION and c.named_by:
-                pools.heads.extend(_short(m) for m in c.members)
-            elif c.members:
-                pools.items.extend(c.members)
-            if c.kind == Kind.FORMULA or (c.kind == Kind.ENUMERATION and head_count(c.term)):
-                pools.formulas.append(c.term)
-            elif c.kind == Kind.SLOGAN and not c.members:
-                pools.slogans.append(c.term)
-            elif c.kind == Kind.POLICY:
-                pools.policies.append(c.term)
-        pools.formulas.extend(f.term for f in knowledge.formulas)
-        pools.policies.extend(knowledge.policies)
-        for name in ("heads", "items", "formulas", "slogans", "policies"):
-            setattr(pools, name, list(dict.fromkeys(getattr(pools, name))))
-        return pools
+    # What the builder knows of its own work, for the quality rank (see quality.py).
+    cut: bool = False
+    weak_distractors: bool = False
 
 
 def question_id(speech: str, term: str, qtype: QType, variant: str) -> str:
@@ -67,11 +46,21 @@ def question_id(speech: str, term: str, qtype: QType, variant: str) -> str:
     # A stable identifier, not a secret: SHA-1 is fine here (the flag keeps FIPS builds and bandit happy).
     digest = hashlib.sha1("\x1f".join((speech, term, qtype.value, variant)).encode("utf-8"),
                           usedforsecurity=False).hexdigest()
-    stem = re.sub(r"[^0-9A-Za-z]+", "", speech.rsplit(".", 1)[0])[:12] or "speech"
-    return f"{stem}-{digest[:12]}"
+    return f"{_stem_of(speech)}-{digest[:12]}"
 
 
-def _options(rng: random.Random, right: list[str], wrong: list[str]) -> tuple[tuple[str, ...], tuple[int, ...]]:
+def point_id(speech: str, paragraph: int, sentence: str) -> str:
+    """The key point of a question: its speech and source sentence (stable across rebuilds)."""
+    digest = hashlib.sha1(f"{speech}\x1f{paragraph}\x1f{sentence}".encode("utf-8"),
+                          usedforsecurity=False).hexdigest()
+    return f"{_stem_of(speech)}-p{digest[:10]}"
+
+
+def _stem_of(speech: str) -> str:
+    return re.sub(r"[^0-9A-Za-z]+", "", speech.rsplit(".", 1)[0])[:12] or "speech"
+
+
+def options_of(rng: random.Random, right: list[str], wrong: list[str]) -> tuple[tuple[str, ...], tuple[int, ...]]:
     options = right + wrong
     rng.shuffle(options)
     return tuple(options), tuple(sorted(options.index(r) for r in right))
@@ -97,21 +86,23 @@ class Maker:
         self.chooser = Chooser(speech)
         self.speech_text = speech.paragraphs
         self.drafts: list[Draft] = []
-        # A numbered list's heading and the list it belongs to are never its own distractors.
-        self.list_of: dict[str, tuple[str, ...]] = {m: c.members for c in concepts if c.kind == Kind.ENUMERATION
-                                                    for m in c.members}
+        self.lists = ListAsker(self, concepts)
 
     def add(self, concept: Concept, qtype: QType, variant: str, stem: str, options=(), answer=None,
             explanation: str = "", must_quote=(), need: int = 0, got: int = 0,
-            origin: Origin = Origin.SPEECH) -> None:
+            origin: Origin = Origin.SPEECH, cut: bool = False, weak: bool = False) -> None:
         answer_len = max((len(a) for a in answer), default=0) if qtype == QType.FILL else 0
+        source = concept.source
+        point = (f"{_stem_of(self.speech)}-kb-{concept.term}" if origin == Origin.KNOWLEDGE
+                 else point_id(self.speech, source.paragraph, source.sentence))
         question = Question(
             id=question_id(self.speech, concept.term, qtype, variant),
             type=qtype, stem=stem, options=tuple(options), answer=answer,
             explanation=explanation, concept=concept.term, kind=concept.kind,
-            difficulty=_difficulty(qtype, len(options), answer_len), origin=origin, source=concept.source,
+            difficulty=_difficulty(qtype, len(options), answer_len), origin=origin, source=source,
+            point=point,
         )
-        self.drafts.append(Draft(question, tuple(must_quote), need, got))
+        self.drafts.append(Draft(question, tuple(must_quote), need, got, cut, weak))
 
     def rng(self, concept: Concept, variant: str) -> random.Random:
         digest = hashlib.sha256("\x1f".join((self.speech, concept.term, variant)).encode("utf-8")).digest()
@@ -121,183 +112,135 @@ class Maker:
         if concept.kind == Kind.FACT:
             self.fact(concept)
         elif concept.kind == Kind.ENUMERATION and concept.members:
-            self.enumeration(concept)
+            self.lists.enumeration(concept)
+        elif concept.kind == Kind.THESIS:
+            self.thesis(concept)
+        elif concept.kind == Kind.EVENT:
+            self.event(concept)
         elif concept.members:
-            self.parallel(concept)
+            self.lists.parallel(concept)
         else:
             self.term(concept)
         entry = self.knowledge.formula(concept.term)
-        if entry is not None and not concept.members:
+        if entry is not None and not concept.members and len(entry.members) >= 2:
             self.knowledge_questions(concept, entry)
 
-    # -- lists ---------------------------------------------------------------------------
-    def enumeration(self, c: Concept) -> None:
-        """A named list: 多选 (which belong), 单选 (which does not; which comes first), 判断, 填空."""
-        members = [_short(m) for m in c.members]
-        name, where = _list_name(c)
-        answers = set(members) | set(c.members)
-        excluded = answers | {c.term, c.context} | set(self.list_of.get(c.context, ()))
-        pool, affix = (self.pools.heads, ("", "")) if c.named_by else self._pattern_pool(members)
-        explain = f"{where}，{name}依次是：{_numbered(members)}。"
-        # Nothing from the paragraphs the list stands in: its own heading is there.
-        spanned = "\n".join(self.speech_text[p - 1] for p in (c.source.paragraphs or (c.source.paragraph,)))
-
-        def pick(want: int, like: str) -> list[str]:
-            return self.chooser.choose(pool, excluded, want, like, spanned, affix)
-
-        rng = self.rng(c, "multiple")
-        shown = members if len(members) <= 3 else sorted(rng.sample(members, 3), key=members.index)
-        wrong = pick(2, shown[0])
-        options, answer = _options(rng, list(shown), wrong)
-        self.add(c, QType.MULTIPLE, "members", f"{where}，{name}包括下列哪些内容？（多选）", options, answer,
-                 f"答案：{'、'.join(shown)}。" + explain, must_quote=shown, need=2, got=len(wrong))
-        if len(members) >= 3:
-            rng = self.rng(c, "not")
-            kept = sorted(rng.sample(members, 3), key=members.index)
-            wrong = pick(1, kept[0])
-            options, answer = _options(rng, wrong, kept)
-            self.add(c, QType.SINGLE, "not-member", f"{where}，下列哪一项不属于{name}？", options, answer,
-                     f"答案：{wrong[0] if wrong else ''}。" + explain, must_quote=kept, need=1, got=len(wrong))
-            rest = rng.sample(members[1:], min(3, len(members) - 1))
-            options, answer = _options(rng, [members[0]], rest)
-            self.add(c, QType.SINGLE, "first", f"{where}，{name}中排在第一位的是哪一项？", options, answer,
-                     f"答案：{members[0]}。" + explain, must_quote=options)
-        n = len(members)
-        if max(len(m) for m in members) <= 12 and n <= 6:
-            self.add(c, QType.JUDGE, "true", f"判断：{where}，{name}包括{'、'.join(members)}。", (), True,
-                     "正确。" + explain, must_quote=members)
-            swap = pick(1, members[-1])
-            if swap:
-                k = self.rng(c, "judge-false").randrange(n)
-                changed = members[:k] + swap + members[k + 1:]
-                self.add(c, QType.JUDGE, "false", f"判断：{where}，{name}包括{'、'.join(changed)}。", (), False,
-                         f"错误。其中没有{_q(swap[0])}，应为{_q(members[k])}。" + explain, must_quote=members)
-        else:
-            self.add(c, QType.JUDGE, "true", f"判断：{where}，{name}共{int_to_cn(n)}项，第一项是{_q(members[0])}。",
-                     (), True, "正确。" + explain, must_quote=(members[0],))
-            self.add(c, QType.JUDGE, "false", f"判断：{where}，{name}共{int_to_cn(n)}项，第一项是{_q(members[1])}。",
-                     (), False, f"错误。第一项是{_q(members[0])}，{_q(members[1])}是第二项。" + explain,
-                     must_quote=(members[0], members[1]))
-        blank = next((m for m in members[1:] + members[:1] if _typeable(m)), None)
-        context = _cloze(c.source.sentence, blank) if blank else ""
-        if context:
-            self.add(c, QType.FILL, f"fill-{blank}", f"根据讲话原文填空：{context}", (), (blank,),
-                     f"答案：{blank}。" + explain, must_quote=(blank,))
-
-    def parallel(self, c: Concept) -> None:
-        """A set of parallel phrases (政治判断力、政治领悟力、政治执行力): asked in its sentence."""
-        members = list(c.members)
-        pool, affix = self._pattern_pool(members)
-        answers = set(members)
-        if len(members) >= 3:  # a 多选 needs two right answers besides the one named in the stem
-            wrong = self.chooser.choose(pool, answers, 2, members[1], c.source.sentence, affix)
-            options, answer = _options(self.rng(c, "together"), members[1:4], wrong)
-            explain = f"讲话原文（第{c.source.paragraph}段）：{_excerpt(c.source.sentence, members[0])}"
-            self.add(c, QType.MULTIPLE, "together", f"讲话中，与{_q(members[0])}并列提出的有哪些？（多选）",
-                     options, answer, f"答案：{'、'.join(members[1:4])}。" + explain, must_quote=members[1:4],
-                     need=2, got=len(wrong))
-        blank = members[len(members) // 2]
-        wrong = self.chooser.choose(pool, answers, 3, blank, c.source.sentence, affix)
-        self.in_context(c, blank, wrong, "哪一项", variant=f"-{blank}")
-
-    def _pattern_pool(self, members: list[str]) -> tuple[list[str], tuple[str, str]]:
-        """Siblings for list items, and the head and tail the items share (a distractor must share
-        it too): phrases of the speech with that head or tail, then the items of its other lists."""
-        prefix = lists.common_prefix(members)
-        suffix = lists.common_suffix(members)
-        like = members[len(members) // 2]
-        return self.chooser.pattern_words(like, prefix, suffix) + self.pools.items, (prefix, suffix)
-
-    # -- terms and facts -----------------------------------------------------------------
+    # -- terms, theses, events and facts ---------------------------------------------------
     def term(self, c: Concept) -> None:
-        """A formula, slogan or document named in a sentence: 选择填空, 判断, 填空."""
+        """A formula, slogan or document named in a sentence: 单选 (which fills the blank), 填空, 判断."""
+        weak = False
         if c.kind == Kind.FORMULA:
-            count = head_count(c.term)
-            pool = [f for f in self.pools.formulas if head_count(f) == count]
-            pool += [f for f in self.pools.formulas if head_count(f) != count]
+            pool = self.pools.family_of(c.term)
             what = "哪个提法"
         elif c.kind == Kind.POLICY:
-            pool = self.pools.policies
-            what = "哪份文件" if c.term.endswith(DOCUMENT_ENDINGS) else "哪一项"
+            ending = next((e for e in DOCUMENT_ENDINGS if c.term.endswith(e)), "")
+            pool = [p for p in self.pools.policies if ending and p.endswith(DOCUMENT_ENDINGS)]
+            what = "哪份文件" if ending else "哪一项"
+            weak = not ending
         else:
-            pool = self.pools.slogans
-            what = "哪个提法"
-        wrong = self.chooser.choose(pool, {c.term}, 3, c.term, c.source.sentence)
-        self.in_context(c, c.term, wrong, what)
+            pool = self.pools.slogan_siblings(c.term)
+            pool += self.chooser.pattern_words(c.term, c.term[:2], c.term[-2:])
+            what = "哪一项"
+        wrong = self.chooser.choose(pool, {c.term}, SINGLE_WRONG, c.term, c.source.sentence)
+        self.in_context(c, c.term, wrong, what, weak=weak)
+
+    def thesis(self, c: Concept) -> None:
+        """A judgement: the term it is stated of, asked in its sentence; 关系 pairs as a whole."""
+        pool = [t for t in self.pools.theses if t != c.term] + self.pools.family_of(c.term)
+        pool += self.chooser.pattern_words(c.term, c.term[:2], c.term[-2:])
+        wrong = self.chooser.choose(pool, {c.term}, SINGLE_WRONG, c.term, c.source.sentence)
+        self.in_context(c, c.term, wrong, "哪一项")
+
+    def event(self, c: Concept) -> None:
+        """A named congress or plenum: the ordinal changed gives its siblings."""
+        wrong = [w for w in _changed_ordinals(c.term) if w not in c.source.sentence][:SINGLE_WRONG]
+        self.in_context(c, c.term, wrong, "哪次会议")
 
     def fact(self, c: Concept) -> None:
         """A figure or frequency: 填空, 单选 among changed figures, 判断 true and changed."""
         figure = c.figures[0]
-        wrong = changed_figures(figure, self.rng(c, "fact"))[:3]
+        wrong = [w for w in changed_figures(figure, self.rng(c, "fact"))
+                 if w not in c.source.sentence][:SINGLE_WRONG]
         self.in_context(c, figure, wrong, "哪一项")
 
-    def in_context(self, c: Concept, right: str, wrong: list[str], what: str, variant: str = "") -> None:
-        """单选 (which fills the blank), 填空 and 判断 (as said, and with `right` changed), all in the
-        clause of the source sentence around `right`."""
-        context = _cloze(c.source.sentence, right)
-        if not context:
+    def in_context(self, c: Concept, right: str, wrong: list[str], what: str, variant: str = "",
+                   weak: bool = False) -> None:
+        """单选 (which fills the blank), 填空 and 判断 (as said, and with `right` changed), all on the
+        sentence around `right` from its start, with who says it."""
+        framed = frame(c.source.sentence, right)
+        if framed is None:
             return
-        said = context.replace(BLANK, right, 1)
-        explain = f"讲话原文（第{c.source.paragraph}段）：{said}"
-        options, answer = _options(self.rng(c, "options" + variant), [right], list(wrong))
-        self.add(c, QType.SINGLE, "cloze" + variant, f"根据讲话，下面横线处应填入{what}？\n{context}", options,
-                 answer, f"答案：{right}。" + explain, must_quote=(right,), need=2, got=len(wrong))
+        wrong = [w for w in wrong if not is_fragment(w)]
+        lead = framed.lead
+        text = framed.text[1:] if lead == "讲话要求" and framed.text.startswith("要") and framed.start > 0 else framed.text
+        shift = len(framed.text) - len(text)
+        start, end = framed.start - shift, framed.end - shift
+        context = text[:start] + BLANK + text[end:]
+        said = text
+        explain = f"讲话原文（第{c.source.paragraph}段）：{c.source.sentence}"
+        options, answer = options_of(self.rng(c, "options" + variant), [right], list(wrong))
+        self.add(c, QType.SINGLE, "cloze" + variant, f"{lead}，{context}\n横线处应填入{what}？", options,
+                 answer, f"答案：{right}。" + explain, must_quote=(right,), need=SINGLE_WRONG, got=len(wrong),
+                 cut=framed.cut, weak=weak)
         if _typeable(right) and not _in_quote_chain(context):
-            self.add(c, QType.FILL, "fill" + variant, f"根据讲话原文填空：{context}", (), (right,),
-                     f"答案：{right}。" + explain, must_quote=(right,))
-        self.add(c, QType.JUDGE, "true" + variant, f"判断：讲话提出，{said}", (), True,
-                 f"正确。{explain}", must_quote=(right,))
+            self.add(c, QType.FILL, "fill" + variant, f"{lead}，{context}", (), (right,),
+                     f"答案：{right}。" + explain, must_quote=(right,), cut=framed.cut)
+        self.add(c, QType.JUDGE, "true" + variant, f"判断：{lead}，{said}", (), True,
+                 f"正确。{explain}", must_quote=(right,), cut=framed.cut)
         if wrong:
-            self.add(c, QType.JUDGE, "false" + variant, f"判断：讲话提出，{context.replace(BLANK, wrong[0], 1)}",
-                     (), False, f"错误。原文是{_q(right)}，不是{_q(wrong[0])}。{explain}", must_quote=(right,))
+            false = text[:start] + wrong[0] + text[end:]
+            self.add(c, QType.JUDGE, "false" + variant, f"判断：{lead}，{false}", (), False,
+                     f"错误。原文是{q(right)}，不是{q(wrong[0])}。{explain}", must_quote=(right,),
+                     cut=framed.cut, weak=weak)
 
     def knowledge_questions(self, c: Concept, entry: Formula) -> None:
-        """Questions on the members of a well-known formula the speech names, from the data file."""
+        """Questions on the members of a well-known formula the speech names, from the lexicon."""
         members = list(entry.members)
-        others = [m for f in self.knowledge.formulas if f.term != entry.term for m in f.members]
+        others = [m for f in self.knowledge.kin(entry.term) for m in f.members]
         wrong = self.chooser.choose(others, set(members), 2, members[-1])
         rng = self.rng(c, "kb")
-        options, answer = _options(rng, members, wrong)
-        explain = f"{_q(entry.term)}是指：{_numbered(members)}。出处：{entry.note}。"
-        self.add(c, QType.MULTIPLE, "kb-members", f"讲话提到{_q(entry.term)}，它是指下列哪些内容？（多选）",
+        options, answer = options_of(rng, members, wrong)
+        explain = f"{q(entry.term)}是指：{numbered(members)}。出处：{entry.note}。"
+        self.add(c, QType.MULTIPLE, "kb-members", f"{q(entry.term)}是指下列哪些内容？（多选）",
                  options, answer, f"答案：{'、'.join(members)}。" + explain, need=2, got=len(wrong),
                  origin=Origin.KNOWLEDGE)
         if wrong:
             changed = members[:-1] + wrong[:1]
-            self.add(c, QType.JUDGE, "kb-false", f"判断：{_q(entry.term)}是指{'、'.join(changed)}。", (), False,
-                     f"错误。不是{_q(wrong[0])}，而是{_q(members[-1])}。" + explain, origin=Origin.KNOWLEDGE)
+            self.add(c, QType.JUDGE, "kb-false", f"判断：{q(entry.term)}是指{'、'.join(changed)}。", (), False,
+                     f"错误。不是{q(wrong[0])}，而是{q(members[-1])}。" + explain, origin=Origin.KNOWLEDGE)
 
 
 # ---- wording --------------------------------------------------------------------------
 
-def _q(text: str) -> str:
+def q(text: str) -> str:
     """Quote `text`, turning quotes inside it into single quotes: “抓好‘两个维护’”."""
     return "“" + text.replace("“", "‘").replace("”", "’") + "”"
 
 
-def _numbered(items: list[str]) -> str:
+def numbered(items: list[str]) -> str:
     marks = "①②③④⑤⑥⑦⑧⑨⑩"
     return " ".join(f"{marks[i]}{item}" if i < len(marks) else item for i, item in enumerate(items))
 
 
-def _short(member: str) -> str:
-    """A long head clause as an option: its first clause when that says enough on its own."""
-    if len(member) <= 20:
-        return member
-    first = re.split(r"[，,]", member)[0]
-    return first if len(first) >= 4 else member
+ORDINAL_RE = re.compile(r"([一二三四五六七八九十]{1,3})(届|大|次|中全会)")
 
 
-def _list_name(c: Concept) -> tuple[str, str]:
-    """How a question names a list and where the speech says it: ('“五点意见”', '讲话中')."""
-    term = c.term.replace("“", "‘").replace("”", "’")
-    if c.named_by == "heading":
-        return "列举的几个方面", f"讲话在{_q(term)}部分"
-    if c.named_by == "lead":
-        return "列举的几个方面", f"讲话谈到{_q(term)}时"
-    if c.named_by == "title":
-        return "几个部分的标题", "讲话的结构中"
-    return _q(term), "讲话中"
+def _changed_ordinals(term: str) -> list[str]:
+    """党的二十大 → 党的十九大, 党的十八大 …; 十九届六中全会 → 十九届五中全会 …: the same kind of meeting."""
+    match = None
+    for match in ORDINAL_RE.finditer(term):
+        pass
+    if match is None:
+        return []
+    value = cn_to_int(match.group(1))
+    if not value:
+        return []
+    out = []
+    for delta in (-1, -2, 1, -3):
+        v = value + delta
+        if v >= 1 and not (match.group(2) == "中全会" and v > 9):
+            out.append(term[:match.start(1)] + int_to_cn(v) + term[match.end(1):])
+    return out
 
 
 def _typeable(answer: str) -> bool:
@@ -308,36 +251,3 @@ def _typeable(answer: str) -> bool:
 def _in_quote_chain(context: str) -> bool:
     """“过硬支部建设”“____”“党建+”: several quoted names in a row, so more than one would fit."""
     return bool(re.search(rf"”“{BLANK}”|“{BLANK}”“", context))
-
-
-QUESTION_RE = re.compile(r"[？?]|吗[。！]?$|难道|什么")
-
-
-def _cloze(sentence: str, answer: str) -> str:
-    """The clause of `sentence` around `answer`, with `answer` blanked; '' if it is not there or the
-    sentence is a question rather than a statement."""
-    if not answer or QUESTION_RE.search(sentence):
-        return ""
-    at = -1
-    for wrapped in (f"“{answer}”", f"《{answer}》"):
-        if wrapped in sentence:
-            at = sentence.find(wrapped) + 1
-            break
-    if at < 0:
-        at = sentence.find(answer)
-    if at < 0:
-        return ""
-    context = clause_around(sentence, at, at + len(answer), min_len=len(answer) + 10,
-                            max_len=max(70, len(answer) + 40))
-    offset = context.find(f"“{answer}”") + 1 or context.find(f"《{answer}》") + 1 or context.find(answer)
-    if offset < 0:
-        return ""
-    blanked = context[:offset] + BLANK + context[offset + len(answer):]
-    return blanked if blanked.endswith(("。", "！", "……")) else blanked + "。"
-
-
-def _excerpt(sentence: str, answer: str) -> str:
-    at = sentence.find(answer)
-    if at < 0:
-        return sentence
-    return clause_around(sentence, at, at + len(answer), min_len=len(answer) + 10, max_len=90)

@@ -1,12 +1,16 @@
-"""The curated data file of well-known formulas and documents (questions/data/knowledge.json)."""
+"""The lexicon of official formulations (questions/data/knowledge.json): well-known formulas and
+slogans with their members, their family (…意识, …自信, 两个…) and a public source note each,
+and well-known documents."""
 from __future__ import annotations
 
 import functools
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 DATA_FILE = Path(__file__).with_name("data") / "knowledge.json"
+COUNT_HEAD = re.compile(r"^(?:[0-9]{1,2}|[一二三四五六七八九十两双]{1,3})个?")
 
 
 @dataclass(frozen=True)
@@ -14,6 +18,13 @@ class Formula:
     term: str
     members: tuple[str, ...]
     note: str
+    family: str = ""
+
+
+def inferred_family(term: str) -> str:
+    """The family a count-named formula belongs to by its wording: 四个意识 → 意识, 两个维护 → 维护."""
+    rest = COUNT_HEAD.sub("", term)
+    return rest if rest != term and 1 <= len(rest) <= 4 else ""
 
 
 @dataclass(frozen=True)
@@ -22,7 +33,26 @@ class Knowledge:
     policies: tuple[str, ...]
 
     def formula(self, term: str) -> Formula | None:
-        return next((f for f in self.formulas if f.term == term), None)
+        return self._by_term().get(term)
+
+    @functools.cache
+    def _by_term(self) -> dict[str, Formula]:
+        return {f.term: f for f in self.formulas}
+
+    def family(self, term: str) -> str:
+        """The lexicon's family of `term`, else the one its wording implies."""
+        entry = self.formula(term)
+        return (entry.family if entry and entry.family else "") or inferred_family(term)
+
+    def kin(self, term: str) -> list[Formula]:
+        """Formulas a distractor for `term` may come from: the same family in the lexicon, then
+        the same count word (四个意识 ~ 四个自信 ~ 四个全面; 两个维护 ~ 两个确立)."""
+        family = self.family(term)
+        count = COUNT_HEAD.match(term)
+        same = [f for f in self.formulas if f.term != term and family and self.family(f.term) == family]
+        if count and count.group(0).endswith("个"):
+            same += [f for f in self.formulas if f.term != term and f.term.startswith(count.group(0))]
+        return list(dict.fromkeys(same))
 
     def text(self) -> str:
         """Everything the file states, for checking that a knowledge answer comes from it."""
@@ -32,5 +62,6 @@ class Knowledge:
 @functools.lru_cache(maxsize=4)
 def load_knowledge(path: Path = DATA_FILE) -> Knowledge:
     data = json.loads(Path(path).read_text(encoding="utf-8"))
-    formulas = tuple(Formula(f["term"], tuple(f["members"]), f["note"]) for f in data["formulas"])
+    formulas = tuple(Formula(f["term"], tuple(f["members"]), f["note"], f.get("family", ""))
+                     for f in data["formulas"])
     return Knowledge(formulas=formulas, policies=tuple(data["policies"]))

@@ -84,3 +84,9 @@ def ends_with_content_word(text: str) -> bool:
     particle or preposition (树立旗帜: yes; 树立一个: no)."""
     pairs = list(_posseg().cut(text, HMM=False))
     return bool(pairs) and pairs[-1].flag[:1] in ("n", "v", "a", "j", "l", "i")
+
+
+@functools.lru_cache(maxsize=4096)
+def tagged(text: str) -> tuple[tuple[str, str], ...]:
+    """jieba's words of `text` with their part-of-speech flags (no HMM for new words)."""
+    return tuple((pair.word, pair.flag) for pair in _posseg().cut(text, HMM=False))

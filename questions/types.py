@@ -13,6 +13,10 @@ class Kind(StrEnum):
     SLOGAN = "slogan"
     POLICY = "policy"
     FACT = "fact"
+    # A judgement the speech wants remembered: X是…的首要任务, 以X为统领, 只有A才能B, 处理好A与B的关系.
+    THESIS = "thesis"
+    # A named meeting, congress or plenum the speech refers to (党的二十大, 十九届六中全会).
+    EVENT = "event"
 
 
 class QType(StrEnum):
@@ -77,8 +81,11 @@ class Concept:
     # The heading a numbered list sits under, used to phrase questions about it.
     context: str = ""
     # How a numbered list got its name: "count" (五点意见), "quote" (“五个全面”), "heading",
-    # "lead" (the clause that leads into it) or "title" (the speech's title); "" otherwise.
+    # "lead" (the clause that leads into it), "frame" (在…上作表率: the words its clauses share)
+    # or "title" (the speech's title); "" otherwise.
     named_by: str = ""
+    # Theses: the predicate the term is stated with (首要任务, 统领, 才能…, 关系).
+    key: str = ""
 
     def to_json(self) -> dict:
         return {
@@ -87,6 +94,7 @@ class Concept:
             "kind": self.kind.value,
             "members": list(self.members if self.kind != Kind.FACT else self.figures),
             "source": self.source.to_json(with_speech=False),
+            **({"key": self.key} if self.key else {}),
         }
 
 
@@ -106,6 +114,11 @@ class Question:
     origin: Origin
     source: Source
     tags: tuple[str, ...] = field(default=())
+    # The key point the question tests: questions with one point are variants, and a paper
+    # takes at most one of them (one would give another away).
+    point: str = ""
+    # How good the builder judges the question, 0-1, from its own checks (the review list's order).
+    quality: float = 0.0
 
     def to_json(self) -> dict:
         answer = self.answer
@@ -123,4 +136,6 @@ class Question:
             "difficulty": self.difficulty,
             "origin": self.origin.value,
             "source": self.source.to_json(),
+            "point": self.point,
+            "quality": self.quality,
         }

@@ -1,0 +1,141 @@
+"""Questions on lists: a named list (多选 which belong, 单选 which does not, 判断, 填空) and a set of
+parallel phrases (多选 which stand with one, 单选 and 填空 on one item in its sentence).
+
+Never the order of a list (排在第一位) or the speech's own structure: a list named only by the
+speech's title is its outline, and gets no question.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from . import lists
+from .numbers import int_to_cn
+from .pools import is_fragment, short
+from .stems import frame
+from .types import Concept, Kind, QType
+
+if TYPE_CHECKING:  # the maker passes itself in; no import cycle at run time
+    from .generate import Maker
+
+MAX_JUDGE_ITEM = 12
+
+
+class ListAsker:
+    def __init__(self, maker: "Maker", concepts: list[Concept]) -> None:
+        self.maker = maker
+        # A list's heading and the list it belongs to are never its own distractors.
+        self.list_of: dict[str, tuple[str, ...]] = {m: c.members for c in concepts if c.kind == Kind.ENUMERATION
+                                                    for m in c.members}
+
+    def enumeration(self, c: Concept) -> None:
+        """A named list: 多选 (which belong), 单选 (which does not), 判断 (as said, one item
+        swapped for a sibling), 填空 (one item blanked in its sentence)."""
+        from .generate import numbered, options_of, q  # noqa: PLC0415  (shared wording helpers)
+
+        if c.named_by == "title":
+            return
+        m = self.maker
+        members = [short(x) for x in c.members]
+        if any(is_fragment(x) for x in members):
+            return
+        name, where = _list_name(c, q)
+        answers = set(members) | set(c.members)
+        excluded = answers | {c.term, c.context} | set(self.list_of.get(c.context, ()))
+        if c.named_by in ("count", "quote", "heading", "lead"):
+            pool, affix = m.pools.heads, ("", "")
+        else:
+            pool, affix = self.pattern_pool(members)
+        explain = f"{where}，{name}是：{numbered(members)}。"
+        spanned = "\n".join(m.speech_text[p - 1] for p in (c.source.paragraphs or (c.source.paragraph,)))
+
+        def pick(want: int, like: str) -> list[str]:
+            return [w for w in m.chooser.choose(pool, excluded, want + 2, like, spanned, affix)
+                    if not is_fragment(w)][:want]
+
+        rng = m.rng(c, "multiple")
+        shown = members if len(members) <= 4 else sorted(rng.sample(members, 4), key=members.index)
+        wrong = pick(2 if len(shown) <= 3 else 1, shown[0])
+        options, answer = options_of(rng, list(shown), wrong)
+        m.add(c, QType.MULTIPLE, "members", f"{where}，{name}包括下列哪些？（多选）", options, answer,
+              f"答案：{'、'.join(shown)}。" + explain, must_quote=shown, need=1, got=len(wrong))
+        if len(members) >= 3:
+            rng = m.rng(c, "not")
+            kept = sorted(rng.sample(members, 3), key=members.index)
+            wrong = pick(1, kept[0])
+            options, answer = options_of(rng, wrong, kept)
+            m.add(c, QType.SINGLE, "not-member", f"{where}，下列哪一项不属于{name}？", options, answer,
+                  f"答案：{wrong[0] if wrong else ''}。" + explain, must_quote=kept, need=1, got=len(wrong))
+        n = len(members)
+        if max(len(x) for x in members) <= MAX_JUDGE_ITEM and n <= 6:
+            m.add(c, QType.JUDGE, "true", f"判断：{where}，{name}包括{'、'.join(members)}。", (), True,
+                  "正确。" + explain, must_quote=members)
+            swap = pick(1, members[-1])
+            if swap:
+                k = m.rng(c, "judge-false").randrange(n)
+                changed = members[:k] + swap + members[k + 1:]
+                m.add(c, QType.JUDGE, "false", f"判断：{where}，{name}包括{'、'.join(changed)}。", (), False,
+                      f"错误。其中没有{q(swap[0])}，应为{q(members[k])}。" + explain, must_quote=members)
+        elif n <= 9:
+            m.add(c, QType.JUDGE, "count", f"判断：{where}，{name}共{int_to_cn(n)}项。", (), True,
+                  "正确。" + explain, must_quote=(members[0],))
+        blank = next((x for x in members[1:] + members[:1] if _typeable(x)), None)
+        framed = frame(c.source.sentence, blank) if blank else None
+        if framed is not None:
+            m.add(c, QType.FILL, f"fill-{blank}", f"{framed.lead}，{framed.blanked('____')}", (), (blank,),
+                  f"答案：{blank}。" + explain, must_quote=(blank,), cut=framed.cut)
+
+    def parallel(self, c: Concept) -> None:
+        """A set of parallel phrases (政治判断力、政治领悟力、政治执行力): asked in its sentence."""
+        from .generate import options_of, q  # noqa: PLC0415
+
+        m = self.maker
+        members = list(c.members)
+        if any(is_fragment(x) for x in members):
+            return
+        pool, affix = self.pattern_pool(members)
+        answers = set(members)
+        if len(members) >= 3:  # a 多选 needs two right answers besides the one named in the stem
+            wrong = [w for w in m.chooser.choose(pool, answers, 4, members[1], c.source.sentence, affix)
+                     if not is_fragment(w)][:2]
+            options, answer = options_of(m.rng(c, "together"), members[1:4], wrong)
+            explain = f"讲话原文（第{c.source.paragraph}段）：{c.source.sentence}"
+            m.add(c, QType.MULTIPLE, "together", f"讲话中，与{q(members[0])}并列提出的有哪些？（多选）",
+                  options, answer, f"答案：{'、'.join(members[1:4])}。" + explain, must_quote=members[1:4],
+                  need=2, got=len(wrong))
+        blank = members[len(members) // 2]
+        wrong = m.chooser.choose(pool, answers, 5, blank, c.source.sentence, affix)
+        m.in_context(c, blank, [w for w in wrong if not is_fragment(w)][:3], "哪一项", variant=f"-{blank}")
+
+    def pattern_pool(self, members: list[str]) -> tuple[list[str], tuple[str, str]]:
+        """Siblings for list items, and the head and tail the items share (a distractor must share
+        it too): items of other lists and of the lexicon first, then phrases of the speech with that
+        head or tail when it is two characters or more (抓学习 → 抓落实; not 行动上 → 会议上)."""
+        m = self.maker
+        prefix = lists.common_prefix(members)
+        suffix = lists.common_suffix(members)
+        like = members[len(members) // 2]
+        pool = list(m.pools.items)
+        if len(prefix) >= 2 or len(suffix) >= 2:
+            pool += m.chooser.pattern_words(like, prefix if len(prefix) >= 2 else "",
+                                            suffix if len(suffix) >= 2 else "")
+        elif prefix or suffix:
+            pool += m.chooser.listed_words(like, prefix, suffix)
+        return pool, (prefix, suffix)
+
+
+def _list_name(c: Concept, q) -> tuple[str, str]:
+    """How a question names a list and where the speech says it: ('“五点意见”', '讲话中')."""
+    term = c.term.replace("“", "‘").replace("”", "’")
+    if c.named_by == "heading":
+        return "提出的几个方面", f"讲话在谈到{q(term)}时"
+    if c.named_by == "lead":
+        return "提出的几个方面", f"讲话谈到{q(term)}时"
+    if c.named_by == "frame":
+        return "其中", f"讲话提出{q(term)}"
+    return q(term), "讲话中"
+
+
+def _typeable(answer: str) -> bool:
+    from .generate import _typeable as typeable  # noqa: PLC0415
+
+    return typeable(answer)

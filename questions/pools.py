@@ -1,0 +1,81 @@
+"""Sibling material for distractors, by kind: a distractor is of the key's own kind and family."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .knowledge import Knowledge
+from .numbers import head_count
+from .types import Concept, Kind
+
+# Characters a real phrase never starts or ends with (上的创新, 党建工作取得 are fragments).
+BAD_START = set("的了和与及或之上中下里等是在对把被将为以而并且也都就才还又")
+BAD_END = set("的了和与及或之在对把被将为以而并且也都就才还又取")
+FRAGMENT_END = ("取得", "实现", "推进", "加强", "坚持", "做到", "开展", "进行", "成为", "作为", "通过")
+
+
+def is_fragment(text: str) -> bool:
+    """Whether an option reads as a broken piece of a sentence rather than a whole item."""
+    text = text.strip()
+    if not text or text[0] in BAD_START or text[-1] in BAD_END or text.endswith(FRAGMENT_END):
+        return True
+    return text.count("“") != text.count("”") or text.count("《") != text.count("》")
+
+
+@dataclass
+class Pools:
+    """Sibling material from one speech and the lexicon."""
+
+    heads: list[str] = field(default_factory=list)  # head clauses of numbered lists
+    items: list[str] = field(default_factory=list)  # short members of lists and parallel sets
+    formulas: list[str] = field(default_factory=list)
+    slogans: list[str] = field(default_factory=list)
+    policies: list[str] = field(default_factory=list)
+    theses: list[str] = field(default_factory=list)
+    events: list[str] = field(default_factory=list)
+    lexicon: Knowledge | None = None
+
+    @classmethod
+    def of(cls, concepts: list[Concept], knowledge: Knowledge) -> "Pools":
+        pools = cls(lexicon=knowledge)
+        for c in concepts:
+            if c.kind == Kind.ENUMERATION and c.named_by and c.named_by != "frame":
+                pools.heads.extend(short(m) for m in c.members)
+            elif c.members:
+                pools.items.extend(c.members)
+            if c.kind == Kind.FORMULA or (c.kind == Kind.ENUMERATION and head_count(c.term)):
+                pools.formulas.append(c.term)
+            elif c.kind == Kind.SLOGAN and not c.members:
+                pools.slogans.append(c.term)
+            elif c.kind == Kind.POLICY:
+                pools.policies.append(c.term)
+            elif c.kind == Kind.THESIS and not c.members:
+                pools.theses.append(c.term)
+            elif c.kind == Kind.EVENT:
+                pools.events.append(c.term)
+        pools.formulas.extend(f.term for f in knowledge.formulas)
+        pools.items.extend(m for f in knowledge.formulas for m in f.members if len(m) <= 12)
+        pools.policies.extend(knowledge.policies)
+        for name in ("heads", "items", "formulas", "slogans", "policies", "theses", "events"):
+            setattr(pools, name, [x for x in dict.fromkeys(getattr(pools, name)) if not is_fragment(x)])
+        return pools
+
+    def family_of(self, term: str) -> list[str]:
+        """Formulas of the lexicon's family of `term` (…意识 for 四个意识), then those of its count."""
+        same = [f.term for f in self.lexicon.kin(term)] if self.lexicon is not None else []
+        count = head_count(term)
+        same += [f for f in self.formulas if count and head_count(f) == count]
+        return [f for f in dict.fromkeys(same) if f != term]
+
+    def slogan_siblings(self, term: str) -> list[str]:
+        """Quoted names sharing two characters of head or tail with `term` (枫桥经验 ~ 后陈经验)."""
+        return [s for s in self.slogans + self.theses
+                if s != term and (s[-2:] == term[-2:] or s[:2] == term[:2])]
+
+
+def short(member: str) -> str:
+    """A long head clause as an option: its first clause when that says enough on its own."""
+    if len(member) <= 20:
+        return member
+    first = re.split(r"[，,]", member)[0]
+    return first if len(first) >= 4 else member

@@ -1,0 +1,50 @@
+"""The builder's own rank of a question, 0-1: what it knows of the point, the form and the options.
+
+Not a verdict: the organizer reviews every question. The rank orders the review list (best first)
+and lets the demo approve only what clears a threshold. What counts, from QUESTIONS.md's checks:
+- worth asking: theses, named lists and formulas rank above slogans; counts from a review of past
+  work rank low; frequencies and requirements rank high;
+- well-formed: a stem cut short of its sentence, a long stem, options of unequal length cost;
+- plausible distractors: options from a weak family cost; a 判断 true twin ranks below a 单选.
+"""
+from __future__ import annotations
+
+import re
+
+from .types import Concept, Kind, Origin, QType, Question
+
+THRESHOLD = 0.7  # what the demo approves without a person (see quizapp's demo)
+BASE = {Kind.THESIS: 0.9, Kind.ENUMERATION: 0.85, Kind.FORMULA: 0.85, Kind.POLICY: 0.75,
+        Kind.SLOGAN: 0.7, Kind.FACT: 0.7, Kind.EVENT: 0.65}
+BY_TYPE = {QType.SINGLE: 0.05, QType.MULTIPLE: 0.05, QType.FILL: 0.0, QType.JUDGE: -0.05}
+FREQUENCY_RE = re.compile(r"^每")
+
+
+def rank(question: Question, concept: Concept | None, cut: bool, weak: bool) -> float:
+    """The quality of one question, rounded to two decimals."""
+    score = BASE.get(question.kind, 0.7) + BY_TYPE[question.type]
+    if concept is not None:
+        if concept.kind == Kind.ENUMERATION and concept.named_by in ("count", "quote"):
+            score += 0.05
+        if concept.kind == Kind.ENUMERATION and concept.named_by in ("lead", "frame"):
+            score -= 0.05
+        if concept.kind == Kind.FACT:
+            figure = concept.figures[0] if concept.figures else ""
+            score += 0.15 if FREQUENCY_RE.match(figure) else -0.1
+    if question.type == QType.JUDGE and question.answer is True:
+        score -= 0.05
+    if question.origin == Origin.KNOWLEDGE:
+        score -= 0.05
+    if "讲话回顾" in question.stem:
+        score -= 0.15
+    if cut:
+        score -= 0.1
+    if weak:
+        score -= 0.15
+    if len(question.stem) > 90:
+        score -= 0.05
+    if question.options:
+        lengths = [len(o) for o in question.options]
+        if max(lengths) > 2 * max(1, min(lengths)) + 2:
+            score -= 0.1
+    return round(min(1.0, max(0.0, score)), 2)

@@ -1,0 +1,125 @@
+"""Stems that carry their subject: a whole sentence (or its leading clauses), with who says it.
+
+A stem is taken from the start of its sentence, never from mid-clause: list markers and linking
+words that open the sentence are dropped (一是, （二）, 同时，), and a sentence that still opens
+without its subject (是…, 它…, 对…) gives no stem. A long sentence is cut after the clause that
+holds the answer, at a ；or ，outside quotes.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+MAX_BODY = 96  # characters of speech text in a stem: a phone screen's worth
+LEAD_RE = re.compile(
+    r"^(?:[（(][一二三四五六七八九十\d]{1,3}[）)]\s*|[一二三四五六七八九十]{1,3}[是要、]\s*|"
+    r"第[一二三四五六七八九十]{1,3}[，,、：:]\s*|\d{1,2}[.．、]\s*|"
+    r"(?:同时|此外|另外|总之|因此|所以|当然|首先|其次|再次|最后|其中|总的来看|总的说来|特别是|尤其是)[，,]\s*)+"
+)
+SUBJECTLESS_RE = re.compile(
+    r"^(?:是|它|其|这|那|该|此|对|并|而|但|也|又|还|就|才|都|即|和|与|及|以及|从而|进而|使|为此|"
+    r"如|比如|例如|等|的|上述|以上|这些|那些|他|她|我们?说)"
+)
+REVIEW_RE = re.compile(r"一年来|过去|去年|近年来|多年来|年来|以来|先后|累计|共计|已经|取得了|完成了|开展了|实现了|"
+                       r"举办了|召开了|组织了|建立了|出台了|印发了|制定了|了[，。；、]")
+DEMAND_RE = re.compile(r"要|必须|务必|应当|坚决|切实|着力|进一步|坚持|不断|持续|始终")
+CLAUSE_CUT = "；;，,"
+
+
+@dataclass(frozen=True)
+class Framed:
+    """A sentence made into a stem: its text (from the sentence start), where the answer stands
+    in it, whether it was cut short, and who says it (讲话要求 / 讲话回顾 / 讲话指出)."""
+
+    text: str
+    start: int
+    end: int
+    cut: bool
+    lead: str
+
+    def blanked(self, blank: str) -> str:
+        return self.text[:self.start] + blank + self.text[self.end:]
+
+    def said(self) -> str:
+        return self.text
+
+
+def attribution(sentence: str) -> str:
+    """讲话回顾 for a report of what was done, 讲话要求 for a demand, else 讲话指出."""
+    if REVIEW_RE.search(sentence) and not re.search(r"要|必须|务必|应当", sentence):
+        return "讲话回顾"
+    if DEMAND_RE.search(sentence):
+        return "讲话要求"
+    return "讲话指出"
+
+
+def _quoted(text: str) -> list[bool]:
+    inside, depth = [], 0
+    for ch in text:
+        if ch in "“《":
+            depth += 1
+        inside.append(depth > 0)
+        if ch in "”》" and depth > 0:
+            depth -= 1
+    return inside
+
+
+def frame(sentence: str, answer: str) -> Framed | None:
+    """The stem text for `answer` in `sentence`, or None when no stem that carries its subject
+    can be made (the answer is not there, the sentence opens mid-clause, or it is a question)."""
+    if not answer or re.search(r"[？?]", sentence):
+        return None
+    lead = LEAD_RE.match(sentence)
+    body = sentence[lead.end():] if lead else sentence
+    body = body.strip()
+    at = _find(body, answer)
+    if at < 0:
+        return None
+    start = _clause_start(body, at)
+    if start is None:
+        return None
+    body, at = body[start:], at - start
+    if SUBJECTLESS_RE.match(body) or len(body) < 8:
+        return None
+    cut = False
+    if len(body) > MAX_BODY:
+        inside = _quoted(body)
+        end = at + len(answer)
+        cuts = [i for i in range(end, len(body)) if body[i] in CLAUSE_CUT and not inside[i]]
+        cuts = [i for i in cuts if i >= 12]
+        if not cuts or cuts[0] > MAX_BODY:
+            return None
+        # The longest cut that fits, preferring a ； (a whole statement) to a ，.
+        fitting = [i for i in cuts if i <= MAX_BODY]
+        semis = [i for i in fitting if body[i] in "；;"]
+        chosen = semis[-1] if semis else fitting[-1]
+        body, cut = body[:chosen], True
+    body = body.rstrip("，,；;：: ")
+    if not body.endswith(("。", "！", "!", "……")):
+        body += "。"
+    elif body.endswith("！"):
+        body = body[:-1] + "。"
+    return Framed(body, at, at + len(answer), cut, attribution(sentence))
+
+
+def _find(body: str, answer: str) -> int:
+    for wrapped in (f"“{answer}”", f"《{answer}》"):
+        at = body.find(wrapped)
+        if at >= 0:
+            return at + 1
+    return body.find(answer)
+
+
+def _clause_start(body: str, at: int) -> int | None:
+    """0, or for an answer past the first MAX_BODY characters, the start of the statement after
+    the last ；before it (clauses after a ；are whole statements); None when there is none."""
+    if at + 1 <= MAX_BODY - 10:
+        return 0
+    inside = _quoted(body)
+    semis = [i + 1 for i in range(0, at) if body[i] in "；;" and not inside[i]]
+    if not semis:
+        return None
+    start = semis[-1]
+    rest = body[start:]
+    lead = LEAD_RE.match(rest)
+    return start + (lead.end() if lead else 0)

@@ -1,0 +1,186 @@
+"""Theses (X是…的首要任务, 以X为统领, 把X放在首位, 只有A才能B, 处理好A与B的关系), lists that
+share a frame (在A上作表率，在B上作表率) and named meetings (党的二十大, 十九届六中全会)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from . import segment
+from .text import is_masked, sentences
+
+THESIS_WORDS = (
+    "首要任务|根本任务|第一要务|首要政治任务|首要政治责任|第一责任|政治责任|根本保证|根本遵循|行动指南|根本方向|"
+    "根本性建设|根本宗旨|根本立场|根本目的|根本要求|根本原则|总要求|总目标|总基调|主线|主题|灵魂|生命线|"
+    "基石|根基|根本|关键|核心|重中之重|第一位|首位|统领|引领|基础|前提|保障|抓手|突破口|着力点|落脚点|出发点|试金石|"
+    "必由之路|必然要求|内在要求|重要保证|重要法宝|传家宝|定盘星|压舱石|主心骨|最大优势|本质特征|最高政治原则"
+)
+# 以X为统领 / 把X作为…的首要任务 / 将X作为…
+AS_RE = re.compile(rf"(?:以|把|将)([^，。；：、以把将]{{2,24}}?)(?:作为|为|当作)([^，。；]{{0,16}}?(?:{THESIS_WORDS}))")
+# X是…的首要任务 (X opens its clause)
+IS_RE = re.compile(rf"(?:^|[，；：。])([^，。；：]{{2,24}}?)(?:始终|就|都|更|也)?是([^，。；]{{0,20}}?(?:{THESIS_WORDS}))"
+                   r"(?:[的之]?(?:问题|所在|工程|任务|建设|保证|要求))?(?=[，。；！]|$)")
+# X是Y in general: a clause that opens with its subject and states what it is (解放思想是…思想路线)
+GENERAL_IS_RE = re.compile(r"(?:^|[，；：。])([^，。；：“”]{2,18}?)(?:始终|就|都|更|也|首先|仍然|依然|永远|才)?是"
+                           r"([^，。；！？]{3,24}?)(?=[，。；！]|$)")
+# X，是Y: the subject as a clause of its own (解放思想，始终是…)
+CLAUSE_IS_RE = re.compile(r"(?:^|[。；])([^，。；：]{2,16})，(?:始终|就|更|也|首先|仍然|依然|永远)?是"
+                          r"([^，。；！？]{3,24}?)(?=[，。；！]|$)")
+# X，关键在Y / 关键在于Y
+KEY_IN_RE = re.compile(r"关键(?:在于|在)([^，。；！？]{1,16})(?=[，。；！]|$)")
+# 没有X，就没有Y
+NO_RE = re.compile(r"没有([^，。；]{2,16})，就没有([^，。；]{2,20})")
+# 把X放在首位 / 摆在突出位置
+PLACE_RE = re.compile(r"(?:把|将)([^，。；：]{2,24}?)(?:放在|摆在|置于)((?:更加)?(?:首位|第一位|首要位置|突出的?位置|重要位置|"
+                      r"突出地位|首要))")
+# What a general X是Y may not be: a reason, a time, a list of steps, a question.
+PREDICATE_JUNK = re.compile(r"^(?:因为|为了|由于|在|从|对|把|要|不是|否|也是|就是说|指|说|什么|怎样|如何|\d)|[？?吗]$")
+
+ONLY_RE = re.compile(r"只有([^，。；！]{2,30})，?(?:才能|才会|才可能|方能)([^，。；！]{2,30})")
+RELATION_RE = re.compile(r"处理好([^，。；、]{2,16}?)(?:与|和|同)([^，。；、]{2,16}?)的关系")
+SUBJECT_JUNK = re.compile(r"^(?:这|那|它|其|此|该|我们|大家|同志们|他们|这些|那些|也|就|都|还|又|而|并|但|这是|这就)")
+CONGRESS_RE = re.compile(r"(?:党的)?(?:第?[一二三四五六七八九十]{1,3}次全国代表大会|[一二三四五六七八九十]{2,3}大)"
+                         r"|(?:党的)?[一二三四五六七八九十]{2,3}届[一二三四五六七八九十]中全会"
+                         r"|(?:省|市|区|县)?第[一二三四五六七八九十]{1,3}次党代会")
+
+
+@dataclass(frozen=True)
+class Found:
+    """A thesis, frame list or meeting in a paragraph: its term (the part a question blanks),
+    the key it is stated with, members (frame lists), the offset of the term and its sentence."""
+
+    kind: str  # "thesis", "frame" or "event"
+    term: str
+    key: str
+    members: tuple[str, ...]
+    start: int
+    sentence: str
+
+
+def find(text: str) -> list[Found]:
+    """Every thesis, frame list and named meeting in one paragraph."""
+    found: list[Found] = []
+    for span in sentences(text):
+        s = span.text
+        for match in AS_RE.finditer(s):
+            _thesis(found, s, span.start, match.group(1), match.start(1), match.group(2))
+        for match in PLACE_RE.finditer(s):
+            _thesis(found, s, span.start, match.group(1), match.start(1), match.group(2))
+        for match in IS_RE.finditer(s):
+            _thesis(found, s, span.start, match.group(1), match.start(1), match.group(2))
+        for pattern in (GENERAL_IS_RE, CLAUSE_IS_RE):
+            for match in pattern.finditer(s):
+                if (_nominal(match.group(2)) and not PREDICATE_JUNK.search(match.group(2))
+                        and _subject(match.group(1))):
+                    _thesis(found, s, span.start, match.group(1), match.start(1), match.group(2))
+        for match in KEY_IN_RE.finditer(s):
+            _thesis(found, s, span.start, match.group(1), match.start(1), "关键", shortest=1)
+        for match in NO_RE.finditer(s):
+            _thesis(found, s, span.start, match.group(1), match.start(1), "没有……就没有" + match.group(2))
+        for match in ONLY_RE.finditer(s):
+            _thesis(found, s, span.start, match.group(1), match.start(1), "才能" + match.group(2))
+        for match in RELATION_RE.finditer(s):
+            term = f"{match.group(1)}与{match.group(2)}"
+            found.append(Found("thesis", term, "关系", (match.group(1), match.group(2)),
+                               span.start + match.start(1), s))
+        found.extend(_frames(s, span.start))
+        for match in CONGRESS_RE.finditer(s):
+            found.append(Found("event", match.group(0), "", (), span.start + match.start(), s))
+    return [f for f in found if not is_masked(f.term)]
+
+
+def _thesis(found: list[Found], sentence: str, offset: int, term: str, at: int, key: str,
+            shortest: int = 2) -> None:
+    if term.startswith("“") and term.endswith("”") and term.count("“") == 1:
+        term, at = term[1:-1], at + 1
+    if SUBJECT_JUNK.match(term) or len(term) < shortest or any(f.term == term for f in found):
+        return
+    if term.count("“") != term.count("”") or term.count("《") != term.count("》"):
+        return
+    found.append(Found("thesis", term, key.lstrip("的"), (), offset + at, sentence))
+
+
+CLAUSE_RE = re.compile(r"[^，；。！？]+")
+
+
+def _nominal(predicate: str) -> bool:
+    """Whether a predicate names something (…的思想路线, 关键一招) rather than tells an action."""
+    if predicate.endswith(tuple(THESIS_WORDS.split("|"))):
+        return True
+    words = segment.tagged(predicate)
+    return len(words) >= 2 and (words[-1][1][:1] in ("n", "l", "j") or words[-1][1] in ("vn", "an"))
+
+
+def _subject(term: str) -> bool:
+    """Whether a clause opening reads as a subject (not an adverb, pronoun, preposition or link)."""
+    words = segment.tagged(term)
+    return bool(words) and words[0][1][:1] not in ("d", "c", "p", "r", "u", "m", "q", "f", "t")
+
+
+def _frames(sentence: str, offset: int) -> list[Found]:
+    """Runs of two or more clauses that share their head and tail, differing in the middle:
+    在政治上作表率，在思想上作表率 → members 政治, 思想 under the frame 在…上作表率."""
+    clauses = []
+    for m in CLAUSE_RE.finditer(sentence):
+        clause, start = m.group(0), m.start()
+        while clause and clause[0] in LEADING and len(clause) > 4:
+            clause, start = clause[1:], start + 1
+        clauses.append((clause, start))
+    out: list[Found] = []
+    i = 0
+    while i < len(clauses) - 1:
+        j = i + 1
+        head = tail = ""
+        while j < len(clauses):
+            group = [c for c, _ in clauses[i:j + 1]]
+            h, t = _common_head(group), _common_tail(group)
+            if len(h) + len(t) < 2 or any(len(c) - len(h) - len(t) < 2 for c in group):
+                break
+            head, tail = h, t
+            j += 1
+        if j - i >= 2 and head + tail:
+            group = [c for c, _ in clauses[i:j]]
+            head, tail = _word_aligned(group, head, tail)
+            members = tuple(c[len(head):len(c) - len(tail)] for c in group)
+            if all(2 <= len(m) <= 14 for m in members) and len(set(members)) == len(members):
+                out.append(Found("frame", f"{head}…{tail}", "", members, offset + clauses[i][1], sentence))
+            i = j
+        else:
+            i += 1
+    return out
+
+
+LEADING = "要并还更也都和及与"
+
+
+def _word_aligned(group: list[str], head: str, tail: str) -> tuple[str, str]:
+    """Give the members back the whole words the shared head or tail cut off: 在政治建设上作表率
+    and 在思想建设上作表率 share 建设上作表率, but the members are 政治建设 and 思想建设."""
+    first = group[0]
+    bounds = set(segment.boundaries(first)) | {len(first)}
+    cut = len(first) - len(tail)
+    while tail and cut not in bounds:
+        cut += 1
+    # A noun the tail starts with belongs to the members (建设 in 政治建设上).
+    rest = first[cut:]
+    words = segment.words(rest) if rest else ()
+    if words and len(words) > 1 and words[0] in NOUN_TAILS:
+        cut += len(words[0])
+    tail = first[cut:]
+    return head, tail
+
+
+NOUN_TAILS = {"建设", "工作", "方面", "能力", "水平", "意识", "作风", "纪律", "思想", "责任", "问题", "领域", "体系"}
+
+
+def _common_head(items: list[str]) -> str:
+    n = 0
+    while all(len(x) > n for x in items) and len({x[n] for x in items}) == 1:
+        n += 1
+    return items[0][:n]
+
+
+def _common_tail(items: list[str]) -> str:
+    n = 0
+    while all(len(x) > n for x in items) and len({x[-1 - n] for x in items}) == 1:
+        n += 1
+    return items[0][len(items[0]) - n:] if n else ""

@@ -1,0 +1,149 @@
+"""The rules that make a question publishable (../shared/QUESTIONS.md), each on a short text
+written for the test: theses, frame lists and meetings found; stems that carry their subject;
+no false definitions; no order or structure questions; four options; points and quality."""
+from __future__ import annotations
+
+import re
+
+from questions.build import build_bank
+from questions.concepts import find_concepts
+from questions.meta import is_meta
+from questions.stems import attribution, frame
+from questions.types import Kind, QType
+
+
+def concepts_of(make_speech, *lines):
+    return {c.term: c for c in find_concepts(make_speech(*lines))}
+
+
+def test_theses_of_each_form(make_speech):
+    found = concepts_of(
+        make_speech,
+        "坚持把带头做到“两个维护”作为机关党建的首要任务，以党的政治建设为统领。",
+        "解放思想，始终是我们党一以贯之的思想路线。作风建设是党的生命线。",
+        "只有坚持党的全面领导，才能确保改革沿着正确方向前进。要处理好党建与业务的关系。",
+        "把政治建设摆在首位。办好中国的事情，关键在党。",
+    )
+    expected = {"带头做到“两个维护”": "机关党建的首要任务", "党的政治建设": "统领",
+                "解放思想": "我们党一以贯之的思想路线", "作风建设": "党的生命线",
+                "坚持党的全面领导": "才能确保改革沿着正确方向前进", "党建与业务": "关系",
+                "政治建设": "首位", "党": "关键"}
+    for term, key in expected.items():
+        assert found[term].kind == Kind.THESIS and found[term].key == key, term
+
+
+def test_no_thesis_from_a_pronoun_an_adverb_or_a_date(make_speech):
+    found = concepts_of(make_speech, "这是一个好消息。我们是人民的勤务员。今年是改革开放40周年。")
+    assert not [c for c in found.values() if c.kind == Kind.THESIS]
+
+
+def test_clauses_sharing_a_frame_are_one_list(make_speech):
+    found = concepts_of(make_speech, "要在政治建设上作表率，在思想建设上作表率，在作风建设上作表率。")
+    c = found["在…上作表率"]
+    assert c.kind == Kind.ENUMERATION and c.members == ("政治建设", "思想建设", "作风建设")
+
+
+def test_meetings_are_events(make_speech):
+    found = concepts_of(make_speech, "深入学习贯彻党的二十大和十九届六中全会精神。")
+    assert found["党的二十大"].kind == Kind.EVENT and found["十九届六中全会"].kind == Kind.EVENT
+
+
+def test_source_byline_and_date_lines_are_not_content():
+    for line in ("——在党的二十届一中全会上的讲话", "2022.10.23", "（2019年1月21日）", "来源：人民网",
+                 "责任编辑：张三", "在全市机关党建工作会议上的讲话"):
+        assert is_meta(line), line
+    for line in ("要把政治建设摆在首位。", "在新的起点上，我们要再接再厉。"):
+        assert not is_meta(line), line
+
+
+def test_a_list_is_not_attached_to_a_formula_it_does_not_define(make_speech):
+    """The upload of issue 14: a list after “三会一课” is not its members."""
+    speech = make_speech(
+        "严格落实“三会一课”制度，取得明显成效：一是理论武装更加扎实。二是组织建设更加规范。三是作风建设更加务实。",
+    )
+    bank = build_bank([speech])[0]
+    assert not [c for c in bank.concepts if c.term == "三会一课" and c.members]
+    for q in bank.questions:
+        if q.origin.value == "speech":
+            assert not re.search(r"三会一课.{0,3}(?:包括|是指|中)", q.stem), q.stem
+        else:  # the lexicon's members, never the speech's list
+            assert not {"理论武装更加扎实", "组织建设更加规范"} & set(q.options), q.stem
+
+
+def test_a_defined_formula_keeps_its_list(make_speech):
+    found = concepts_of(make_speech, "增强“四个意识”，即政治意识、大局意识、核心意识、看齐意识。")
+    assert found["四个意识"].members == ("政治意识", "大局意识", "核心意识", "看齐意识")
+
+
+def test_a_list_that_contradicts_the_lexicon_is_not_attached(make_speech):
+    found = concepts_of(make_speech, "牢固树立“四个意识”：学习意识、服务意识、创新意识、廉洁意识。")
+    assert not found.get("四个意识") or not found["四个意识"].members
+
+
+def test_stems_open_with_their_subject():
+    assert frame("是思想大解放行动大担当的“压舱石”和“主心骨”。", "压舱石") is None
+    assert frame("对实现伟大复兴的拨乱反正具有重大意义。", "拨乱反正") is None
+    framed = frame("同时，一是坚持把“两个维护”作为首要任务。", "两个维护")
+    assert framed is not None and framed.text.startswith("坚持把")
+    assert framed.blanked("____") == "坚持把“____”作为首要任务。"
+
+
+def test_a_long_sentence_is_cut_after_the_answer_never_before_it():
+    sentence = "各级党组织要把学习贯彻党的二十大精神作为首要政治任务，" + "，".join(["深入基层开展宣讲活动"] * 12) + "。"
+    framed = frame(sentence, "首要政治任务")
+    assert framed is not None and framed.cut
+    assert framed.text.startswith("各级党组织") and framed.text.endswith("。") and len(framed.text) <= 100
+
+
+def test_attribution_follows_the_sentence():
+    assert attribution("一年来，我们开展了专题培训12场。") == "讲话回顾"
+    assert attribution("要坚持每月开展一次主题党日。") == "讲话要求"
+    assert attribution("作风建设是党的生命线。") == "讲话指出"
+
+
+SPEECH = (
+    "关于今年工作，我讲三点意见。",
+    "第一，提高思想认识。牢固树立“四个意识”，坚定“四个自信”，坚决做到“两个维护”。",
+    "第二，狠抓工作落实。要着力建设学习强、作风强、纪律强的“三强”机关。只有队伍强、业绩强，才能服务好大局。",
+    "第三，强化组织保障。每月开展党建知识选学，每季度进行党建知识测试。作风建设是党的生命线。",
+)
+
+
+def test_no_order_or_structure_questions_and_four_option_singles(make_speech):
+    bank = build_bank([make_speech(*SPEECH)])[0]
+    assert bank.questions
+    for q in bank.questions:
+        assert not re.search(r"排在第.位|讲话的结构|第.部分", q.stem), q.stem
+        if q.type == QType.SINGLE:
+            assert len(q.options) == 4, q.stem
+        if q.type in (QType.SINGLE, QType.FILL) and q.origin.value == "speech":
+            body = q.stem.split("，", 1)[1]
+            assert not re.match(r"[是它其这对并而但也又还就]", body), q.stem
+
+
+def test_questions_of_one_sentence_share_a_point_and_carry_a_quality(make_speech):
+    bank = build_bank([make_speech(*SPEECH)])[0]
+    by_point: dict[str, set] = {}
+    for q in bank.questions:
+        assert q.point and 0.0 <= q.quality <= 1.0
+        by_point.setdefault(q.point, set()).add((q.source.paragraph, q.source.sentence))
+    # One point is one sentence; and a sentence with several questions has them all on one point.
+    assert all(len(sentences) == 1 for sentences in by_point.values())
+    assert any(sum(1 for q in bank.questions if q.point == p) >= 3 for p in by_point)
+    rebuilt = build_bank([make_speech(*SPEECH)])[0]
+    assert [(q.id, q.point, q.quality) for q in rebuilt.questions] == [
+        (q.id, q.point, q.quality) for q in bank.questions]
+
+
+def test_distractors_of_a_formula_come_from_its_family(make_speech):
+    bank = build_bank([make_speech(*SPEECH)])[0]
+    q = next(q for q in bank.questions if q.type == QType.SINGLE and q.concept == "四个意识")
+    assert all(o.startswith("四个") for o in q.options)
+
+
+def test_fact_distractors_are_never_said_in_the_same_sentence(make_speech):
+    bank = build_bank([make_speech(*SPEECH)])[0]
+    for q in bank.questions:
+        if q.type == QType.SINGLE and q.kind == Kind.FACT:
+            right = q.options[q.answer[0]]
+            assert not [o for o in q.options if o != right and o in q.source.sentence], q.stem
