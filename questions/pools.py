@@ -74,7 +74,9 @@ class Pools:
 
 
 def short(member: str) -> str:
-    """A long head clause as an option: its first clause when that says enough on its own."""
+    """A long head clause as an option: its first clause when that says enough on its own; a
+    leading 要 or 必须 (一是要加强…) is the speech's voice, not the item's."""
+    member = re.sub(r"^(?:要|必须|务必)(?=[\u4e00-\u9fff]{4})", "", member)
     if len(member) <= 20:
         return member
     first = re.split(r"[，,]", member)[0]
