@@ -10,7 +10,9 @@ import os
 
 wsgi_app = "wsgi:app"
 
-# nginx on the same host (or the load balancer's private network) connects here.
+# Only nginx may connect here: loopback when nginx is on the same host; an internal address
+# (QUIZAPP_BIND=10.0.0.11:8000) only with a firewall rule that lets nginx alone in
+# (deploy/nftables/quizapp-node.nft, docs/deploy.md §4).
 bind = os.environ.get("QUIZAPP_BIND", "127.0.0.1:8000")
 
 # Threaded workers, one per core: a request spends much of its time waiting for PostgreSQL,
@@ -46,7 +48,12 @@ errorlog = "-"
 loglevel = os.environ.get("QUIZAPP_LOG_LEVEL", "info")
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
 
-# Only nginx on this host may set X-Forwarded-* for gunicorn itself; the app's
-# own trust of those headers is QUIZAPP_PROXY_COUNT.
-forwarded_allow_ips = os.environ.get("QUIZAPP_FORWARDED_ALLOW_IPS", "127.0.0.1")
+# gunicorn itself believes X-Forwarded-Proto only from these peers; the app believes every
+# X-Forwarded-* header only from QUIZAPP_TRUSTED_PROXIES (quizapp/proxies.py). One list serves
+# both: its single addresses (gunicorn takes no networks), unless QUIZAPP_FORWARDED_ALLOW_IPS
+# is set; 127.0.0.1 without either.
+_trusted = [item.strip() for item in os.environ.get("QUIZAPP_TRUSTED_PROXIES", "").split(",")]
+forwarded_allow_ips = (os.environ.get("QUIZAPP_FORWARDED_ALLOW_IPS")
+                       or ",".join(item for item in _trusted if item and "/" not in item)
+                       or "127.0.0.1")
 proc_name = "quizapp"

@@ -14,7 +14,6 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from werkzeug.middleware.proxy_fix import ProxyFix
 
 from quizapp import cli, errors
 from quizapp.admin import bp as admin_bp
@@ -27,6 +26,7 @@ from quizapp.quiz import autosave
 from quizapp.quiz import bp as quiz_bp
 from quizapp.organize import bp as organize_bp
 from quizapp.points import bp as points_bp
+from quizapp.proxies import TrustedProxies, parse_networks
 from quizapp.publish import bp as publish_bp
 from quizapp.reports import bp as reports_bp
 from quizapp.roster import bp as roster_bp
@@ -47,9 +47,8 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         app.config.from_mapping(overrides)
     finalize_config(app.config)
 
-    if app.config["PROXY_COUNT"]:
-        count = app.config["PROXY_COUNT"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+    # Always: X-Forwarded-* from a peer that is not a trusted proxy never reaches the app.
+    app.wsgi_app = TrustedProxies(app.wsgi_app, parse_networks(app.config["TRUSTED_PROXIES"]))
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)

@@ -19,10 +19,16 @@ Every setting the operator may change is a ``QUIZAPP_*`` environment variable:
 ``QUIZAPP_SECURE_COOKIES``
     ``1``/``0``: send cookies over HTTPS only. On by default in production; turn
     it off only for an intranet served over plain HTTP.
-``QUIZAPP_PROXY_COUNT``
-    Number of reverse proxies in front of the app whose ``X-Forwarded-*``
-    headers are trusted (0 by default). Rate limits are per client address, so
-    set it behind nginx or every user shares the proxy's address.
+``QUIZAPP_TRUSTED_PROXIES``
+    Comma-separated addresses or networks (``127.0.0.1``, ``10.0.0.5``,
+    ``10.0.0.0/24``) of the reverse proxies whose ``X-Forwarded-*`` headers are
+    believed (``quizapp.proxies``); from any other peer they are dropped. None
+    in production and testing; in development the loopback addresses
+    (127.0.0.1, ::1), so a local nginx in front of ``flask run`` works as in
+    production and nothing outside the machine can name its own address. Rate
+    limits are per client address: set it to nginx's address, or every user
+    shares nginx's. (``QUIZAPP_PROXY_COUNT``, which trusted the headers from any
+    peer, is refused unless this is set.)
 ``QUIZAPP_TRUSTED_ORIGINS``
     Comma-separated origins (``https://dangjian.example.cn``) besides the site's
     own from which forms may be posted; empty by default. Every POST whose
@@ -40,6 +46,7 @@ ENVIRONMENTS = ("production", "development", "testing")
 DEFAULT_DATABASE_URL = "sqlite:///quizapp.sqlite"
 REDIS_SCHEMES = ("redis", "rediss", "redis+unix", "redis+sentinel", "redis+cluster")
 REDIS_TIMEOUT_SECONDS = 0.5
+DEVELOPMENT_TRUSTED_PROXIES = "127.0.0.1,::1"
 
 
 class ConfigError(RuntimeError):
@@ -50,6 +57,10 @@ def _flag(value: str | None, default: bool) -> bool:
     if value is None or value.strip() == "":
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _items(value: str) -> list[str]:
+    return [item.strip() for item in value.split(",") if item.strip()]
 
 
 def normalize_database_url(url: str) -> str:
@@ -82,10 +93,15 @@ def load_config(environ: Mapping[str, str]) -> dict[str, Any]:
         )
     production = env == "production"
     secure_cookies = _flag(environ.get("QUIZAPP_SECURE_COOKIES"), production)
-    try:
-        proxy_count = int(environ.get("QUIZAPP_PROXY_COUNT", "0") or 0)
-    except ValueError as exc:
-        raise ConfigError("QUIZAPP_PROXY_COUNT must be a whole number.") from exc
+    proxies = environ.get("QUIZAPP_TRUSTED_PROXIES")
+    if proxies is None and (environ.get("QUIZAPP_PROXY_COUNT") or "0").strip() != "0":
+        raise ConfigError(
+            "QUIZAPP_PROXY_COUNT is no longer read: it trusted X-Forwarded-For from any peer. "
+            "List the proxies' addresses in QUIZAPP_TRUSTED_PROXIES instead (127.0.0.1 for "
+            "nginx on the same host, else nginx's internal address) and remove QUIZAPP_PROXY_COUNT."
+        )
+    if proxies is None:
+        proxies = DEVELOPMENT_TRUSTED_PROXIES if env == "development" else ""
     ratelimit_uri = environ.get("QUIZAPP_RATELIMIT_STORAGE_URI") or "memory://"
     return {
         "QUIZAPP_ENV": env,
@@ -98,12 +114,8 @@ def load_config(environ: Mapping[str, str]) -> dict[str, Any]:
         # server fails its request (the 503 asking to retry) and makes the pool drop every
         # connection older than it, so the next request connects afresh.
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": False},
-        "PROXY_COUNT": proxy_count,
-        "TRUSTED_ORIGINS": [
-            item.strip()
-            for item in environ.get("QUIZAPP_TRUSTED_ORIGINS", "").split(",")
-            if item.strip()
-        ],
+        "TRUSTED_PROXIES": _items(proxies),
+        "TRUSTED_ORIGINS": _items(environ.get("QUIZAPP_TRUSTED_ORIGINS", "")),
         # Flask-Limiter: always explicit, the extension object is shared.
         "RATELIMIT_ENABLED": True,
         "RATELIMIT_STORAGE_URI": ratelimit_uri,

@@ -3,7 +3,8 @@
 Flask-WTF checks the CSRF token; on top of it every POST/PUT/PATCH/DELETE must come from this
 site's own origin (the ``Origin`` header, or without one the ``Referer``), so a token leaked to
 another site is still of no use there. Behind a reverse proxy the site's host and scheme come
-through ``ProxyFix`` (``QUIZAPP_PROXY_COUNT``); ``QUIZAPP_TRUSTED_ORIGINS`` adds other origins.
+through ``quizapp.proxies`` (``QUIZAPP_TRUSTED_PROXIES``); ``QUIZAPP_TRUSTED_ORIGINS`` adds
+other origins.
 
 Every response carries a Content-Security-Policy that allows no inline script. Inline *styles*
 stay allowed: the charts are pygal SVGs embedded in the page, and each carries its own

@@ -130,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     for run in range(1, args.runs + 1):
         with common.gunicorn("wsgi:app", common.app_env(data["database_url"]), **settings) as url:
             rows.append([run, "gunicorn directly", *asyncio.run(scenario(url, data, args)).values()])
-        with common.gunicorn("wsgi:app", common.app_env(data["database_url"], QUIZAPP_PROXY_COUNT="1"),
+        with common.gunicorn("wsgi:app", common.app_env(data["database_url"], QUIZAPP_TRUSTED_PROXIES="127.0.0.1"),
                              **settings) as node, common.nginx([node]) as proxy:
             rows.append([run, "nginx (buffering on)", *asyncio.run(scenario(proxy, data, args)).values()])
         common.note(f"run {run} done")

@@ -2,8 +2,8 @@
 
     .venv/bin/python bench/load/two_nodes.py --data /tmp/quizapp-load.json [--runs 3] [--seconds 10]
 
-Starts two gunicorns (each with run.py's settings: 2 workers; QUIZAPP_PROXY_COUNT=1 as behind a
-proxy) on the seeded database and nginx in front of both (bench/load/nginx.conf.template,
+Starts two gunicorns (each with run.py's settings: 2 workers; QUIZAPP_TRUSTED_PROXIES=127.0.0.1,
+as behind nginx) on the seeded database and nginx in front of both (bench/load/nginx.conf.template,
 written into a temporary prefix; least_conn, keep-alive to the nodes). The nodes share nothing
 but PostgreSQL and the secret key: a member's session from seed.py works on either. Each run
 drives the autosave scenario of run.py (wrk, 64 connections) at: one node directly, nginx with
@@ -50,7 +50,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     data = json.loads(args.data.read_text())
-    env = common.app_env(data["database_url"], QUIZAPP_PROXY_COUNT="1")
+    env = common.app_env(data["database_url"], QUIZAPP_TRUSTED_PROXIES="127.0.0.1")
     direct_env = common.app_env(data["database_url"])
     settings = {"workers": args.workers, "extra": ["--threads", str(args.worker_threads)]}
     results: list[dict[str, dict]] = []

@@ -25,7 +25,7 @@ from tests.conftest import DEFAULT_PASSWORD
 def clean_env(monkeypatch):
     for key in ("QUIZAPP_ENV", "QUIZAPP_SECRET_KEY", "QUIZAPP_DATABASE_URL",
                 "QUIZAPP_RATELIMIT_STORAGE_URI", "QUIZAPP_SECURE_COOKIES",
-                "QUIZAPP_PROXY_COUNT"):
+                "QUIZAPP_PROXY_COUNT", "QUIZAPP_TRUSTED_PROXIES"):
         monkeypatch.delenv(key, raising=False)
     return monkeypatch
 
@@ -67,12 +67,12 @@ def test_settings_come_from_the_environment():
         "QUIZAPP_DATABASE_URL": "postgresql://u@db:5432/quiz",
         "QUIZAPP_RATELIMIT_STORAGE_URI": "redis://cache:6379",
         "QUIZAPP_SECURE_COOKIES": "0",
-        "QUIZAPP_PROXY_COUNT": "1",
+        "QUIZAPP_TRUSTED_PROXIES": "127.0.0.1",
     })
     assert config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@db:5432/quiz"
     assert config["RATELIMIT_STORAGE_URI"] == "redis://cache:6379"
     assert config["SESSION_COOKIE_SECURE"] is False
-    assert config["PROXY_COUNT"] == 1
+    assert config["TRUSTED_PROXIES"] == ["127.0.0.1"]
 
 
 def test_defaults_are_a_sqlite_file_in_the_instance_folder_and_memory_limits():
@@ -89,8 +89,8 @@ def test_create_app_has_no_side_effects(clean_env, tmp_path):
     assert not database.exists()
 
 
-def test_proxy_fix_trusts_the_configured_number_of_proxies(make_app):
-    app = make_app(PROXY_COUNT=1)
+def test_the_trusted_proxy_names_the_client(make_app):
+    app = make_app(TRUSTED_PROXIES=["127.0.0.1"])  # the test client's peer
 
     @app.route("/whoami")
     def whoami():
@@ -219,9 +219,12 @@ def test_the_nginx_site_parses(tmp_path):
     )
     snippet = tmp_path / "quizapp-proxy.conf"
     shutil.copy(DEPLOY / "nginx" / "quizapp-proxy.conf", snippet)
+    headers = tmp_path / "quizapp-headers.conf"
+    shutil.copy(DEPLOY / "nginx" / "quizapp-headers.conf", headers)
     site = (DEPLOY / "nginx" / "quizapp.conf").read_text(encoding="utf-8")
     for installed, here in {
         "/etc/nginx/snippets/quizapp-proxy.conf": snippet,
+        "/etc/nginx/snippets/quizapp-headers.conf": headers,
         "/etc/nginx/tls/quizapp.fullchain.pem": tmp_path / "site.pem",
         "/etc/nginx/tls/quizapp.key": tmp_path / "site.key",
         "/var/log/nginx/": f"{tmp_path}/",

@@ -139,7 +139,7 @@ def test_a_configured_trusted_origin_passes(csrf_app, client):
 
 
 def test_behind_a_proxy_the_forwarded_host_is_the_site(make_app):
-    app = make_app(PROXY_COUNT=1, WTF_CSRF_ENABLED=True, WTF_CSRF_SSL_STRICT=False)
+    app = make_app(TRUSTED_PROXIES=["127.0.0.1"], WTF_CSRF_ENABLED=True, WTF_CSRF_SSL_STRICT=False)
     client = app.test_client()
     forwarded = {"X-Forwarded-Host": "dj.example.cn", "X-Forwarded-Proto": "https",
                  "X-Forwarded-For": "10.0.0.9"}
