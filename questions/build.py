@@ -12,7 +12,7 @@ from .knowledge import Knowledge, load_knowledge
 from .pools import is_fragment
 from .quality import rank
 from .text import is_masked
-from .types import Concept, Origin, QType, Question, Speech
+from .types import Concept, Kind, Origin, QType, Question, Speech
 
 MAX_STEM = 220
 MAX_OPTION = 30
@@ -99,6 +99,10 @@ def _problem(draft: Draft, speech: Speech, kb_text: str) -> str:
         return "干扰项不足"
     if re.search(r"排在第[一二三四五六七八九十]+位|讲话的结构|第[一二三四五六七八九十]+部分", q.stem):
         return "考查列举顺序或讲话结构"
+    if "讲话回顾" in q.stem and q.kind in (Kind.FACT, Kind.SLOGAN, Kind.EVENT):
+        return "回顾以往工作的细节"
+    if q.source.paragraph == 1 and speech.title and q.source.sentence.startswith(speech.title):
+        return "标题行不是正文"
     if len(set(q.options)) != len(q.options):
         return "选项重复"
     if any(not o.strip() for o in q.options):

@@ -23,6 +23,7 @@ from .types import Concept, Kind, Origin, QType, Question, Speech
 BLANK = "____"
 MAX_FILL = 8  # characters a member types on a phone for one blank
 SINGLE_WRONG = 3  # a 单选 has four options
+MAX_THESIS_BLANK = 10  # characters of a thesis term a blank may stand for
 DOCUMENT_ENDINGS = ("条例", "意见", "办法", "方案", "通知", "规定", "规划", "要点", "细则", "准则", "决定",
                     "决议", "章程", "制度", "措施", "报告", "纲要", "计划", "清单", "守则", "党章", "规则")
 
@@ -138,18 +139,28 @@ class Maker:
             what = "哪份文件" if ending else "哪一项"
             weak = not ending
         else:
-            pool = self.pools.slogan_siblings(c.term)
-            pool += self.chooser.pattern_words(c.term, c.term[:2], c.term[-2:])
+            siblings = self.pools.slogan_siblings(c.term)
+            pool = siblings + self.chooser.pattern_words(c.term, c.term[:2], c.term[-2:])
             what = "哪一项"
         wrong = self.chooser.choose(pool, {c.term}, SINGLE_WRONG, c.term, c.source.sentence)
+        if c.kind == Kind.SLOGAN:
+            weak = any(w not in siblings for w in wrong)
         self.in_context(c, c.term, wrong, what, weak=weak)
 
     def thesis(self, c: Concept) -> None:
-        """A judgement: the term it is stated of, asked in its sentence; 关系 pairs as a whole."""
-        pool = [t for t in self.pools.theses if t != c.term] + self.pools.family_of(c.term)
-        pool += self.chooser.pattern_words(c.term, c.term[:2], c.term[-2:])
+        """A judgement: the term it is stated of, asked in its sentence; 关系 pairs as a whole.
+        A long term (a whole condition, 只有……才能) is too much to blank: only a 判断 as said."""
+        if len(c.term) > MAX_THESIS_BLANK:
+            framed = frame(c.source.sentence, c.term)
+            if framed is not None:
+                self.add(c, QType.JUDGE, "true", f"判断：{framed.lead}，{framed.text}", (), True,
+                         f"正确。讲话原文（第{c.source.paragraph}段）：{c.source.sentence}",
+                         must_quote=(c.term,), cut=framed.cut)
+            return
+        kin = [t for t in self.pools.theses if t != c.term] + self.pools.family_of(c.term)
+        pool = kin + self.chooser.pattern_words(c.term, c.term[:2], c.term[-2:])
         wrong = self.chooser.choose(pool, {c.term}, SINGLE_WRONG, c.term, c.source.sentence)
-        self.in_context(c, c.term, wrong, "哪一项")
+        self.in_context(c, c.term, wrong, "哪一项", weak=any(w not in kin for w in wrong))
 
     def event(self, c: Concept) -> None:
         """A named congress or plenum: the ordinal changed gives its siblings."""

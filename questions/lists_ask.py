@@ -34,6 +34,9 @@ class ListAsker:
 
         if c.named_by == "title":
             return
+        if c.named_by == "frame":  # 在…上作表率: asked in its sentence, one item blanked
+            self.parallel(c, together=False)
+            return
         m = self.maker
         members = [short(x) for x in c.members]
         if any(is_fragment(x) for x in members):
@@ -84,7 +87,7 @@ class ListAsker:
             m.add(c, QType.FILL, f"fill-{blank}", f"{framed.lead}，{framed.blanked('____')}", (), (blank,),
                   f"答案：{blank}。" + explain, must_quote=(blank,), cut=framed.cut)
 
-    def parallel(self, c: Concept) -> None:
+    def parallel(self, c: Concept, together: bool = True) -> None:
         """A set of parallel phrases (政治判断力、政治领悟力、政治执行力): asked in its sentence."""
         from .generate import options_of, q  # noqa: PLC0415
 
@@ -94,7 +97,7 @@ class ListAsker:
             return
         pool, affix = self.pattern_pool(members)
         answers = set(members)
-        if len(members) >= 3:  # a 多选 needs two right answers besides the one named in the stem
+        if together and len(members) >= 3:  # a 多选 needs two right answers besides the one in the stem
             wrong = [w for w in m.chooser.choose(pool, answers, 4, members[1], c.source.sentence, affix)
                      if not is_fragment(w)][:2]
             options, answer = options_of(m.rng(c, "together"), members[1:4], wrong)
@@ -120,7 +123,7 @@ class ListAsker:
                                             suffix if len(suffix) >= 2 else "")
         elif prefix or suffix:
             pool += m.chooser.listed_words(like, prefix, suffix)
-        return pool, (prefix, suffix)
+        return pool + m.pools.lexicon_items, (prefix, suffix)
 
 
 def _list_name(c: Concept, q) -> tuple[str, str]:

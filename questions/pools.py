@@ -33,6 +33,7 @@ class Pools:
     policies: list[str] = field(default_factory=list)
     theses: list[str] = field(default_factory=list)
     events: list[str] = field(default_factory=list)
+    lexicon_items: list[str] = field(default_factory=list)  # members of the lexicon's formulas
     lexicon: Knowledge | None = None
 
     @classmethod
@@ -54,17 +55,21 @@ class Pools:
             elif c.kind == Kind.EVENT:
                 pools.events.append(c.term)
         pools.formulas.extend(f.term for f in knowledge.formulas)
-        pools.items.extend(m for f in knowledge.formulas for m in f.members if len(m) <= 12)
+        pools.lexicon_items = [m for f in knowledge.formulas for m in f.members if len(m) <= 12]
         pools.policies.extend(knowledge.policies)
         for name in ("heads", "items", "formulas", "slogans", "policies", "theses", "events"):
             setattr(pools, name, [x for x in dict.fromkeys(getattr(pools, name)) if not is_fragment(x)])
         return pools
 
     def family_of(self, term: str) -> list[str]:
-        """Formulas of the lexicon's family of `term` (…意识 for 四个意识), then those of its count."""
+        """Formulas of the lexicon's kin of `term` (四个意识 ~ 四个自信), then the speech's formulas
+        of the same count word and shape (四个意识 ~ 四个全面, never 两张皮 ~ 两个维护)."""
         same = [f.term for f in self.lexicon.kin(term)] if self.lexicon is not None else []
         count = head_count(term)
-        same += [f for f in self.formulas if count and head_count(f) == count]
+        shape = re.match(r"^(?:[0-9]{1,2}|[一二三四五六七八九十两双]{1,3})个?", term)
+        if count and shape:
+            same += [f for f in self.formulas if head_count(f) == count and f.startswith(shape.group(0))
+                     and len(f) == len(term)]
         return [f for f in dict.fromkeys(same) if f != term]
 
     def slogan_siblings(self, term: str) -> list[str]:

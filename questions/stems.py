@@ -14,7 +14,7 @@ MAX_BODY = 96  # characters of speech text in a stem: a phone screen's worth
 LEAD_RE = re.compile(
     r"^(?:[（(][一二三四五六七八九十\d]{1,3}[）)]\s*|[一二三四五六七八九十]{1,3}[是要、]\s*|"
     r"第[一二三四五六七八九十]{1,3}[，,、：:]\s*|\d{1,2}[.．、]\s*|"
-    r"(?:同时|此外|另外|总之|因此|所以|当然|首先|其次|再次|最后|其中|总的来看|总的说来|特别是|尤其是)[，,]\s*)+"
+    r"(?:同志们|各位|同学们|老师们)[，,！!]\s*|(?:同时|此外|另外|总之|因此|所以|当然|首先|其次|再次|最后|其中|总的来看|总的说来|特别是|尤其是)[，,]\s*)+"
 )
 SUBJECTLESS_RE = re.compile(
     r"^(?:是|它|其|这|那|该|此|对|并|而|但|也|又|还|就|才|都|即|和|与|及|以及|从而|进而|使|为此|"
@@ -22,6 +22,8 @@ SUBJECTLESS_RE = re.compile(
 )
 REVIEW_RE = re.compile(r"一年来|过去|去年|近年来|多年来|年来|以来|先后|累计|共计|已经|取得了|完成了|开展了|实现了|"
                        r"举办了|召开了|组织了|建立了|出台了|印发了|制定了|了[，。；、]")
+REVIEW_OPENING_RE = re.compile(r"^(?:[一二三四五六七八九十]是)?(?:一年来|过去一年|过去五年|五年来|近年来|多年来|去年|今年以来|"
+                               r"[0-9一二三四五六七八九十]+年来)")
 DEMAND_RE = re.compile(r"要|必须|务必|应当|坚决|切实|着力|进一步|坚持|不断|持续|始终")
 CLAUSE_CUT = "；;，,"
 
@@ -46,7 +48,8 @@ class Framed:
 
 def attribution(sentence: str) -> str:
     """讲话回顾 for a report of what was done, 讲话要求 for a demand, else 讲话指出."""
-    if REVIEW_RE.search(sentence) and not re.search(r"要|必须|务必|应当", sentence):
+    if REVIEW_OPENING_RE.match(sentence) or (REVIEW_RE.search(sentence)
+                                             and not re.search(r"要|必须|务必|应当", sentence)):
         return "讲话回顾"
     if DEMAND_RE.search(sentence):
         return "讲话要求"

@@ -39,6 +39,8 @@ ONLY_RE = re.compile(r"只有([^，。；！]{2,30})，?(?:才能|才会|才可�
 RELATION_RE = re.compile(r"处理好([^，。；、]{2,16}?)(?:与|和|同)([^，。；、]{2,16}?)的关系")
 SUBJECT_JUNK = re.compile(r"^(?:这|那|它|其|此|该|我们|大家|同志们|他们|这些|那些|也|就|都|还|又|而|并|但|这是|这就|在座|每一|某种|"
                           r"[0-9一二三四五六七八九十]+[、.．是]|[（(])|要|不仅|应该|应当|必须|能否|是否|怎样|如何|什么")
+# Words that make a clause a reference or an event rather than a term (做到了这一点, 解决了这个问题之后).
+TERM_JUNK = re.compile(r"了|这|那|之后|以后|之前|时候|的话|起来|下去|[的地得]$")
 CONGRESS_RE = re.compile(r"(?:党的)?(?:第?[一二三四五六七八九十]{1,3}次全国代表大会|[一二三四五六七八九十]{2,3}大)"
                          r"|(?:党的)?[一二三四五六七八九十]{2,3}届[一二三四五六七八九十]中全会"
                          r"|(?:省|市|区|县)?第[一二三四五六七八九十]{1,3}次党代会")
@@ -93,7 +95,8 @@ def _thesis(found: list[Found], sentence: str, offset: int, term: str, at: int, 
             shortest: int = 2) -> None:
     if term.startswith("“") and term.endswith("”") and term.count("“") == 1:
         term, at = term[1:-1], at + 1
-    if SUBJECT_JUNK.match(term) or len(term) < shortest or any(f.term == term for f in found):
+    if (SUBJECT_JUNK.match(term) or TERM_JUNK.search(term) or len(term) < shortest
+            or any(f.term == term for f in found)):
         return
     if term.count("“") != term.count("”") or term.count("《") != term.count("》"):
         return
@@ -141,6 +144,9 @@ def _frames(sentence: str, offset: int) -> list[Found]:
         if j - i >= 2 and head + tail:
             group = [c for c, _ in clauses[i:j]]
             head, tail = _word_aligned(group, head, tail)
+            if len(head) + len(tail) < 3:
+                i = j
+                continue
             members = tuple(c[len(head):len(c) - len(tail)] for c in group)
             if all(2 <= len(m) <= 14 for m in members) and len(set(members)) == len(members):
                 out.append(Found("frame", f"{head}…{tail}", "", members, offset + clauses[i][1], sentence))
