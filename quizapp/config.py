@@ -29,6 +29,10 @@ Every setting the operator may change is a ``QUIZAPP_*`` environment variable:
     limits are per client address: set it to nginx's address, or every user
     shares nginx's. (``QUIZAPP_PROXY_COUNT``, which trusted the headers from any
     peer, is refused unless this is set.)
+``QUIZAPP_LOGIN_IDLE_MINUTES``, ``QUIZAPP_LOGIN_MAX_HOURS``
+    A login without 记住我 ends after this many minutes without a request (120)
+    and at the latest this many hours after it began (24). A login with 记住我
+    lasts ``REMEMBER_COOKIE_DURATION`` (30 days) from the login.
 ``QUIZAPP_TRUSTED_ORIGINS``
     Comma-separated origins (``https://dangjian.example.cn``) besides the site's
     own from which forms may be posted; empty by default. Every POST whose
@@ -61,6 +65,15 @@ def _flag(value: str | None, default: bool) -> bool:
 
 def _items(value: str) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def _positive(environ: Mapping[str, str], name: str, default: int) -> int:
+    value = (environ.get(name) or "").strip()
+    if not value:
+        return default
+    if not value.isdigit() or int(value) < 1:
+        raise ConfigError(f"{name} must be a whole number above 0, not {value!r}.")
+    return int(value)
 
 
 def normalize_database_url(url: str) -> str:
@@ -133,6 +146,12 @@ def load_config(environ: Mapping[str, str]) -> dict[str, Any]:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": secure_cookies,
         "REMEMBER_COOKIE_DURATION": timedelta(days=30),
+        # A login without 记住我 (quizapp.auth.session): idle timeout, longest life, and how
+        # often a request may move its expiry (a write of its row).
+        "LOGIN_IDLE_TIMEOUT": timedelta(
+            minutes=_positive(environ, "QUIZAPP_LOGIN_IDLE_MINUTES", 120)),
+        "LOGIN_MAX_AGE": timedelta(hours=_positive(environ, "QUIZAPP_LOGIN_MAX_HOURS", 24)),
+        "LOGIN_SLIDE_INTERVAL": timedelta(minutes=5),
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": secure_cookies,

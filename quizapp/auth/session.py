@@ -3,6 +3,18 @@
 The session cookie (and the remember-me cookie) carries ``"<person id>:<auth_version>:<token>"``;
 the ``login_session`` table keeps the token's SHA-256. Logging out deletes the row, so a copied
 cookie stops working at logout; a password change bumps ``auth_version`` and so ends every session.
+
+A row's ``expires_at`` is the one expiry every check reads (``load_person`` and, in SQL, the
+autosave's ``live_login``). A login with 记住我 lasts ``REMEMBER_COOKIE_DURATION`` from the login.
+One without ends after ``LOGIN_IDLE_TIMEOUT`` without a request and ``LOGIN_MAX_AGE`` after the
+login at the latest: its expiry starts at the idle timeout, and ``slide_login`` moves it on
+(``_SLIDE``) before a request at most every ``LOGIN_SLIDE_INTERVAL``, so the idle time counts
+from a request at most that long ago. When the move is due is kept in the signed session cookie
+(``SLIDE_DUE``), so it costs no statement per request and none per worker: the quick autosave,
+which loads no person, moves it as every other request does. The expiry stops moving once
+another idle timeout would pass the day's cap, so it never lies beyond it. A session cookie
+without ``SLIDE_DUE`` (记住我, a login restored from the remember cookie, a login from before
+this rule) never moves its expiry.
 """
 
 from __future__ import annotations
@@ -14,7 +26,7 @@ from datetime import datetime
 
 from flask import Flask, current_app, session
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy import BindParameter, Exists, bindparam, delete, select
+from sqlalchemy import BindParameter, Exists, bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from quizapp.extensions import db, login_manager
@@ -33,6 +45,21 @@ _LIVE_SESSION_PERSON = (
     .where(Person.id == bindparam("person_id"), LoginSession.token_hash == bindparam("digest"),
            LoginSession.expires_at > bindparam("now"))
 )
+
+
+# Moves a login's expiry to ``idle_end`` (now + the idle timeout): only forward, only while it
+# is live, and only while the login is young enough that the new expiry stays within the day's
+# cap (``born_after`` = idle_end - the cap). A 记住我 login's expiry lies weeks ahead: never moved.
+_SLIDE = (
+    update(LoginSession)
+    .where(LoginSession.token_hash == bindparam("digest"),
+           LoginSession.expires_at > bindparam("now"),
+           LoginSession.expires_at < bindparam("idle_end"),
+           LoginSession.created_at >= bindparam("born_after"))
+    .values(expires_at=bindparam("idle_end"))
+)
+# Session key: when (POSIX seconds) the next request should move the login's expiry.
+SLIDE_DUE = "_login_slide_due"
 
 
 @dataclass(frozen=True)
@@ -103,16 +130,43 @@ def open_session(db_session: Session, person: Person, *, remember: bool) -> None
     Whatever the browser's session held before (a CSRF token, flashed messages) is dropped, so
     nothing planted before the login carries over into it.
     """
+    config = current_app.config
     now = utcnow()
     token = secrets.token_urlsafe(32)
+    lifetime = (config["REMEMBER_COOKIE_DURATION"] if remember
+                else min(config["LOGIN_IDLE_TIMEOUT"], config["LOGIN_MAX_AGE"]))
     db_session.execute(delete(LoginSession).where(
         LoginSession.person_id == person.id, LoginSession.expires_at <= now))
     db_session.add(LoginSession(person_id=person.id, token_hash=_digest(token), created_at=now,
-                                expires_at=now + current_app.config["REMEMBER_COOKIE_DURATION"]))
+                                expires_at=now + lifetime))
     db_session.commit()
     person.login_token = token  # type: ignore[attr-defined]
     session.clear()
     login_user(person, remember=remember)
+    if not remember:
+        session[SLIDE_DUE] = (now + config["LOGIN_SLIDE_INTERVAL"]).timestamp()
+
+
+def slide_login() -> None:
+    """``before_request``: move the expiry of a login without 记住我 on, if due (see the module).
+
+    Runs before anything else reads the database, in a short transaction of its own.
+    """
+    due = session.get(SLIDE_DUE)
+    if not isinstance(due, (int, float)):
+        return
+    now = utcnow()
+    if now.timestamp() < due:
+        return
+    claim = parse_session_id(session.get("_user_id"))
+    if claim is None:
+        return
+    config = current_app.config
+    idle_end = now + config["LOGIN_IDLE_TIMEOUT"]
+    with db.engine.begin() as connection:
+        connection.execute(_SLIDE, {"digest": claim.digest, "now": now, "idle_end": idle_end,
+                                    "born_after": idle_end - config["LOGIN_MAX_AGE"]})
+    session[SLIDE_DUE] = (now + config["LOGIN_SLIDE_INTERVAL"]).timestamp()
 
 
 def close_session(db_session: Session) -> None:
@@ -132,3 +186,4 @@ def init_login_manager(app: Flask) -> None:
     login_manager.login_message = "请先登录"
     login_manager.login_message_category = "warning"
     login_manager.user_loader(load_person)
+    app.before_request(slide_login)  # before any hook that loads the person
