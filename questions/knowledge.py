@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 DATA_FILE = Path(__file__).with_name("data") / "knowledge.json"
@@ -31,13 +31,15 @@ def inferred_family(term: str) -> str:
 class Knowledge:
     formulas: tuple[Formula, ...]
     policies: tuple[str, ...]
+    _by_term: dict[str, Formula] = field(init=False, repr=False, compare=False, hash=False)
+    _kin: dict[str, tuple[Formula, ...]] = field(init=False, repr=False, compare=False, hash=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_term", {f.term: f for f in self.formulas})
+        object.__setattr__(self, "_kin", {})
 
     def formula(self, term: str) -> Formula | None:
-        return self._by_term().get(term)
-
-    @functools.cache
-    def _by_term(self) -> dict[str, Formula]:
-        return {f.term: f for f in self.formulas}
+        return self._by_term.get(term)
 
     def family(self, term: str) -> str:
         """The lexicon's family of `term`, else the one its wording implies."""
@@ -47,12 +49,14 @@ class Knowledge:
     def kin(self, term: str) -> list[Formula]:
         """Formulas a distractor for `term` may come from: the same family in the lexicon, then
         the same count word (四个意识 ~ 四个自信 ~ 四个全面; 两个维护 ~ 两个确立)."""
-        family = self.family(term)
-        count = COUNT_HEAD.match(term)
-        same = [f for f in self.formulas if f.term != term and family and self.family(f.term) == family]
-        if count and count.group(0).endswith("个"):
-            same += [f for f in self.formulas if f.term != term and f.term.startswith(count.group(0))]
-        return list(dict.fromkeys(same))
+        if term not in self._kin:
+            family = self.family(term)
+            count = COUNT_HEAD.match(term)
+            same = [f for f in self.formulas if f.term != term and family and self.family(f.term) == family]
+            if count and count.group(0).endswith("个"):
+                same += [f for f in self.formulas if f.term != term and f.term.startswith(count.group(0))]
+            self._kin[term] = tuple(dict.fromkeys(same))
+        return list(self._kin[term])
 
     def text(self) -> str:
         """Everything the file states, for checking that a knowledge answer comes from it."""
