@@ -24,6 +24,7 @@ BLANK = "____"
 MAX_FILL = 8  # characters a member types on a phone for one blank
 SINGLE_WRONG = 3  # a 单选 has four options
 MAX_THESIS_BLANK = 10  # characters of a thesis term a blank may stand for
+MAX_JUDGE_TRUE = 60  # characters of speech a true 判断 may read back
 DOCUMENT_ENDINGS = ("条例", "意见", "办法", "方案", "通知", "规定", "规划", "要点", "细则", "准则", "决定",
                     "决议", "章程", "制度", "措施", "报告", "纲要", "计划", "清单", "守则", "党章", "规则")
 
@@ -152,15 +153,17 @@ class Maker:
         A long term (a whole condition, 只有……才能) is too much to blank: only a 判断 as said."""
         if len(c.term) > MAX_THESIS_BLANK:
             framed = frame(c.source.sentence, c.term)
-            if framed is not None:
+            if framed is not None and len(framed.text) <= MAX_JUDGE_TRUE:
                 self.add(c, QType.JUDGE, "true", f"判断：{framed.lead}，{framed.text}", (), True,
                          f"正确。讲话原文（第{c.source.paragraph}段）：{c.source.sentence}",
                          must_quote=(c.term,), cut=framed.cut)
             return
-        kin = [t for t in self.pools.theses if t != c.term] + self.pools.family_of(c.term)
-        pool = kin + self.chooser.pattern_words(c.term, c.term[:2], c.term[-2:])
-        wrong = self.chooser.choose(pool, {c.term}, SINGLE_WRONG, c.term, c.source.sentence)
-        self.in_context(c, c.term, wrong, "哪一项", weak=any(w not in kin for w in wrong))
+        # Siblings only from the lexicon or the speech's own theses of the same head or tail:
+        # a phrase of the speech that merely shares two characters is no sibling of a thesis.
+        kin = [t for t in self.pools.theses if t != c.term and (t[:2] == c.term[:2] or t[-2:] == c.term[-2:])]
+        kin += self.pools.family_of(c.term)
+        wrong = self.chooser.choose(kin, {c.term}, SINGLE_WRONG, c.term, c.source.sentence)
+        self.in_context(c, c.term, wrong, "哪一项")
 
     def event(self, c: Concept) -> None:
         """A named congress or plenum: the ordinal changed gives its siblings."""
@@ -196,9 +199,10 @@ class Maker:
         if _typeable(right) and not _in_quote_chain(context):
             self.add(c, QType.FILL, "fill" + variant, f"{lead}，{context}", (), (right,),
                      f"答案：{right}。" + explain, must_quote=(right,), cut=framed.cut)
-        self.add(c, QType.JUDGE, "true" + variant, f"判断：{lead}，{said}", (), True,
-                 f"正确。{explain}", must_quote=(right,), cut=framed.cut)
-        if wrong:
+        if len(said) <= MAX_JUDGE_TRUE:  # a long sentence read back as true tests nothing
+            self.add(c, QType.JUDGE, "true" + variant, f"判断：{lead}，{said}", (), True,
+                     f"正确。{explain}", must_quote=(right,), cut=framed.cut)
+        if wrong and not weak and not (c.kind == Kind.FACT and right.endswith("年")):
             false = text[:start] + wrong[0] + text[end:]
             self.add(c, QType.JUDGE, "false" + variant, f"判断：{lead}，{false}", (), False,
                      f"错误。原文是{q(right)}，不是{q(wrong[0])}。{explain}", must_quote=(right,),

@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from . import lists
-from .numbers import int_to_cn
 from .pools import is_fragment, short
 from .stems import frame
 from .types import Concept, Kind, QType
@@ -45,7 +44,9 @@ class ListAsker:
         answers = set(members) | set(c.members)
         excluded = answers | {c.term, c.context} | set(self.list_of.get(c.context, ()))
         if c.named_by in ("count", "quote", "heading", "lead"):
-            pool, affix = m.pools.heads, ("", "")
+            # Other lists' items, sharing the head or tail these share (带头… for 带头…).
+            pool = m.pools.heads + m.pools.items
+            affix = (lists.common_prefix(members), lists.common_suffix(members))
         else:
             pool, affix = self.pattern_pool(members)
         explain = f"{where}，{name}是：{numbered(members)}。"
@@ -78,9 +79,6 @@ class ListAsker:
                 changed = members[:k] + swap + members[k + 1:]
                 m.add(c, QType.JUDGE, "false", f"判断：{where}，{name}包括{'、'.join(changed)}。", (), False,
                       f"错误。其中没有{q(swap[0])}，应为{q(members[k])}。" + explain, must_quote=members)
-        elif n <= 9:
-            m.add(c, QType.JUDGE, "count", f"判断：{where}，{name}共{int_to_cn(n)}项。", (), True,
-                  "正确。" + explain, must_quote=(members[0],))
         blank = next((x for x in members[1:] + members[:1] if _typeable(x)), None)
         framed = frame(c.source.sentence, blank) if blank else None
         if framed is not None:
@@ -93,7 +91,7 @@ class ListAsker:
 
         m = self.maker
         members = list(c.members)
-        if any(is_fragment(x) for x in members):
+        if any(is_fragment(x) for x in members) or not self.fixed_wording(c):
             return
         pool, affix = self.pattern_pool(members)
         answers = set(members)
@@ -108,6 +106,16 @@ class ListAsker:
         blank = members[len(members) // 2]
         wrong = m.chooser.choose(pool, answers, 5, blank, c.source.sentence, affix)
         m.in_context(c, blank, [w for w in wrong if not is_fragment(w)][:3], "哪一项", variant=f"-{blank}")
+
+    def fixed_wording(self, c: Concept) -> bool:
+        """Whether a parallel set is a fixed formulation worth completing (政治判断力、政治领悟力、
+        政治执行力; a frame 在…上作表率; a set of the lexicon), not an ad hoc run of words where
+        another word would fit as well (荣誉感、责任感和获得感)."""
+        if c.named_by == "frame" or self.maker.knowledge.formula(c.term) is not None:
+            return True
+        members = list(c.members)
+        shared = max(len(lists.common_prefix(members)), len(lists.common_suffix(members)))
+        return len(members) >= 3 and shared >= 2
 
     def pattern_pool(self, members: list[str]) -> tuple[list[str], tuple[str, str]]:
         """Siblings for list items, and the head and tail the items share (a distractor must share

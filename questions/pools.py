@@ -66,10 +66,10 @@ class Pools:
         of the same count word and shape (四个意识 ~ 四个全面, never 两张皮 ~ 两个维护)."""
         same = [f.term for f in self.lexicon.kin(term)] if self.lexicon is not None else []
         count = head_count(term)
-        shape = re.match(r"^(?:[0-9]{1,2}|[一二三四五六七八九十两双]{1,3})个?", term)
-        if count and shape:
-            same += [f for f in self.formulas if head_count(f) == count and f.startswith(shape.group(0))
-                     and len(f) == len(term)]
+        shape = re.match(r"^(?:[0-9]{1,2}|[一二三四五六七八九十两双]{1,3})个", term)
+        if count:
+            same += [f for f in self.formulas if head_count(f) == count and len(f) == len(term)
+                     and ((shape and f.startswith(shape.group(0))) or f[-2:] == term[-2:])]
         return [f for f in dict.fromkeys(same) if f != term]
 
     def slogan_siblings(self, term: str) -> list[str]:

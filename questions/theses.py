@@ -20,7 +20,7 @@ AS_RE = re.compile(rf"(?:以|把|将)([^，。；：、以把将]{{2,24}}?)(?:�
 IS_RE = re.compile(rf"(?:^|[，；：。])([^，。；：]{{2,24}}?)(?:始终|就|都|更|也)?是([^，。；]{{0,20}}?(?:{THESIS_WORDS}))"
                    r"(?:[的之]?(?:问题|所在|工程|任务|建设|保证|要求))?(?=[，。；！]|$)")
 # X是Y in general: a clause that opens with its subject and states what it is (解放思想是…思想路线)
-GENERAL_IS_RE = re.compile(r"(?:^|[，；：。])([^，。；：“”]{2,18}?)(?:始终|就|都|更|也|首先|仍然|依然|永远|才)?是"
+GENERAL_IS_RE = re.compile(r"(?:^|[；：。])([^，。；：“”]{2,18}?)(?:始终|就|都|更|也|首先|仍然|依然|永远|才)?是"
                            r"([^，。；！？]{3,24}?)(?=[，。；！]|$)")
 # X，是Y: the subject as a clause of its own (解放思想，始终是…)
 CLAUSE_IS_RE = re.compile(r"(?:^|[。；])([^，。；：]{2,16})，(?:始终|就|更|也|首先|仍然|依然|永远)?是"
@@ -40,7 +40,7 @@ RELATION_RE = re.compile(r"处理好([^，。；、]{2,16}?)(?:与|和|同)([^�
 SUBJECT_JUNK = re.compile(r"^(?:这|那|它|其|此|该|我们|大家|同志们|他们|这些|那些|也|就|都|还|又|而|并|但|这是|这就|在座|每一|某种|"
                           r"[0-9一二三四五六七八九十]+[、.．是]|[（(])|要|不仅|应该|应当|必须|能否|是否|怎样|如何|什么")
 # Words that make a clause a reference or an event rather than a term (做到了这一点, 解决了这个问题之后).
-TERM_JUNK = re.compile(r"了|这|那|之后|以后|之前|时候|的话|起来|下去|[的地得]$")
+TERM_JUNK = re.compile(r"了|着|过|这|那|之后|以后|之前|时候|的话|起来|下去|今天|目前|当前|[的地得]$")
 CONGRESS_RE = re.compile(r"(?:党的)?(?:第?[一二三四五六七八九十]{1,3}次全国代表大会|[一二三四五六七八九十]{2,3}大)"
                          r"|(?:党的)?[一二三四五六七八九十]{2,3}届[一二三四五六七八九十]中全会"
                          r"|(?:省|市|区|县)?第[一二三四五六七八九十]{1,3}次党代会")
@@ -144,7 +144,7 @@ def _frames(sentence: str, offset: int) -> list[Found]:
         if j - i >= 2 and head + tail:
             group = [c for c, _ in clauses[i:j]]
             head, tail = _word_aligned(group, head, tail)
-            if len(head) + len(tail) < 3:
+            if len(head) + len(tail) < 5:
                 i = j
                 continue
             members = tuple(c[len(head):len(c) - len(tail)] for c in group)
