@@ -29,6 +29,7 @@ from quizapp.organize.content import (
     parse_content,
 )
 from quizapp.organize.review import add_manual_question, apply_content
+from quizapp.spreadsheet import set_cell
 
 HEADERS = ("题号", "题型", "题干", "选项", "答案", "解析", "难度", "状态", "概念")
 REQUIRED = ("题型", "题干", "答案")
@@ -36,8 +37,6 @@ WIDTHS = (18, 6, 50, 30, 12, 40, 6, 8, 20)
 SHEET = "题库"
 MAX_ROWS = 3000
 MAX_WORKBOOK_BYTES = 2 * 1024 * 1024
-# A cell starting with one of these is a formula to a spreadsheet program.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _FIELD_COLUMNS = {"stem": "题干", "options": "选项", "answer": "答案", "explanation": "解析", "difficulty": "难度"}
 _GUIDE = (
     "题号：生成的题目为生成器编号，手写题目为数字编号；新增题目请留空。",
@@ -93,11 +92,8 @@ def export_bank(session: Session, speech: Speech) -> bytes:
 
 def _write(cell: Any, value: Any) -> None:
     """Write a value; text that a spreadsheet would run as a formula is stored as text."""
-    cell.value = value
+    set_cell(cell, value)
     cell.alignment = Alignment(wrap_text=True, vertical="top")
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        cell.data_type = "s"
-        cell.quotePrefix = True
 
 
 # -- import ------------------------------------------------------------------------------------

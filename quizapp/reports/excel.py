@@ -2,7 +2,8 @@
 
 One sheet: a merged title row, the unit, the period and the generation time (Beijing), then
 each table with its heading and header row. Text that a spreadsheet would read as a formula
-(starting with = + - @, or a tab / carriage return) is stored as a text cell, never a formula.
+(starting with = + - @, or a tab / carriage return) is stored as a text cell with quotePrefix,
+never a formula (``quizapp.spreadsheet``).
 """
 
 from __future__ import annotations
@@ -13,14 +14,13 @@ from io import BytesIO
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from quizapp.reports.pages import Mastery, Report, generated_at
 from quizapp.reports.queries import BIN_LABELS, Figures
+from quizapp.spreadsheet import set_cell
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 FIGURE_HEADERS = ("应参加人数", "参加人数", "参与率(%)", "平均得分率(%)", "及格率(%)", "优秀率(%)",
                   *(f"{label}分" for label in BIN_LABELS))
 
@@ -40,13 +40,6 @@ def figure_cells(figures: Figures) -> tuple[Any, ...]:
             figures.pass_rate, figures.excellent_rate, *figures.bins)
 
 
-def set_value(cell: Cell, value: Any) -> None:
-    """Write a value; text that looks like a formula stays text."""
-    cell.value = value
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        cell.data_type = "s"
-
-
 def _width(value: Any) -> int:
     text = "" if value is None else str(value)
     return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
@@ -59,23 +52,23 @@ def workbook(title: str, unit_name: str, period_label: str, now: datetime,
     sheet = book.active
     sheet.title = "报表"
     span = max([len(t.headers) for t in tables] + [4])
-    set_value(sheet.cell(1, 1), title)
+    set_cell(sheet.cell(1, 1), title)
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=span)
     sheet.cell(1, 1).font = Font(bold=True, size=16)
     sheet.cell(1, 1).alignment = Alignment(horizontal="center")
     for row, (label, value) in enumerate((("单位", unit_name), ("期间", period_label),
                                           ("生成时间", generated_at(now) + "（北京时间）")), start=2):
         sheet.cell(row, 1, label).font = Font(bold=True)
-        set_value(sheet.cell(row, 2), value)
+        set_cell(sheet.cell(row, 2), value)
     widths: dict[int, int] = {1: 10}
     row = 6
     for table in tables:
-        set_value(sheet.cell(row, 1), table.heading)
+        set_cell(sheet.cell(row, 1), table.heading)
         sheet.cell(row, 1).font = Font(bold=True, size=13)
         row += 1
         for column, header in enumerate(table.headers, start=1):
             cell = sheet.cell(row, column)
-            set_value(cell, header)
+            set_cell(cell, header)
             cell.font = Font(bold=True, color="FFFFFF")
             cell.fill = PatternFill("solid", fgColor="C0392B")
             cell.alignment = Alignment(horizontal="center", wrap_text=True)
@@ -83,7 +76,7 @@ def workbook(title: str, unit_name: str, period_label: str, now: datetime,
         for values in table.rows:
             row += 1
             for column, value in enumerate(values, start=1):
-                set_value(sheet.cell(row, column), value)
+                set_cell(sheet.cell(row, column), value)
                 widths[column] = max(widths.get(column, 0), _width(value))
         if not table.rows:
             row += 1

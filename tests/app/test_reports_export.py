@@ -12,7 +12,7 @@ from sqlalchemy import update
 
 from report_helpers import ORGANIZER_G, org  # noqa: F401 - fixture
 from quizapp.extensions import db
-from quizapp.models import BankQuestion, Person
+from quizapp.models import BankQuestion, Person, Unit
 
 
 def _rows(data: bytes) -> tuple[Any, list[list[Any]]]:
@@ -111,3 +111,41 @@ def test_cli_errors_are_chinese(app: Flask, org: dict[str, Any], tmp_path: Path)
         result = runner.invoke(args=args)
         assert result.exit_code == 1 and message in result.output, (args, result.output)
     assert not Path(out).exists()
+
+
+def _formula_like(sheet: Any) -> list[Any]:
+    return [cell for row in sheet.iter_rows() for cell in row
+            if isinstance(cell.value, str) and cell.value.startswith(("=", "+", "-", "@"))]
+
+
+def test_formula_like_names_are_quote_prefixed_text(app: Flask, client, login,
+                                                    org: dict[str, Any]) -> None:
+    """A text cell without quotePrefix turns into a formula once someone edits it in Excel
+    (issue 19, finding 9); the bank export already set it."""
+    names = {"unit": "=1+1", "person": "@SUM(A1)", "concept": "-2+3"}
+    with app.app_context():
+        db.session.execute(update(Unit).where(Unit.id == org["units"]["A"].id)
+                           .values(name=names["unit"]))
+        db.session.execute(update(Person).where(Person.id == org["pid"]["a2"])
+                           .values(name=names["person"]))
+        db.session.execute(update(BankQuestion).where(BankQuestion.id == org["q"]["q4"])
+                           .values(concept=names["concept"]))
+        db.session.commit()
+    login(client, ORGANIZER_G)
+    g, a = org["units"]["G"].id, org["units"]["A"].id
+    exports = {
+        "activity": f"/reports/units/{g}/activities/{org['test']}.xlsx",
+        "branch": f"/reports/units/{a}/activities/{org['test']}.xlsx",
+        "period": f"/reports/units/{a}/period.xlsx?p=2026-Q4",
+        "mastery": f"/reports/units/{g}/mastery.xlsx?p=2026-Q4",
+    }
+    seen = set()
+    for export, url in exports.items():
+        reply = client.get(url)
+        assert reply.status_code == 200, export
+        cells = _formula_like(load_workbook(BytesIO(reply.data)).active)
+        assert cells, export
+        for cell in cells:
+            assert (cell.data_type, cell.quotePrefix) == ("s", True), (export, cell.coordinate)
+            seen.add(cell.value)
+    assert set(names.values()) <= seen  # each name was written somewhere
