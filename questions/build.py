@@ -15,6 +15,10 @@ from .text import is_masked
 from .types import Concept, Kind, Origin, QType, Question, Speech
 
 MAX_STEM = 220
+# Terms a question never carries, as a key or as filler (QUESTIONS.md: never a sensitive historical term).
+SENSITIVE_RE = re.compile(r"文化大革命|文革|四人帮|林彪|反革命|右派|二十一条|大跃进|反右")
+# A quotation, saying or figure of speech introduced as such: “俗话说：‘…’”, 所谓“…”.
+SAYING_RE = re.compile(r"(?:俗话说|俗语说|常言道|古人云|古语说|有句话|所谓|说过|说：|讲：|比喻为|称为|叫做|形象地说)[：:，,]?“$")
 MAX_OPTION = 30
 PER_SENTENCE = 6
 
@@ -99,8 +103,15 @@ def _problem(draft: Draft, speech: Speech, kb_text: str) -> str:
         return "干扰项不足"
     if re.search(r"排在第[一二三四五六七八九十]+位|讲话的结构|第[一二三四五六七八九十]+部分", q.stem):
         return "考查列举顺序或讲话结构"
-    if "讲话回顾" in q.stem and q.kind in (Kind.FACT, Kind.SLOGAN, Kind.EVENT):
+    if "讲话回顾" in q.stem and q.kind in (Kind.FACT, Kind.SLOGAN, Kind.EVENT, Kind.POLICY):
         return "回顾以往工作的细节"
+    if q.kind == Kind.FACT and not q.concept.startswith("每") and not re.search(r"每|至少|不少于|不超过|以内|前完成", q.source.sentence):
+        if "讲话要求" not in q.stem:
+            return "不是要求的数字（回顾或背景）"
+    if SENSITIVE_RE.search(q.source.sentence) or SENSITIVE_RE.search(" ".join(q.options)):
+        return "含敏感历史名词"
+    if q.kind in (Kind.SLOGAN, Kind.FORMULA) and SAYING_RE.search(q.source.sentence.split(q.concept)[0][-8:] + "“"):
+        return "引语、俗语或比喻，不是要点"
     if q.source.paragraph == 1 and speech.title and q.source.sentence.startswith(speech.title):
         return "标题行不是正文"
     if len(set(q.options)) != len(q.options):

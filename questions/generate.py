@@ -11,6 +11,7 @@ import random
 import re
 from dataclasses import dataclass
 
+from . import lists
 from .distractors import Chooser
 from .figures import changed_figures
 from .knowledge import Formula, Knowledge
@@ -208,11 +209,24 @@ class Maker:
                      f"错误。原文是{q(right)}，不是{q(wrong[0])}。{explain}", must_quote=(right,),
                      cut=framed.cut, weak=weak)
 
+    def member_siblings(self, entry: Formula) -> list[str]:
+        """Wrong members for a formula of the lexicon: members of its kin that share the head or
+        tail its own members share (看齐意识 → 忧患意识, never 尊重知识); without a shared head or
+        tail, members of its own lexicon family only."""
+        members = list(entry.members)
+        prefix, suffix = lists.common_prefix(members), lists.common_suffix(members)
+        kin = self.knowledge.kin(entry.term)
+        if len(prefix) >= 2 or len(suffix) >= 2:
+            everyone = [m for f in kin for m in f.members] + [m for f in self.knowledge.formulas for m in f.members]
+            everyone += self.pools.items
+            return [m for m in dict.fromkeys(everyone) if m.startswith(prefix) and m.endswith(suffix)]
+        family = self.knowledge.family(entry.term)
+        return [m for f in kin if family and self.knowledge.family(f.term) == family for m in f.members]
+
     def knowledge_questions(self, c: Concept, entry: Formula) -> None:
         """Questions on the members of a well-known formula the speech names, from the lexicon."""
         members = list(entry.members)
-        others = [m for f in self.knowledge.kin(entry.term) for m in f.members]
-        wrong = self.chooser.choose(others, set(members), 2, members[-1])
+        wrong = self.chooser.choose(self.member_siblings(entry), set(members), 2, members[-1])
         rng = self.rng(c, "kb")
         options, answer = options_of(rng, members, wrong)
         explain = f"{q(entry.term)}是指：{numbered(members)}。出处：{entry.note}。"

@@ -6,6 +6,7 @@ speech's title is its outline, and gets no question.
 """
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from . import lists
@@ -17,6 +18,7 @@ if TYPE_CHECKING:  # the maker passes itself in; no import cycle at run time
     from .generate import Maker
 
 MAX_JUDGE_ITEM = 12
+STRUCTURE_RE = re.compile(r"^[一二三四五六七八九十两\d]+(?:点|个方面|方面|部分|个问题)(?:意见|要求|体会|建议|看法|想法|工作)?$")
 
 
 class ListAsker:
@@ -31,8 +33,8 @@ class ListAsker:
         swapped for a sibling), 填空 (one item blanked in its sentence)."""
         from .generate import numbered, options_of, q  # noqa: PLC0415  (shared wording helpers)
 
-        if c.named_by == "title":
-            return
+        if c.named_by == "title" or (c.named_by == "count" and STRUCTURE_RE.match(c.term)):
+            return  # the speech's outline (三点意见, 四个方面): its structure, not its content
         if c.named_by == "frame":  # 在…上作表率: asked in its sentence, one item blanked
             self.parallel(c, together=False)
             return
@@ -44,9 +46,10 @@ class ListAsker:
         answers = set(members) | set(c.members)
         excluded = answers | {c.term, c.context} | set(self.list_of.get(c.context, ()))
         if c.named_by in ("count", "quote", "heading", "lead"):
-            # Other lists' items, sharing the head or tail these share (带头… for 带头…).
-            pool = m.pools.heads + m.pools.items
+            # Other lists' items, sharing the head or tail these share (带头… for 带头…); items
+            # that share nothing get no distractor at all (a heading of another part is no sibling).
             affix = (lists.common_prefix(members), lists.common_suffix(members))
+            pool = m.pools.heads + m.pools.items if any(affix) else []
         else:
             pool, affix = self.pattern_pool(members)
         explain = f"{where}，{name}是：{numbered(members)}。"

@@ -24,6 +24,8 @@ REVIEW_RE = re.compile(r"一年来|过去|去年|近年来|多年来|年来|以�
                        r"举办了|召开了|组织了|建立了|出台了|印发了|制定了|了[，。；、]")
 REVIEW_OPENING_RE = re.compile(r"^(?:[一二三四五六七八九十]是)?(?:一年来|过去一年|过去五年|五年来|近年来|多年来|去年|今年以来|"
                                r"[0-9一二三四五六七八九十]+年来|(?:19|20)\d\d年[，,]?(?!是|起|底前|前|内|要))")
+# A demand in so many words (要…, 必须…), not 要 inside 重要, 主要, 要求.
+STRICT_DEMAND_RE = re.compile(r"(?<![重主需必首纲只])要(?![求点素害紧])|必须|务必|应当|坚决")
 DEMAND_RE = re.compile(r"要|必须|务必|应当|坚决|切实|着力|进一步|坚持|不断|持续|始终")
 CLAUSE_CUT = "；;，,"
 
@@ -48,10 +50,9 @@ class Framed:
 
 def attribution(sentence: str) -> str:
     """讲话回顾 for a report of what was done, 讲话要求 for a demand, else 讲话指出."""
-    if REVIEW_OPENING_RE.match(sentence) or (REVIEW_RE.search(sentence)
-                                             and not re.search(r"要|必须|务必|应当", sentence)):
+    if REVIEW_OPENING_RE.match(sentence) or (REVIEW_RE.search(sentence) and not STRICT_DEMAND_RE.search(sentence)):
         return "讲话回顾"
-    if DEMAND_RE.search(sentence):
+    if STRICT_DEMAND_RE.search(sentence) or DEMAND_RE.match(sentence):
         return "讲话要求"
     return "讲话指出"
 

@@ -15,15 +15,19 @@ THESIS_WORDS = (
     "必由之路|必然要求|内在要求|重要保证|重要法宝|传家宝|定盘星|压舱石|主心骨|最大优势|本质特征|最高政治原则"
 )
 # 以X为统领 / 把X作为…的首要任务 / 将X作为…
-AS_RE = re.compile(rf"(?:以|把|将)([^，。；：、以把将]{{2,24}}?)(?:作为|为|当作)([^，。；]{{0,16}}?(?:{THESIS_WORDS}))")
+AS_RE = re.compile(rf"(?:以|把|将)([^，。；：以把将]{{2,30}}?)(?:作为|为|当作)([^，。；]{{0,16}}?(?:{THESIS_WORDS}))")
+# 把X作为Y in general, Y a noun phrase (把学习贯彻党章作为贯彻党的二十大精神的重要内容)
+AS_ANY_RE = re.compile(r"(?:把|将)([^，。；：以把将]{2,30}?)(?:作为|当作)([^，。；！？]{3,24}?)(?=[，。；！]|$)")
+# 用好X这个Y / 聚焦X这个主题
+THIS_RE = re.compile(r"(?:用好|抓住|抓好|聚焦|牵住|扭住|守住|把握|坚持)([^，。；：这]{2,14}?)这个([^，。；！？]{2,10}?)(?=[，。；！]|$)")
 # X是…的首要任务 (X opens its clause)
 IS_RE = re.compile(rf"(?:^|[，；：。])([^，。；：]{{2,24}}?)(?:始终|就|都|更|也)?是([^，。；]{{0,20}}?(?:{THESIS_WORDS}))"
                    r"(?:[的之]?(?:问题|所在|工程|任务|建设|保证|要求))?(?=[，。；！]|$)")
 # X是Y in general: a clause that opens with its subject and states what it is (解放思想是…思想路线)
-GENERAL_IS_RE = re.compile(r"(?:^|[；：。])([^，。；：“”]{2,18}?)(?:始终|就|都|更|也|首先|仍然|依然|永远|才)?是"
+GENERAL_IS_RE = re.compile(r"(?:^|[，；：。])([^，。；：“”]{2,18}?)(?:始终|就|都|更|也|首先|仍然|依然|永远|才)?是"
                            r"([^，。；！？]{3,24}?)(?=[，。；！]|$)")
 # X，是Y: the subject as a clause of its own (解放思想，始终是…)
-CLAUSE_IS_RE = re.compile(r"(?:^|[。；])([^，。；：]{2,16})，(?:始终|就|更|也|首先|仍然|依然|永远)?是"
+CLAUSE_IS_RE = re.compile(r"(?:^|[。；]|(?:强调|指出|表明|证明|认为|明确)，)([^，。；：]{2,16})，(?:始终|就|更|也|首先|仍然|依然|永远)?是"
                           r"([^，。；！？]{3,24}?)(?=[，。；！]|$)")
 # X，关键在Y / 关键在于Y
 KEY_IN_RE = re.compile(r"关键(?:在于|在)([^，。；！？]{1,16})(?=[，。；！]|$)")
@@ -33,9 +37,9 @@ NO_RE = re.compile(r"没有([^，。；]{2,16})，就没有([^，。；]{2,20})"
 PLACE_RE = re.compile(r"(?:把|将)([^，。；：]{2,24}?)(?:放在|摆在|置于)((?:更加)?(?:首位|第一位|首要位置|突出的?位置|重要位置|"
                       r"突出地位|首要))")
 # What a general X是Y may not be: a reason, a time, a list of steps, a question.
-PREDICATE_JUNK = re.compile(r"^(?:因为|为了|由于|在|从|对|把|要|不是|否|也是|就是说|指|说|什么|怎样|如何|\d)|[？?吗]$")
+PREDICATE_JUNK = re.compile(r"^(?:因为|为了|由于|在|从|对|把|要|不是|否|也是|就是说|指|说|什么|怎样|如何|\d)|[？?吗]$|^(?:标志|载体|开端|例子|一部分)$")
 
-ONLY_RE = re.compile(r"只有([^，。；！]{2,30})，?(?:才能|才会|才可能|方能)([^，。；！]{2,30})")
+ONLY_RE = re.compile(r"(?:只有|唯有)([^，。；！]{2,30})，?(?:才能|才会|才可能|方能)([^，。；！]{2,30})")
 RELATION_RE = re.compile(r"处理好([^，。；、]{2,16}?)(?:与|和|同)([^，。；、]{2,16}?)的关系")
 SUBJECT_JUNK = re.compile(r"^(?:这|那|它|其|此|该|我们|大家|同志们|他们|这些|那些|也|就|都|还|又|而|并|但|这是|这就|在座|每一|某种|"
                           r"[0-9一二三四五六七八九十]+[、.．是]|[（(])|要|不仅|应该|应当|必须|能否|是否|怎样|如何|什么")
@@ -70,6 +74,10 @@ def find(text: str) -> list[Found]:
             _thesis(found, s, span.start, match.group(1), match.start(1), match.group(2))
         for match in IS_RE.finditer(s):
             _thesis(found, s, span.start, match.group(1), match.start(1), match.group(2))
+        for pattern in (AS_ANY_RE, THIS_RE):
+            for match in pattern.finditer(s):
+                if _nominal(match.group(2)) and not PREDICATE_JUNK.search(match.group(2)):
+                    _thesis(found, s, span.start, match.group(1), match.start(1), match.group(2))
         for pattern in (GENERAL_IS_RE, CLAUSE_IS_RE):
             for match in pattern.finditer(s):
                 if (_nominal(match.group(2)) and not PREDICATE_JUNK.search(match.group(2))
@@ -110,7 +118,7 @@ def _nominal(predicate: str) -> bool:
     """Whether a predicate names something (…的思想路线, 关键一招) rather than tells an action."""
     if predicate.endswith(tuple(THESIS_WORDS.split("|"))):
         return True
-    words = segment.tagged(predicate)
+    words = segment.tagged(predicate.rstrip("”’」"))
     return len(words) >= 2 and (words[-1][1][:1] in ("n", "l", "j") or words[-1][1] in ("vn", "an"))
 
 
