@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from quizapp.auth.access import has_role
+from quizapp.auth.access import may_manage_account
 from quizapp.auth.services import find_person_by_account, normalize_member_no, normalize_phone, set_password
 from quizapp.models import Person, Role, RoleGrant, Unit, UnitKind
 
@@ -30,8 +30,9 @@ def generate_temporary_password() -> str:
 def may_reset(session: Session, actor: Person, target: Person) -> bool:
     """Whether ``actor`` may reset ``target``'s password: besides ``target``'s unit (checked by
     the route), every role ``target`` holds must lie within ``actor``'s administration, or a
-    lower admin could take over a higher admin's account and with it a wider scope."""
-    return all(has_role(session, actor, (Role.ADMIN,), grant.unit_id) for grant in target.grants)
+    lower admin could take over a higher admin's account and with it a wider scope (the rule
+    roster updates share: ``may_manage_account``)."""
+    return may_manage_account(session, actor, target, Role.ADMIN)
 
 
 def reset_password(person: Person) -> str:

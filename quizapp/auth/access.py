@@ -10,6 +10,9 @@ from sqlalchemy.orm import Session
 from quizapp.models import Person, Role, RoleGrant
 from quizapp.models.org import ancestor_ids
 
+# Roles from the least authority to the most.
+ROLES_BY_RANK = (Role.MEMBER, Role.SECRETARY, Role.ORGANIZER, Role.ADMIN)
+
 
 def roles_held(session: Session, person: Person) -> frozenset[Role]:
     """Every role ``person`` is granted anywhere (one query)."""
@@ -65,6 +68,26 @@ def has_role(
         )
         return any(unit_id in ancestor_ids(session, unit) for unit in extra)
     return False
+
+
+def roles_at_least(role: Role) -> tuple[Role, ...]:
+    """``role`` and every role above it."""
+    return ROLES_BY_RANK[ROLES_BY_RANK.index(role):]
+
+
+def may_manage_account(session: Session, actor: Person, target: Person, acting_role: Role) -> bool:
+    """Whether ``actor``, acting as ``acting_role``, may change ``target``'s account: reset its
+    password (ADMIN) or change its name, phone, member number or unit (ORGANIZER, a roster
+    update). Every role ``target`` holds must lie where ``actor`` holds ``acting_role``, and a
+    role above ``acting_role`` where ``actor`` holds that role or a higher one; otherwise a lower
+    admin or organizer could take over a higher account, and with it a wider scope. Whether
+    ``target``'s own unit is within reach is the caller's check."""
+    return all(
+        has_role(session, actor,
+                 roles_at_least(max(grant.role, acting_role, key=ROLES_BY_RANK.index)),
+                 grant.unit_id)
+        for grant in target.grants
+    )
 
 
 def granted_unit_ids(session: Session, person: Person, role: Role) -> list[int]:

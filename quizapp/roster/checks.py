@@ -4,6 +4,12 @@
 units, the people whose numbers the file mentions, their grants) and then
 checks rows one by one, in file order, remembering what earlier rows claimed.
 Every error message is Chinese and meant for the organizer as is.
+
+A login tries the phone number first, then the member number, so the two share one
+namespace: a row's numbers are checked against both fields of every other person. People
+outside the scope are never named nor hinted at, unless the importer may manage them too:
+a row whose number someone outside holds reads like any other and is held at the commit
+(``RowFacts.held_outside``), for an admin who manages both units to import.
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from quizapp.auth.access import has_role
+from quizapp.auth.access import has_role, may_manage_account
 from quizapp.auth.services import normalize_member_no, normalize_phone
 from quizapp.models import Person, Role, RoleGrant
 from quizapp.roster.reader import RawRow
@@ -42,7 +48,14 @@ class RowFacts:
     group: UnitRef | None = None
     roles: list[Role] = field(default_factory=list)
     person: Person | None = None
+    # A number of the row belongs to someone the importer may not see: never shown in the dry
+    # run (it must read the same whether or not that person exists), held at the commit.
+    held_outside: bool = False
     errors: list[str] = field(default_factory=list)
+
+    @property
+    def unit(self) -> UnitRef | None:
+        return self.group or self.branch
 
 
 def parse_roles(text: str) -> tuple[list[Role], list[str]]:
@@ -76,7 +89,7 @@ class RowChecker:
         self.units = UnitIndex(session, scope_unit_id)
         phones = {p for p in (_phone(r.get("phone")) for r in rows) if p}
         numbers = {n for n in (normalize_member_no(r.get("member_no")) for r in rows) if n}
-        people = _people_with(session, phones, numbers)
+        people = _people_with(session, phones | numbers)
         self.by_phone = {p.phone: p for p in people if p.phone}
         self.by_member_no = {p.member_no: p for p in people if p.member_no}
         self._grants: dict[int, set[tuple[Role, int]]] = {p.id: set() for p in people}
@@ -85,10 +98,10 @@ class RowChecker:
                 select(RoleGrant).where(RoleGrant.person_id.in_(self._grants))
             ):
                 self._grants[grant.person_id].add((grant.role, grant.unit_id))
-        self._phone_rows: dict[str, int] = {}
-        self._member_no_rows: dict[str, int] = {}
+        self._account_rows: dict[str, int] = {}
         self._person_rows: dict[int, int] = {}
         self._may_grant_admin: dict[int, bool] = {}
+        self._may_see_unit: dict[int, bool] = {}
 
     def held_grants(self, person_id: int) -> set[tuple[Role, int]]:
         return self._grants.get(person_id, set())
@@ -101,6 +114,8 @@ class RowChecker:
         self._check_units(raw, facts)
         self._check_roles(raw, facts)
         self._match_person(raw, facts)
+        if facts.person is not None and not facts.errors:
+            self._check_authority(facts, facts.person)
         return facts
 
     def _check_name(self, raw: RawRow, facts: RowFacts) -> None:
@@ -129,10 +144,11 @@ class RowChecker:
                 facts.member_no = None
         if not phone_text and not number_text:
             facts.errors.append("手机号和党员编号至少填写一项（用于登录）")
+        # One namespace for both: a login tries the phone number, then the member number.
         if facts.phone:
-            self._check_repeat(facts, "手机号", facts.phone, self._phone_rows, raw.number)
+            self._check_repeat(facts, "手机号", facts.phone, self._account_rows, raw.number)
         if facts.member_no:
-            self._check_repeat(facts, "党员编号", facts.member_no, self._member_no_rows, raw.number)
+            self._check_repeat(facts, "党员编号", facts.member_no, self._account_rows, raw.number)
 
     @staticmethod
     def _check_repeat(facts: RowFacts, label: str, value: str, seen: dict[str, int], number: int) -> None:
@@ -166,22 +182,26 @@ class RowChecker:
                 facts.errors.append("只有管理员可以授予“管理员”角色")
 
     def _match_person(self, raw: RawRow, facts: RowFacts) -> None:
-        """Find the existing person by 党员编号, then 手机号, and check for clashes."""
+        """Find the existing person by 党员编号, then 手机号, and check for clashes with the
+        logins of everybody else."""
         by_number = self.by_member_no.get(facts.member_no) if facts.member_no else None
         by_phone = self.by_phone.get(facts.phone) if facts.phone else None
-        person = by_number or by_phone
+        person = next((p for p in (by_number, by_phone) if p is not None and p.unit_id in self.units),
+                      None)
+        for label, value, other in self._holders(facts):
+            if other is person:
+                continue
+            if other.unit_id in self.units:
+                facts.errors.append(f"{label} {value} 已被“{other.name}”使用")
+                return
+            if self._may_see(other.unit_id):
+                facts.errors.append(
+                    f"{label} {value} 已登记在{self.units.root.name}以外的单位（{other.name}），"
+                    "不能在此导入；如需调入，请在同时包含两个单位的上级单位导入"
+                )
+                return
+            facts.held_outside = True
         if person is None:
-            return
-        if by_number is not None and by_phone is not None and by_phone is not by_number:
-            whose = (f"“{by_phone.name}”" if by_phone.unit_id in self.units
-                     else "您管理范围以外的人员")
-            facts.errors.append(f"手机号 {facts.phone} 已被{whose}使用")
-            return
-        if person.unit_id not in self.units:
-            key = f"党员编号 {facts.member_no}" if by_number else f"手机号 {facts.phone}"
-            facts.errors.append(
-                f"{key} 已登记在{self.units.root.name}以外的单位，不能在此导入；如需调入，请联系上级管理员"
-            )
             return
         first = self._person_rows.setdefault(person.id, raw.number)
         if first != raw.number:
@@ -189,14 +209,47 @@ class RowChecker:
             return
         facts.person = person
 
+    def _holders(self, facts: RowFacts) -> list[tuple[str, str, Person]]:
+        """Everybody whose phone or member number is one of the row's numbers, in either field."""
+        found: list[tuple[str, str, Person]] = []
+        for label, value in (("党员编号", facts.member_no), ("手机号", facts.phone)):
+            if not value:
+                continue
+            for other in (self.by_member_no.get(value), self.by_phone.get(value)):
+                if other is not None and all(other is not seen for _, _, seen in found):
+                    found.append((label, value, other))
+        return found
 
-def _people_with(session: Session, phones: set[str], member_nos: set[str]) -> list[Person]:
-    """People holding any of these phone or member numbers."""
-    found: dict[int, Person] = {}
-    if phones:
-        found.update((p.id, p) for p in session.scalars(select(Person).where(Person.phone.in_(phones))))
-    if member_nos:
-        found.update(
-            (p.id, p) for p in session.scalars(select(Person).where(Person.member_no.in_(member_nos)))
+    def _may_see(self, unit_id: int) -> bool:
+        """Whether the importer manages ``unit_id`` as well (and so may be told who is there)."""
+        if unit_id not in self._may_see_unit:
+            self._may_see_unit[unit_id] = has_role(
+                self.session, self.importer, [Role.ORGANIZER], unit_id
+            )
+        return self._may_see_unit[unit_id]
+
+    def _check_authority(self, facts: RowFacts, person: Person) -> None:
+        """A change of name, numbers or unit needs authority over every role the person holds
+        (the rule password resets follow)."""
+        unit = facts.unit
+        changes = (
+            facts.name != person.name
+            or (facts.phone and facts.phone != person.phone)
+            or (facts.member_no and facts.member_no != person.member_no)
+            or (unit is not None and unit.id != person.unit_id)
         )
+        if changes and not may_manage_account(self.session, self.importer, person, Role.ORGANIZER):
+            roles = "、".join(dict.fromkeys(grant.role.label for grant in person.grants))
+            facts.errors.append(
+                f"“{person.name}”担任{roles}，超出您的权限：名单不能修改其姓名、手机号、党员编号或所属单位，"
+                "请联系其上级管理员"
+            )
+
+
+def _people_with(session: Session, accounts: set[str]) -> list[Person]:
+    """People whose phone or member number is one of ``accounts``."""
+    found: dict[int, Person] = {}
+    if accounts:
+        for column in (Person.phone, Person.member_no):
+            found.update((p.id, p) for p in session.scalars(select(Person).where(column.in_(accounts))))
     return list(found.values())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import HiddenField
+from wtforms import BooleanField, HiddenField
 from wtforms.validators import DataRequired, Regexp
 
 from quizapp.roster.staging import SHA256_PATTERN, TOKEN_PATTERN
@@ -26,3 +26,5 @@ class CommitForm(FlaskForm):
     token = HiddenField(validators=[DataRequired(), Regexp(f"^{TOKEN_PATTERN.pattern}$")])
     sha256 = HiddenField(validators=[DataRequired(), Regexp(f"^{SHA256_PATTERN.pattern}$")])
     digest = HiddenField(validators=[DataRequired(), Regexp(f"^{SHA256_PATTERN.pattern}$")])
+    # Changes of name or login number are made only when this is ticked; else those rows wait.
+    confirm_identity = BooleanField("我已逐一核对，确认修改下列人员的姓名、手机号或党员编号")

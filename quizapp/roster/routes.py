@@ -26,6 +26,7 @@ from quizapp.extensions import db
 from quizapp.models import Role, Unit
 from quizapp.roster import queries, services, staging
 from quizapp.roster.forms import CommitForm, UploadForm
+from quizapp.roster.plan import ImportPlan
 from quizapp.roster.reader import MAX_FILE_BYTES, RosterFileError
 from quizapp.roster.template import INSTRUCTIONS, TEMPLATE_FILENAME
 
@@ -105,7 +106,7 @@ def upload(unit_id: int) -> str:
     )
 
 
-def _preview(unit: Unit, plan: services.ImportPlan, staged: staging.StagedUpload | None) -> str:
+def _preview(unit: Unit, plan: ImportPlan, staged: staging.StagedUpload | None) -> str:
     commit_form = None
     if staged is not None:
         commit_form = CommitForm(
@@ -133,7 +134,7 @@ def commit(unit_id: int) -> Response | str:
         )
         result = services.commit_import(
             db.session, data, staged.filename, current_user._get_current_object(),
-            unit_id, form.digest.data,
+            unit_id, form.digest.data, confirm_identity=form.confirm_identity.data,
         )
         db.session.commit()
     except services.PlanChanged as changed:

@@ -5,15 +5,14 @@ without writing anything. ``commit_import`` plans the same bytes again and,
 only if the plan has no errors and is exactly the one the organizer saw,
 writes it: new people with an issued password they must change at first
 login, updates (matched by 党员编号, then 手机号), and role grants. It flushes;
-the caller commits, so a file is imported whole or not at all.
+the caller commits, so a file is imported whole or not at all, except for the rows it
+holds: a change of name or login number the importer did not confirm separately, and a row
+whose number belongs to someone outside the scope (``checks``).
 """
 
 from __future__ import annotations
 
-import enum
 import hashlib
-import json
-from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
@@ -23,6 +22,17 @@ from quizapp.auth.passwords import hash_issued_password
 from quizapp.models import Person, Role, RoleGrant
 from quizapp.roster import reader
 from quizapp.roster.checks import RowChecker, RowFacts
+from quizapp.roster.plan import (
+    FieldChange,
+    HeldRow,
+    ImportPlan,
+    ImportResult,
+    IssuedPassword,
+    PlannedGrant,
+    PlannedRow,
+    RowAction,
+    RowError,
+)
 from quizapp.roster.template import build_template
 from quizapp.roster.units import UnitIndex
 
@@ -39,124 +49,6 @@ class PlanChanged(RosterImportError):
     def __init__(self, plan: ImportPlan) -> None:
         super().__init__("名单预览后数据已发生变化，请核对新的预览后再确认导入。")
         self.plan = plan
-
-
-class RowAction(enum.StrEnum):
-    NEW = "new"
-    UPDATE = "update"
-    UNCHANGED = "unchanged"
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    message: str
-
-
-@dataclass(frozen=True)
-class FieldChange:
-    label: str
-    old: str
-    new: str
-
-
-@dataclass(frozen=True)
-class PlannedGrant:
-    role: Role
-    unit_id: int
-    unit_label: str
-
-    @property
-    def label(self) -> str:
-        return f"{self.role.label}（{self.unit_label}）"
-
-
-@dataclass(frozen=True)
-class PlannedRow:
-    """What importing one valid row will do."""
-
-    row: int
-    action: RowAction
-    name: str
-    phone: str | None
-    member_no: str | None
-    unit_id: int
-    unit_label: str
-    person_id: int | None = None
-    changes: tuple[FieldChange, ...] = ()
-    grants: tuple[PlannedGrant, ...] = ()
-
-    @property
-    def account(self) -> str:
-        return self.phone or self.member_no or ""
-
-
-@dataclass(frozen=True)
-class ImportPlan:
-    """The dry run of a roster file: what would change, and every row error."""
-
-    filename: str
-    sha256: str
-    source: str
-    scope_name: str
-    ignored_headers: tuple[str, ...]
-    rows: tuple[PlannedRow, ...]
-    errors: tuple[RowError, ...]
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    def _with(self, action: RowAction) -> list[PlannedRow]:
-        return [row for row in self.rows if row.action is action]
-
-    @property
-    def new_rows(self) -> list[PlannedRow]:
-        return self._with(RowAction.NEW)
-
-    @property
-    def updated_rows(self) -> list[PlannedRow]:
-        return self._with(RowAction.UPDATE)
-
-    @property
-    def unchanged_rows(self) -> list[PlannedRow]:
-        return self._with(RowAction.UNCHANGED)
-
-    @property
-    def grant_count(self) -> int:
-        return sum(len(row.grants) for row in self.rows)
-
-    @property
-    def error_row_count(self) -> int:
-        return len({error.row for error in self.errors})
-
-    @property
-    def digest(self) -> str:
-        """A fingerprint of every planned change: the commit must match it."""
-        payload = [self.sha256] + [
-            [r.row, r.action.value, r.person_id, r.name, r.phone, r.member_no, r.unit_id,
-             [[g.role.value, g.unit_id] for g in r.grants]]
-            for r in self.rows
-        ]
-        return hashlib.sha256(json.dumps(payload, ensure_ascii=False).encode()).hexdigest()
-
-
-@dataclass(frozen=True)
-class IssuedPassword:
-    """A new person's initial password, shown once to the importer."""
-
-    name: str
-    account: str
-    unit_label: str
-    password: str
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    created: tuple[IssuedPassword, ...] = ()
-    updated: int = 0
-    unchanged: int = 0
-    grants_added: int = 0
 
 
 def file_sha256(data: bytes) -> str:
@@ -219,7 +111,7 @@ def _planned_row(checker: RowChecker, number: int, facts: RowFacts) -> PlannedRo
     common = {
         "row": number, "name": facts.name, "phone": facts.phone,
         "member_no": facts.member_no, "unit_id": unit.id, "unit_label": unit.label,
-        "grants": grants,
+        "grants": grants, "held_outside": facts.held_outside,
     }
     if person is None:
         return PlannedRow(action=RowAction.NEW, **common)
@@ -249,18 +141,28 @@ def commit_import(
     importer: Person,
     scope_unit_id: int,
     expected_digest: str,
+    confirm_identity: bool = False,
 ) -> ImportResult:
     """Import a file whose dry run the importer confirmed (``expected_digest``).
 
     Plans again from the same bytes; raises ``PlanChanged`` (carrying the new
     plan) if the plan now has errors or differs from the confirmed one, for
-    example because someone else imported in between. Flushes, never commits.
+    example because someone else imported in between. Changes of name or login
+    number are made only with ``confirm_identity``; those rows, and rows whose
+    number belongs to someone outside the scope, are held (``ImportResult.held``).
+    Flushes, never commits.
     """
     plan = plan_import(session, data, filename, importer, scope_unit_id)
     if not plan.ok or plan.digest != expected_digest:
         raise PlanChanged(plan)
     created: list[IssuedPassword] = []
+    held: list[HeldRow] = []
+    updated = grants_added = 0
     for row in plan.rows:
+        reason = _hold_reason(row, confirm_identity)
+        if reason:
+            held.append(HeldRow(row.row, row.name, reason))
+            continue
         if row.action is RowAction.NEW:
             password = generate_temporary_password()
             person = Person(
@@ -277,13 +179,24 @@ def commit_import(
                 person.phone = row.phone or person.phone
                 person.member_no = row.member_no or person.member_no
                 person.unit_id = row.unit_id
+                updated += 1
         for grant in row.grants:
             person.grants.append(RoleGrant(role=grant.role, unit_id=grant.unit_id))
+        grants_added += len(row.grants)
     session.flush()
     return ImportResult(
         created=tuple(created),
-        updated=len(plan.updated_rows),
+        updated=updated,
         unchanged=len(plan.unchanged_rows),
-        grants_added=plan.grant_count,
+        grants_added=grants_added,
+        held=tuple(held),
     )
 
+
+def _hold_reason(row: PlannedRow, confirm_identity: bool) -> str:
+    """Why the commit leaves ``row`` alone, or "" to import it."""
+    if row.changes_identity and not confirm_identity:
+        return "姓名、手机号或党员编号的修改未勾选确认，本行未导入；核对后请重新导入并勾选确认"
+    if row.held_outside:
+        return "本行的手机号或党员编号需由上级管理员核对，未导入；请联系同时管理相关单位的管理员导入"
+    return ""

@@ -113,16 +113,21 @@ def commit_fields(html: str) -> dict[str, str]:
     return fields
 
 
-def confirm(client: FlaskClient, unit_id: int, preview_html: str) -> Any:
-    """Press 确认导入 on a dry-run page."""
-    return client.post(f"/roster/{unit_id}/commit", data=commit_fields(preview_html))
+def confirm(client: FlaskClient, unit_id: int, preview_html: str, identity: bool = False) -> Any:
+    """Press 确认导入 on a dry-run page; ``identity`` ticks the confirmation of changed names
+    and login numbers."""
+    data = commit_fields(preview_html)
+    if identity:
+        data["confirm_identity"] = "y"
+    return client.post(f"/roster/{unit_id}/commit", data=data)
 
 
-def import_file(client: FlaskClient, unit_id: int, data: bytes, filename: str = "名单.xlsx") -> Any:
+def import_file(client: FlaskClient, unit_id: int, data: bytes, filename: str = "名单.xlsx",
+                identity: bool = False) -> Any:
     """Dry run then commit; returns the commit response."""
     response = preview(client, unit_id, data, filename)
     assert response.status_code == 200
-    return confirm(client, unit_id, response.get_data(as_text=True))
+    return confirm(client, unit_id, response.get_data(as_text=True), identity)
 
 
 def initial_passwords(html: str) -> list[str]:

@@ -133,7 +133,9 @@ def test_reimport_updates_moves_and_grants_without_duplicates(app, client, org, 
     assert 'data-count="unchanged">1<' in html and 'data-count="grants">1<' in html
     assert "姓名：" in html and "李小红" in html and "李晓红" in html
     assert "所属单位：" in html and "第一党支部 / 第一党小组" in html
-    result = confirm(client, unit_a, html).get_data(as_text=True)
+    # A new name or login number is confirmed apart (issue 19): three rows here.
+    assert 'data-count="identity">3<' in html
+    result = confirm(client, unit_a, html, identity=True).get_data(as_text=True)
     assert "新增 0 人，更新 4 人，无变化 1 人，新增角色 1 个" in result
     assert initial_passwords(result) == []
 
@@ -212,14 +214,29 @@ def test_commit_refuses_when_the_data_changed_after_the_dry_run(app, client, org
     unit_a = org["units"]["a"].id
     login(client, ORGANIZER_A)
     html = preview(client, unit_a, xlsx_bytes(ROWS)).get_data(as_text=True)
-    # Someone takes one of the file's phone numbers in the meantime.
-    make_person(name="插队者", phone="13811112222", member_no=None, unit=org["units"]["b1"])
+    # Two people of the 总支 take a row's phone and member number in the meantime.
+    make_person(name="插队者", phone="13811112222", member_no=None, unit=org["units"]["a1"])
+    make_person(name="另一人", phone=None, member_no="DY2001", unit=org["units"]["a1"])
     before = people_count(app)
     response = confirm(client, unit_a, html)
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "名单预览后数据已发生变化" in page and "整个文件都不会导入" in page
+    assert "手机号 13811112222 已被“插队者”使用" in page
     assert people_count(app) == before
+
+
+def test_a_number_taken_outside_after_the_dry_run_holds_its_row(app, client, org, login, make_person):
+    """Outside the 总支 the plan cannot change (it must not tell who exists there): the row
+    is held at the commit instead (issue 19)."""
+    unit_a = org["units"]["a"].id
+    login(client, ORGANIZER_A)
+    html = preview(client, unit_a, xlsx_bytes(ROWS)).get_data(as_text=True)
+    make_person(name="插队者", phone="13811112222", member_no=None, unit=org["units"]["b1"])
+    before = people_count(app)
+    page = confirm(client, unit_a, html).get_data(as_text=True)
+    assert "新增 3 人" in page and "第 2 行 王小明</strong>：本行的手机号或党员编号需由上级管理员核对" in page
+    assert people_count(app) == before + 3 and "王小明" not in snapshot(app)
 
 
 def test_the_template_downloads_and_reimports_cleanly(app, client, org, login):
