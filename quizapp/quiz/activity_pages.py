@@ -13,14 +13,13 @@ from quizapp.models import (
     ActivityMember,
     AnswerPolicy,
     Attempt,
-    AttemptItem,
     AttemptStatus,
     Person,
     Speech,
     StudyPassage,
 )
 from quizapp.organize.queries import member_unit_ids
-from quizapp.quiz import activities, windows
+from quizapp.quiz import activities, secrecy, windows
 from quizapp.quiz.timefmt import as_utc
 
 
@@ -83,7 +82,9 @@ def activity_page(session: Session, person: Person, activity: Activity, member: 
         windows=windows.windows(activity, member),
         passages=_passages(session, person, activity),
         can_start=activities.can_start(activity, member, attempts, now),
-        practice_open=activities.practice_open(activity, now),
+        # The practice set shows its keys: not while its own pool is secret (``secrecy``).
+        practice_open=(activities.practice_open(activity, now)
+                       and not secrecy.pool_secret(activity, member, attempts, now)),
     )
 
 
@@ -142,19 +143,3 @@ def scored_result(session: Session, attempt: Attempt, now: datetime) -> ScoredRe
         timed_out=timed_out(attempt),
     )
 
-
-def key_withheld(session: Session, person_id: int, question_id: int, now: datetime) -> bool:
-    """The question is in one of the person's scored sittings whose key is not shown yet
-    (still open, or answers shown only after the close)."""
-    rows = session.execute(
-        select(Attempt, Activity, ActivityMember)
-        .join(AttemptItem, AttemptItem.attempt_id == Attempt.id)
-        .join(Activity, Attempt.activity_id == Activity.id)
-        .outerjoin(ActivityMember, (ActivityMember.activity_id == Activity.id)
-                   & (ActivityMember.person_id == Attempt.person_id))
-        .where(Attempt.person_id == person_id, Attempt.attempt_no.is_not(None),
-               AttemptItem.question_id == question_id)
-    ).all()
-    return any(attempt.status is AttemptStatus.OPEN
-               or not answers_revealed(activity, member, now)
-               for attempt, activity, member in rows)

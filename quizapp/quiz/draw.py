@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -53,6 +53,7 @@ from quizapp.models import (
 )
 from quizapp.models.org import ancestor_ids
 from quizapp.organize.queries import member_unit_ids
+from quizapp.quiz import secrecy
 
 
 class PoolQuestion(NamedTuple):
@@ -85,19 +86,23 @@ class Drawn:
     part: BlueprintPart
 
 
-def activity_pool(session: Session, activity: Activity, units: list[int]) -> list[PoolQuestion]:
+def activity_pool(session: Session, activity: Activity, units: list[int],
+                  withhold: Mapping[str, Any] | None = None) -> list[PoolQuestion]:
     """The approved questions of the blueprint's types on speeches of ``units`` (the
-    audience's: the activity's unit and above), by id: every part's pool in one query."""
+    audience's: the activity's unit and above), by id: every part's pool in one query. With
+    ``withhold`` (a member's ``secrecy.binds``) none whose key is withheld from the member."""
     types = sorted({part.type for part in activity.parts})
     if not types:
         return []
-    rows = session.execute(
+    statement = (
         select(*POOL_COLUMNS).join(BankQuestion.speech)
         .where(BankQuestion.status == QuestionStatus.APPROVED, BankQuestion.type.in_(types),
                Speech.unit_id.in_(units))
         .order_by(BankQuestion.id)
     )
-    return [PoolQuestion._make(row) for row in rows]
+    if withhold is not None:
+        statement = statement.where(BankQuestion.id.not_in(secrecy.WITHHELD))
+    return [PoolQuestion._make(row) for row in session.execute(statement, withhold)]
 
 
 def in_part(pool: Sequence[PoolQuestion], part: BlueprintPart) -> list[PoolQuestion]:
@@ -187,11 +192,13 @@ def draw_part(pool: list[PoolQuestion], mix: dict[int, int], count: int, seen: s
 
 
 def draw_blueprint(session: Session, person: Person, activity: Activity, rng: random.Random,
-                   *, prefer_unseen: bool = True) -> list[Drawn]:
-    """The member's questions for the activity, part by part (not yet shuffled)."""
+                   *, prefer_unseen: bool = True,
+                   withhold: Mapping[str, Any] | None = None) -> list[Drawn]:
+    """The member's questions for the activity, part by part (not yet shuffled); with
+    ``withhold`` (a practice's: the member's ``secrecy.binds``) none whose key is withheld."""
     seen = seen_question_ids(session, person.id) if prefer_unseen else set()
     units, visible = audience_units(session, person, activity)
-    pool = activity_pool(session, activity, units)
+    pool = activity_pool(session, activity, units, withhold)
     taken: set[int] = set()
     drawn: list[Drawn] = []
     for part in activity.parts:

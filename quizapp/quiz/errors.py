@@ -8,8 +8,9 @@ class QuizError(Exception):
 
 
 class NoQuestions(QuizError):
-    def __init__(self) -> None:
-        super().__init__("暂无可练习的题目，请换一个范围试试")
+    def __init__(self, withheld: bool = False) -> None:
+        super().__init__("暂无可练习的题目：进行中的测试题库中的题目在测试结束并公布答案前暂不参加练习"
+                         if withheld else "暂无可练习的题目，请换一个范围试试")
 
 
 class OpenPracticeExists(QuizError):

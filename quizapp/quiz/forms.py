@@ -43,7 +43,8 @@ class PracticeForm(FlaskForm):
         self.scope.choices = [
             (PracticeSource.RANDOM.value, "随机练习（全部讲话）"),
             (PracticeSource.MISTAKES.value, "错题练习"),
-            *((f"{SPEECH_SCOPE}{s.id}", f"{s.title}（{s.question_count} 题）") for s in speeches),
+            *((f"{SPEECH_SCOPE}{s.id}", f"{s.title}（{s.question_count} 题）") for s in speeches
+              if s.question_count),
         ]
 
     def validate_scope(self, field: RadioField) -> None:

@@ -9,12 +9,15 @@ with correctness as graded and stored by ``services``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, case, select
 from sqlalchemy.orm import Session, joinedload
 
 from quizapp.models import Attempt, AttemptItem, AttemptStatus, BankQuestion, QuestionType, Speech
+from quizapp.models.base import utcnow
+from quizapp.quiz import secrecy
 from quizapp.quiz.queries import attempt_title, open_report_question_ids
 from quizapp.quiz.responses import blank_count, to_shown
 
@@ -141,6 +144,8 @@ class ResultItem:
     speech_id: int
     speech_title: str
     reported: bool
+    # In a live activity's pool (``secrecy``): shown without key, correctness or points.
+    withheld: bool = False
 
 
 @dataclass(frozen=True)
@@ -149,6 +154,19 @@ class ResultPage:
     title: str
     items: list[ResultItem]
     revealed: bool = True  # False: the key, correctness and explanations are withheld
+
+    @property
+    def withheld(self) -> int:
+        """How many questions are withheld one by one (``secrecy``)."""
+        return sum(item.withheld for item in self.items)
+
+    @property
+    def shown_score(self) -> tuple[int, int, int]:
+        """(points, maximum, right answers) over the questions not withheld: what a practice
+        holding withheld questions may show of its score."""
+        shown = [item for item in self.items if not item.withheld]
+        return (sum(item.points for item in shown), sum(item.max_points for item in shown),
+                sum(item.correct for item in shown))
 
 
 def _answer_text(qtype: QuestionType, option_order: list[int], options: list[str],
@@ -173,34 +191,43 @@ def key_text(question: BankQuestion) -> str:
     return _answer_text(question.type, order, question.options, question.answer)
 
 
-def result_page(session: Session, attempt: Attempt, reveal: bool = True) -> ResultPage:
+def result_page(session: Session, attempt: Attempt, reveal: bool = True,
+                now: datetime | None = None) -> ResultPage:
     """A submitted attempt: each question with my answer, the key, the explanation and source.
 
     Without ``reveal`` (a scored sitting whose answers are shown after the close)
     nothing of the key is in the page: no key, correctness, points per question,
-    explanation or source sentence; only my answers.
+    explanation or source sentence; only my answers. The same holds, one question at a
+    time, for a question withheld from the member now (``secrecy``: in the pool of a
+    live activity other than the sitting's own).
     """
     if attempt.status is not AttemptStatus.SUBMITTED:
         raise ValueError("only a submitted attempt has a result")
     items = _load_items(session, attempt)
-    reported = open_report_question_ids(session, attempt.person_id, [i.question_id for i in items])
+    ids = [i.question_id for i in items]
+    reported = open_report_question_ids(session, attempt.person_id, ids)
+    own = attempt.activity_id if attempt.attempt_no is not None else None
+    withheld = (secrecy.withheld_among(session, attempt.person_id, ids, now or utcnow(),
+                                       except_activity_id=own) if reveal else set())
     result = []
     for item in items:
         question = item.question
         order = item.option_order
+        shown = reveal and question.id not in withheld
         result.append(ResultItem(
             view=_item_view(item),
-            correct=bool(item.correct) and reveal,
-            points=(item.points or 0) if reveal else 0,
+            correct=bool(item.correct) and shown,
+            points=(item.points or 0) if shown else 0,
             max_points=item.max_points,
             my_answer=_answer_text(question.type, order, question.options, item.response),
             right_answer=(_answer_text(question.type, order, question.options, question.answer)
-                          if reveal else ""),
-            explanation=question.explanation if reveal else "",
-            sentence=question.sentence if reveal else "",
+                          if shown else ""),
+            explanation=question.explanation if shown else "",
+            sentence=question.sentence if shown else "",
             speech_id=question.speech_id,
             speech_title=question.speech.title,
             reported=question.id in reported,
+            withheld=question.id in withheld,
         ))
     return ResultPage(attempt, attempt_title(attempt), result, reveal)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from quizapp.models import (
@@ -27,6 +27,7 @@ from quizapp.models import (
 )
 from quizapp.models.base import utcnow
 from quizapp.organize.queries import approved_questions_for, member_unit_ids
+from quizapp.quiz import secrecy
 from quizapp.quiz.activities import OpenActivity, open_for
 
 RECENT_RESULTS = 5
@@ -44,19 +45,27 @@ def visible_speech(session: Session, person: Person, speech_id: int) -> Speech |
 class SpeechChoice:
     id: int
     title: str
-    question_count: int
+    question_count: int  # the questions the member may practise now
+    withheld: int = 0  # approved questions withheld from practice now (``secrecy``)
 
 
-def practice_speeches(session: Session, person: Person) -> list[SpeechChoice]:
-    """Visible speeches that have approved questions, newest first, with their question counts."""
-    approved = approved_questions_for(session, person).order_by(None).subquery()
+def practice_speeches(session: Session, person: Person,
+                      now: datetime | None = None) -> list[SpeechChoice]:
+    """Visible speeches that have approved questions, newest first, with how many of them the
+    member may practise now and how many are withheld (in a live activity's pool)."""
+    approved = approved_questions_for(session, person).order_by(None).with_only_columns(
+        BankQuestion.id, BankQuestion.speech_id,
+        BankQuestion.id.in_(secrecy.WITHHELD).label("withheld")).subquery()
+    held = func.sum(case((approved.c.withheld, 1), else_=0))
     rows = session.execute(
-        select(Speech.id, Speech.title, func.count(approved.c.id))
+        select(Speech.id, Speech.title, func.count(approved.c.id), held)
         .join(approved, approved.c.speech_id == Speech.id)
         .group_by(Speech.id, Speech.title, Speech.delivered_on)
-        .order_by(Speech.delivered_on.desc(), Speech.id.desc())
+        .order_by(Speech.delivered_on.desc(), Speech.id.desc()),
+        secrecy.binds(person.id, now or utcnow()),
     )
-    return [SpeechChoice(id_, title, count) for id_, title, count in rows]
+    return [SpeechChoice(id_, title, count - (hidden or 0), hidden or 0)
+            for id_, title, count, hidden in rows]
 
 
 def owned_attempt(session: Session, person_id: int, attempt_id: int) -> Attempt | None:
@@ -188,6 +197,7 @@ class WrongEntry:
     wrong_count: int
     right_streak: int
     last_wrong_at: datetime
+    withheld: bool = False  # in a live activity's pool: its key is not shown (``secrecy``)
 
 
 @dataclass(frozen=True)
@@ -203,15 +213,17 @@ class SpeechGroup:
     concepts: list[ConceptGroup]
 
 
-def wrong_book(session: Session, person: Person) -> list[SpeechGroup]:
-    """The 错题本 grouped by speech and then by concept, most recent mistakes first."""
+def wrong_book(session: Session, person: Person, now: datetime | None = None) -> list[SpeechGroup]:
+    """The 错题本 grouped by speech and then by concept, most recent mistakes first; an entry
+    whose key is withheld from the member now (``secrecy``) is marked so."""
     rows = session.execute(
         _wrong_book_query(session, person)
         .add_columns(WrongBookEntry)
         .options(joinedload(BankQuestion.speech))
         .order_by(Speech.delivered_on.desc(), Speech.id, BankQuestion.concept,
                   WrongBookEntry.last_wrong_at.desc())
-    )
+    ).all()
+    withheld = secrecy.withheld_among(session, person.id, [q.id for q, _ in rows], now or utcnow())
     groups: dict[int, SpeechGroup] = {}
     for question, entry in rows:
         group = groups.setdefault(
@@ -221,7 +233,8 @@ def wrong_book(session: Session, person: Person) -> list[SpeechGroup]:
         if not group.concepts or group.concepts[-1].concept != concept:
             group.concepts.append(ConceptGroup(concept, []))
         group.concepts[-1].entries.append(
-            WrongEntry(question, entry.wrong_count, entry.right_streak, entry.last_wrong_at)
+            WrongEntry(question, entry.wrong_count, entry.right_streak, entry.last_wrong_at,
+                       question.id in withheld)
         )
     return list(groups.values())
 

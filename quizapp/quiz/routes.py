@@ -33,6 +33,7 @@ from quizapp.quiz import (
     corrections,
     pages,
     queries,
+    secrecy,
     services,
     starting,
 )
@@ -111,6 +112,8 @@ def practice() -> Response | str:
     speeches = queries.practice_speeches(db.session, person)
     form = PracticeForm()
     form.set_speeches(speeches)
+    withheld = sum(choice.withheld for choice in speeches)
+    speeches = [choice for choice in speeches if choice.question_count]
     if form.validate_on_submit():
         source, speech_id = form.source()
         try:
@@ -131,6 +134,7 @@ def practice() -> Response | str:
     home = queries.quiz_home(db.session, person, recent=0)
     return _no_store(render_template(
         "quiz/practice.html", form=form, speeches=speeches, quiz=home, confirm=ConfirmForm(),
+        withheld=withheld,
     ))
 
 
@@ -234,10 +238,13 @@ def result(attempt_id: int) -> Response | str:
         return redirect(url_for(".resume", attempt_id=attempt.id))
     if attempt.status is not AttemptStatus.SUBMITTED:
         return _leave_closed(attempt)
-    scored = activity_pages.scored_result(db.session, attempt, utcnow())
-    page = pages.result_page(db.session, attempt, reveal=scored is None or scored.revealed)
+    now = utcnow()
+    scored = activity_pages.scored_result(db.session, attempt, now)
+    page = pages.result_page(db.session, attempt, reveal=scored is None or scored.revealed,
+                             now=now)
     return _no_store(render_template("quiz/result.html", page=page, scored=scored,
-                                     report_form=ReportForm()))
+                                     report_form=ReportForm(),
+                                     withheld_note=secrecy.WITHHELD_NOTE))
 
 
 @bp.route("/attempts/<int:attempt_id>/q/<int:position>/report", methods=["POST"])
@@ -275,6 +282,7 @@ def mistakes() -> Response:
         "quiz/mistakes.html", groups=groups, form=form, key_text=pages.key_text,
         letters=pages.LETTERS, clear_after=current_app.config["QUIZ_WRONG_BOOK_CLEAR_STREAK"],
         total=sum(len(c.entries) for g in groups for c in g.concepts),
+        withheld_note=secrecy.WITHHELD_NOTE,
     ))
 
 
@@ -286,8 +294,8 @@ def speech(speech_id: int) -> str:
     if found is None:
         abort(404)
     question_id = request.args.get("q", type=int)
-    if question_id and activity_pages.key_withheld(db.session, current_user.id, question_id,
-                                                   utcnow()):
+    if question_id and secrecy.withheld_among(db.session, current_user.id, [question_id],
+                                              utcnow()):
         question_id = None  # its source sentence would give away a scored answer
     question = db.session.get(BankQuestion, question_id) if question_id else None
     paragraphs = pages.speech_paragraphs(found, question)

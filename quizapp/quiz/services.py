@@ -314,7 +314,8 @@ def submit_attempt(session: Session, person_id: int, attempt_id: int, *,
     unit = record_graded(session, attempt)
     scored = activity is not None and attempt.attempt_no is not None
     if not scored or activity.answers_shown is AnswerPolicy.AFTER_SUBMIT:  # type: ignore[union-attr]
-        update_wrong_book(session, person_id, answered, now, clear_after)
+        update_wrong_book(session, person_id, answered, now, clear_after,
+                          except_activity_id=activity.id if scored else None)  # type: ignore[union-attr]
     if scored:
         award_for_activity(session, person_id, activity.id, now=now,  # type: ignore[union-attr]
                            audience_unit=unit)

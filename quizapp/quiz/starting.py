@@ -29,27 +29,39 @@ from quizapp.models import (
     QuestionType,
 )
 from quizapp.models.base import utcnow
-from quizapp.quiz import activities, queries, windows
+from quizapp.quiz import activities, queries, secrecy, windows
 from quizapp.quiz.draw import POOL_COLUMNS, PoolQuestion, draw_blueprint
 from quizapp.quiz.errors import NoQuestions, OpenPracticeExists, QuizError
 from quizapp.quiz.timefmt import as_utc, local_time
 from quizapp.sql import insert_for
 
 PRACTICE_SIZES = (5, 10, 20)
+# The 考前练习 shows its keys: not once the scored window has opened, until the answers are out.
+PRACTICE_PAUSED = "正式答题已开始，考前练习暂停；公布答案后可再练习"
 
 
 def _draw(session: Session, person: Person, source: PracticeSource, speech_id: int | None,
-          count: int) -> list[PoolQuestion]:
+          count: int, now: datetime) -> list[PoolQuestion]:
+    """``count`` random questions of the source, none whose key is withheld from the person
+    now (``secrecy``). Raises NoQuestions, saying so when it is the withholding that left none."""
     if source is PracticeSource.MISTAKES:
         ids = queries.wrong_book_question_ids(session, person)
     else:
         ids = queries.approved_questions_for(session, person, speech_id).with_only_columns(
             BankQuestion.id
         )
-    chosen = ids.order_by(None).order_by(func.random()).limit(count).scalar_subquery()
-    return [PoolQuestion._make(row) for row in session.execute(
-        select(*POOL_COLUMNS).join(BankQuestion.speech).where(BankQuestion.id.in_(chosen))
+    ids = ids.order_by(None)
+    secret = secrecy.binds(person.id, now)
+    chosen = (ids.where(BankQuestion.id.not_in(secrecy.WITHHELD)).order_by(func.random())
+              .limit(count).scalar_subquery())
+    drawn = [PoolQuestion._make(row) for row in session.execute(
+        select(*POOL_COLUMNS).join(BankQuestion.speech).where(BankQuestion.id.in_(chosen)),
+        secret,
     )]
+    if not drawn:
+        raise NoQuestions(withheld=bool(session.scalar(
+            select(ids.where(BankQuestion.id.in_(secrecy.WITHHELD)).exists()), secret)))
+    return drawn
 
 
 def _open_practice_id(session: Session, person_id: int) -> int | None:
@@ -73,19 +85,25 @@ def _attempt_by_key(session: Session, person_id: int, client_key: str | None) ->
 def _activity_practice(session: Session, person: Person, activity_id: int, now: datetime,
                        rng: random.Random,
                        membership: tuple[Activity, ActivityMember] | None) -> list[PoolQuestion]:
-    """An activity's practice set: a fresh draw from its blueprint, while the set is open."""
+    """An activity's practice set: a fresh draw from its blueprint, while the set is open and
+    its pool is not secret (``secrecy.pool_secret``), without questions another live activity
+    withholds."""
     found = membership or activities.member_for(session, person, activity_id, now)
     if found is None:
         raise QuizError("找不到这项学习活动")
-    activity = found[0]
+    activity, member = found
     if not activities.practice_open(activity, now):
         raise QuizError("考前练习现在没有开放")
-    if any(a.status is AttemptStatus.OPEN
-           for a in activities.scored_attempts(session, person.id, activity_id)):
+    sittings = activities.scored_attempts(session, person.id, activity_id)
+    if any(a.status is AttemptStatus.OPEN for a in sittings):
         # The practice shows its answers: not while a sitting from the same pools is open.
         raise QuizError("请先交卷，再做考前练习")
-    return [drawn.question for drawn in draw_blueprint(session, person, activity, rng,
-                                                       prefer_unseen=False)]
+    if secrecy.pool_secret(activity, member, sittings, now):
+        raise QuizError(PRACTICE_PAUSED)
+    # Another live activity's pool may overlap this one's.
+    return [drawn.question for drawn in draw_blueprint(
+        session, person, activity, rng, prefer_unseen=False,
+        withhold=secrecy.binds(person.id, now))]
 
 
 def start_practice(
@@ -129,7 +147,7 @@ def start_practice(
     if activity_id is not None:
         questions = _activity_practice(session, person, activity_id, now, rng, membership)
     else:
-        questions = _draw(session, person, source, speech_id, count or 0)
+        questions = _draw(session, person, source, speech_id, count or 0, now)
     if not questions:
         raise NoQuestions()
     rng.shuffle(questions)

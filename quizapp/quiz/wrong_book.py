@@ -10,6 +10,7 @@ from sqlalchemy import bindparam, case, select, text, update
 from sqlalchemy.orm import Session
 
 from quizapp.models import Attempt, AttemptItem, WrongBookEntry
+from quizapp.quiz import secrecy
 
 
 def file_wrong_answers(session: Session, attempt: Attempt, now: datetime,
@@ -19,7 +20,8 @@ def file_wrong_answers(session: Session, attempt: Attempt, now: datetime,
         select(AttemptItem.question_id, AttemptItem.response, AttemptItem.correct)
         .where(AttemptItem.attempt_id == attempt.id)
     ) if response is not None]
-    update_wrong_book(session, attempt.person_id, answered, now, clear_after)
+    update_wrong_book(session, attempt.person_id, answered, now, clear_after,
+                      except_activity_id=attempt.activity_id)
 
 
 # ON CONFLICT statements are not in SQLAlchemy 2.0's statement cache (their Insert has
@@ -51,12 +53,21 @@ _RIGHT_AGAIN = (
 
 
 def update_wrong_book(session: Session, person_id: int, answered: list[tuple[int, bool]],
-                       now: datetime, clear_after: int) -> None:
+                       now: datetime, clear_after: int, *,
+                       except_activity_id: int | None = None) -> None:
     """Wrong answers enter (or re-enter) the book; right ones count towards leaving it.
 
     ``answered`` is (question id, right) of each answered question: an
-    unanswered question is left as it is, the member never tried it.
+    unanswered question is left as it is, the member never tried it. So is a question
+    whose key is withheld from the member now (``secrecy``; a scored sitting passes its
+    own activity as ``except_activity_id``): entering or leaving the book would tell
+    right from wrong.
     """
+    if answered:
+        withheld = secrecy.withheld_among(session, person_id, [q for q, _ in answered], now,
+                                          except_activity_id=except_activity_id)
+        answered = [(question_id, right) for question_id, right in answered
+                    if question_id not in withheld]
     wrong = sorted({question_id for question_id, right in answered if not right})
     right = sorted({question_id for question_id, right in answered if right})
     if wrong:

@@ -49,11 +49,13 @@ AUTOSAVE = {"postgresql": 1, "sqlite": 4}
 # (its state with the member's unit, then, as this is the activity's first submit, the build: 4
 # more); the 错题本 (an upsert executemany and an update); points (best attempts, the ledger in
 # the cap period, the unit (the roll-up's build did not read it), the rule version up the unit's
-# ancestors (one recursive query), here storing the default rules (2), the entry).
-SUBMIT = 20
+# ancestors (one recursive query), here storing the default rules (2), the entry); which of the
+# answered questions are withheld from the member now (quiz.secrecy: one query; such a question
+# must not enter or leave the 错题本, which would tell right from wrong).
+SUBMIT = 21
 # A later submit of the activity: the roll-up's delta is its state with the unit, the member's
 # other results and one upsert, points reuse the unit it read, and the rules are stored.
-SUBMIT_LATER = 15
+SUBMIT_LATER = 16
 # The person and the attempt; the items with their questions (one query); the member's roles
 # for the menu (once a request, however many links ask).
 QUESTION_PAGE = 4
