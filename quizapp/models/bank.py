@@ -6,6 +6,12 @@ managed by the organizers of that unit's subtree. Questions built by `questions/
 builder's stable id in `external_id`, so re-importing a speech updates them in place; an
 organizer's edit sets `edited`, and a re-import never overwrites an edited question.
 Only APPROVED questions are ever shown to members.
+
+Every question tests one key point (``point``): the builder gives the questions made on one
+sentence the same point, and they are variants: a paper holds at most one of them, since one
+would give another away. A question written by hand has a point of its own. ``quality`` is the
+builder's own rank (0-1; None for a question written by hand): the review list shows the best
+first.
 """
 
 from __future__ import annotations
@@ -13,12 +19,14 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 from typing import Any
+from uuid import uuid4
 
 from sqlalchemy import (
     JSON,
     CheckConstraint,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     String,
@@ -111,6 +119,11 @@ class Speech(Base):
         return f"<Speech {self.id} {self.title!r}>"
 
 
+def own_point() -> str:
+    """A key point of its own, for a question that shares its point with no other."""
+    return f"own-{uuid4().hex}"
+
+
 class BankQuestion(Base):
     """One question of a bank. `options`/`answer` are JSON in the builder's format:
     single/multiple: options [str], answer [int]; judge: options [], answer bool;
@@ -122,6 +135,7 @@ class BankQuestion(Base):
         CheckConstraint("difficulty BETWEEN 1 AND 3", name="difficulty_range"),
         CheckConstraint("stem <> ''", name="stem_not_blank"),
         CheckConstraint("version >= 1", name="version_positive"),
+        CheckConstraint("quality IS NULL OR quality BETWEEN 0 AND 1", name="quality_range"),
         Index("ix_bank_question_speech_status", "speech_id", "status"),
     )
 
@@ -144,6 +158,10 @@ class BankQuestion(Base):
     # A list of headings spans paragraphs: all of them, else [].
     paragraphs: Mapped[list[int]] = mapped_column(JSON, default=list)
     sentence: Mapped[str] = mapped_column(Text, default="")
+    # The key point it tests; questions of one point are variants (one per paper).
+    point: Mapped[str] = mapped_column(String(255), default=own_point, index=True)
+    # The builder's rank, 0-1; None for a question written by hand.
+    quality: Mapped[float | None] = mapped_column(Float)
     status: Mapped[QuestionStatus] = mapped_column(
         enum_column(QuestionStatus, "question_status"), default=QuestionStatus.DRAFT
     )

@@ -2,9 +2,11 @@
 
 Columns: 题号 (the builder's id, or the database id of a hand-written question), 题型, 题干,
 选项 (one per line), 答案 (letters for choices, 对/错, the words of a fill, 、 between blanks),
-解析, 难度, 状态, 概念. An import checks every row first and changes nothing if any row is
-wrong; rows without 题号 become hand-written drafts, rows with one update that question (an
-organizer's edit). 状态 is for reading only: approving stays a decision made on the bank page.
+解析, 难度, 状态, 概念, 要点 (the key point), 质量分 (the builder's rank). An import checks every
+row first and changes nothing if any row is wrong; rows without 题号 become hand-written drafts
+(each its own key point), rows with one update that question (an organizer's edit). 状态, 要点
+and 质量分 are for reading only: approving stays a decision made on the bank page, and the
+points and ranks are the builder's.
 """
 
 from __future__ import annotations
@@ -31,9 +33,9 @@ from quizapp.organize.content import (
 from quizapp.organize.review import add_manual_question, apply_content
 from quizapp.spreadsheet import set_cell
 
-HEADERS = ("题号", "题型", "题干", "选项", "答案", "解析", "难度", "状态", "概念")
+HEADERS = ("题号", "题型", "题干", "选项", "答案", "解析", "难度", "状态", "概念", "要点", "质量分")
 REQUIRED = ("题型", "题干", "答案")
-WIDTHS = (18, 6, 50, 30, 12, 40, 6, 8, 20)
+WIDTHS = (18, 6, 50, 30, 12, 40, 6, 8, 20, 20, 8)
 SHEET = "题库"
 MAX_ROWS = 3000
 MAX_WORKBOOK_BYTES = 2 * 1024 * 1024
@@ -46,6 +48,8 @@ _GUIDE = (
     "填空按空的顺序填写，多个空用“、”分隔。",
     "难度：1（易）、2（中）、3（难），不填为 2。",
     "状态：仅供参考，导入不改变题目状态；新增题目一律为“待审核”，请在题库页面审核通过。",
+    "要点、质量分：仅供参考，导入不改变。要点相同的题目是同一句原文的变体，一份试卷只抽其中一道；"
+    "质量分（0–1）是生成器的评分，手写题目没有质量分；新增题目各自成为一个要点。",
     "导入前会先检查每一行；只要有一行有错，整个文件都不会导入。",
 )
 
@@ -78,6 +82,8 @@ def export_bank(session: Session, speech: Speech) -> bytes:
             question.difficulty,
             question.status.label,
             question.concept,
+            question.point,
+            question.quality,
         )
         for column, value in enumerate(values, start=1):
             _write(sheet.cell(number, column), value)

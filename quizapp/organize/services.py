@@ -14,7 +14,11 @@ question, matched on the builder's stable id (``external_id``):
   approved or edited one stays as it is (members may have answered it) and is listed in the
   result for review, moved to its sentence's new paragraph if the sentence is still there;
   the bank page flags questions whose sentence is no longer in the text;
-* a retired question stays retired, and hand-written questions are never touched.
+* a retired question stays retired, and hand-written questions are never touched (those made
+  from a selected phrase only follow their sentence to its new paragraph);
+* every built question takes the builder's key point and quality rank (``point``, ``quality``),
+  edited or not: they say what the question tests and how the builder ranks it, not what it
+  reads, so a change in them alone is no update and needs no new approval.
 
 Nothing is ever deleted, so answers that point at a question keep pointing at it.
 """
@@ -48,7 +52,7 @@ from quizapp.points.regrade import regrade_question
 MAX_SPEECH_BYTES = 2 * 1024 * 1024
 SPEECH_SUFFIXES = (".txt", ".docx")
 
-__all__ = ["ImportResult", "SpeechError", "clean_file_name", "import_speech", "read_uploaded_speech"]
+__all__ = ["ImportResult", "SpeechError", "clean_file_name", "import_speech", "read_uploaded_speech", "row_values"]
 
 
 @dataclass
@@ -160,7 +164,7 @@ def import_speech(
     for question in bank.questions:
         row = existing.pop(question.id, None)
         if row is None:
-            session.add(BankQuestion(speech_id=speech.id, status=QuestionStatus.DRAFT, **_columns(question)))
+            session.add(BankQuestion(speech_id=speech.id, status=QuestionStatus.DRAFT, **row_values(question)))
             result.created += 1
         else:
             _refresh(row, question, result)
@@ -174,6 +178,10 @@ def import_speech(
         else:
             row.status = QuestionStatus.RETIRED
             result.retired += 1
+    # Questions an organizer made from the text (see ``authoring``) follow their sentence too.
+    for row in session.scalars(select(BankQuestion).where(
+            BankQuestion.speech_id == speech.id, BankQuestion.external_id.is_(None), BankQuestion.sentence != "")):
+        _relocate(row, paragraphs)
     session.flush()
     for question_id in result.regrade_ids:
         result.regraded += regrade_question(session, question_id).attempts
@@ -198,6 +206,21 @@ def _columns(question: Question) -> dict[str, Any]:
     }
 
 
+def row_values(question: Question) -> dict[str, Any]:
+    """A built question as BankQuestion column values (all but speech and status), with its key
+    point and rank: what a new row of it holds."""
+    return {**_columns(question), **_placing(question)}
+
+
+def _placing(question: Question) -> dict[str, Any]:
+    """The builder's key point and quality rank of a question (a question without a point
+    keeps its own: see ``BankQuestion.point``)."""
+    placing: dict[str, Any] = {"quality": question.quality}
+    if question.point:
+        placing["point"] = question.point[:255]
+    return placing
+
+
 def _location(question: Question) -> dict[str, Any]:
     source = question.source
     return {"paragraph": source.paragraph, "paragraphs": list(source.paragraphs), "sentence": source.sentence}
@@ -210,6 +233,8 @@ _SHOWN = (*_REVIEWED, "explanation")
 
 def _refresh(row: BankQuestion, question: Question, result: ImportResult) -> None:
     """Bring an existing row up to the builder's question, by the rules of the module docstring."""
+    for name, value in _placing(question).items():
+        setattr(row, name, value)
     if row.edited:
         for name, value in _location(question).items():
             setattr(row, name, value)

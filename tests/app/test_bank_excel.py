@@ -56,13 +56,14 @@ def test_export_has_every_question_with_readable_answers(app, client, bank_org, 
     data = _export(client, speech_a)
     assert "attachment" in client.get(f"/organize/speeches/{speech_a}/export.xlsx").headers["Content-Disposition"]
     rows = _rows(data)
-    assert rows[0] == ["题号", "题型", "题干", "选项", "答案", "解析", "难度", "状态", "概念"]
-    assert len(rows) == 27
+    assert rows[0] == ["题号", "题型", "题干", "选项", "答案", "解析", "难度", "状态", "概念", "要点", "质量分"]
+    assert len(rows) == 1 + _count(app)
     by_id = {row[0]: row for row in rows[1:]}
     q = get_question(app, single)
     row = by_id[q.external_id]
     assert row[1:5] == ["单选", q.stem, "\n".join(q.options), "ABCD"[q.answer[0]]]
     assert row[7] == "已通过" and row[8] == "三强"
+    assert row[9] == q.point and row[10] == q.quality and 0 < q.quality <= 1
     judge = get_question(app, question_id(app, speech_a, "三强", QuestionType.JUDGE))
     assert by_id[judge.external_id][4] == ("对" if judge.answer else "错")
     assert by_id[judge.external_id][3] is None
@@ -72,7 +73,7 @@ def test_round_trip_without_changes_changes_nothing(app, client, bank_org, login
     login(client, ORGANIZER_A)
     response = upload(client, f"/organize/speeches/{speech_a}/import", _export(client, speech_a), "题库.xlsx")
     html = response.get_data(as_text=True)
-    assert "新增 0 道，更新 0 道，无变化 26 道" in html
+    assert f"新增 0 道，更新 0 道，无变化 {_count(app)} 道" in html
     assert hidden_token(html) is None and "文件与题库一致" in html
 
 
