@@ -4,6 +4,10 @@ Members of a unit study the speeches of their unit and of every unit above it
 (``organize.queries.member_unit_ids``). Members deeper in the subtree see more,
 but every member of the audience sees at least those: that is the pool a row
 is counted against.
+
+A paper holds at most one question of a key point (``BankQuestion.point``: the variants of
+one sentence give one another away), so a row can draw as many questions as its pool has
+points, and rows are checked together on points, whatever their types.
 """
 
 from __future__ import annotations
@@ -47,7 +51,7 @@ def speech_visible_to_unit(session: Session, speech: Speech, unit_id: int) -> bo
 
 def _pool(session: Session, unit_id: int, part: PartSpec) -> Select:
     statement = (
-        select(BankQuestion.id).join(BankQuestion.speech)
+        select(BankQuestion.point).join(BankQuestion.speech)
         .where(BankQuestion.status == QuestionStatus.APPROVED, BankQuestion.type == part.type,
                Speech.unit_id.in_(ancestor_ids(session, unit_id)))
     )
@@ -59,12 +63,14 @@ def _pool(session: Session, unit_id: int, part: PartSpec) -> Select:
 
 
 def pool_size(session: Session, unit_id: int, part: PartSpec) -> int:
-    """How many approved questions the row can draw for every member of the unit."""
-    return session.scalar(select(func.count()).select_from(_pool(session, unit_id, part).subquery())) or 0
+    """How many approved questions the row can draw for every member of the unit: one per key
+    point."""
+    return session.scalar(
+        select(func.count()).select_from(_pool(session, unit_id, part).distinct().subquery())) or 0
 
 
-def pool_ids(session: Session, unit_id: int, part: PartSpec) -> set[int]:
-    """The ids the row can draw from (to check rows of one type together)."""
+def pool_points(session: Session, unit_id: int, part: PartSpec) -> set[str]:
+    """The key points the row can draw from (to check rows together: no two share a point)."""
     return set(session.scalars(_pool(session, unit_id, part)))
 
 

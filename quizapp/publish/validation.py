@@ -114,21 +114,31 @@ def _check_parts(session: Session, spec: ActivitySpec, organizer: Person | None)
         if available < part.count:
             raise PublishError(
                 f"{where}：需要 {part.count} 道，已审核通过、该组织党员可见的题只有 {available} 道，"
-                f"还差 {part.count - available} 道。请减少题数、放宽讲话或概念，或先审核更多题目。",
+                f"还差 {part.count - available} 道（同一句原文出的变体只算一道）。请减少题数、放宽讲话或概念，"
+                f"或先审核更多题目。",
                 "parts",
             )
         by_type[part.type].append((number, part))
+    points = {number: pools.pool_points(session, spec.unit_id, part)
+              for number, part in enumerate(spec.parts, start=1)}
     for rows in by_type.values():
         if len(rows) < 2:
             continue
         needed = sum(part.count for _, part in rows)
-        union: set[int] = set()
-        for _, part in rows:
-            union |= pools.pool_ids(session, spec.unit_id, part)
+        union = set().union(*(points[number] for number, _ in rows))
         if len(union) < needed:
             numbers = "、".join(str(n) for n, _ in rows)
             raise PublishError(
                 f"第 {numbers} 行（{rows[0][1].type.label}）合计需要 {needed} 道不重复的题，"
                 f"可用的只有 {len(union)} 道，还差 {needed - len(union)} 道", "parts",
             )
+    # Rows of different types may draw variants of one key point: one of them per paper.
+    needed = sum(part.count for part in spec.parts)
+    union = set().union(*points.values())
+    if len(by_type) > 1 and len(union) < needed:
+        raise PublishError(
+            f"各行合计需要 {needed} 道题，但同一句原文出的题（同一要点的变体）一份试卷只能出一道，"
+            f"可用的要点只有 {len(union)} 个，还差 {needed - len(union)} 个。请减少题数或先审核更多题目。",
+            "parts",
+        )
 

@@ -10,7 +10,8 @@ computed once from the audience's pool by proportional allocation with
 largest remainders (``difficulty_mix``), so every member's draw of a part has
 the same number of questions of each level. Within a level, questions the
 member has not met in an earlier scored sitting (any study or test) come
-first. No question is drawn twice for one sitting.
+first. No question is drawn twice for one sitting, nor two questions of one key point
+(``BankQuestion.point``: variants of one sentence give one another away), whatever their parts.
 
 Cost: a start reads the audience's pool once for all parts (``activity_pool``),
 as light rows holding only what a draw and its stored items need
@@ -67,6 +68,7 @@ class PoolQuestion(NamedTuple):
     concept: str
     difficulty: int
     option_count: int  # choice questions; 0 for judge and fill
+    point: str  # the key point: a paper holds one question of each (variants give one another away)
 
 
 _CHOICE = (QuestionType.SINGLE, QuestionType.MULTIPLE)
@@ -77,6 +79,7 @@ POOL_COLUMNS: tuple[Any, ...] = (
     Speech.unit_id, BankQuestion.concept, BankQuestion.difficulty,
     case((BankQuestion.type.in_(_CHOICE), func.json_array_length(BankQuestion.options)),
          else_=0),
+    BankQuestion.point,
 )
 
 
@@ -171,23 +174,35 @@ def _unseen_first(questions: list[PoolQuestion], seen: set[int],
     return fresh + old
 
 
-def draw_part(pool: list[PoolQuestion], mix: dict[int, int], count: int, seen: set[int],
-              taken: set[int], rng: random.Random) -> list[PoolQuestion]:
-    """``count`` questions of ``pool`` following ``mix``, unseen first, none in ``taken``.
+def _one_a_point(ordered: list[PoolQuestion], want: int, taken: set[str]) -> list[PoolQuestion]:
+    """The first ``want`` of ``ordered`` whose key point is not in ``taken`` (nor twice among
+    them); adds their points to ``taken``."""
+    chosen: list[PoolQuestion] = []
+    for question in ordered:
+        if len(chosen) >= want:
+            break
+        if question.point not in taken:
+            taken.add(question.point)
+            chosen.append(question)
+    return chosen
 
-    A level short of questions (a question already taken by another part) is made up
-    from the other levels; a pool short of questions gives what it has.
+
+def draw_part(pool: list[PoolQuestion], mix: dict[int, int], count: int, seen: set[int],
+              taken: set[str], rng: random.Random) -> list[PoolQuestion]:
+    """``count`` questions of ``pool`` following ``mix``, unseen first, one a key point and
+    none of a point in ``taken`` (the points the paper holds already; updated).
+
+    A level short of questions (a point already taken by another part) is made up from the
+    other levels; a pool short of questions gives what it has.
     """
-    free = [q for q in pool if q.id not in taken]
+    free = [q for q in pool if q.point not in taken]
     chosen: list[PoolQuestion] = []
     for level in sorted(mix):
         at_level = [q for q in free if q.difficulty == level]
-        chosen.extend(_unseen_first(at_level, seen, rng)[:mix[level]])
+        chosen.extend(_one_a_point(_unseen_first(at_level, seen, rng), mix[level], taken))
     if len(chosen) < count:
-        ids = {q.id for q in chosen}
-        rest = [q for q in free if q.id not in ids]
-        chosen.extend(_unseen_first(rest, seen, rng)[:count - len(chosen)])
-    taken.update(q.id for q in chosen)
+        rest = [q for q in free if q.point not in taken]
+        chosen.extend(_one_a_point(_unseen_first(rest, seen, rng), count - len(chosen), taken))
     return chosen[:count]
 
 
@@ -199,11 +214,16 @@ def draw_blueprint(session: Session, person: Person, activity: Activity, rng: ra
     seen = seen_question_ids(session, person.id) if prefer_unseen else set()
     units, visible = audience_units(session, person, activity)
     pool = activity_pool(session, activity, units, withhold)
-    taken: set[int] = set()
-    drawn: list[Drawn] = []
-    for part in activity.parts:
-        audience = in_part(pool, part)
+    audiences = {part.position: in_part(pool, part) for part in activity.parts}
+    # Parts share key points whatever their types: the one with the fewest points to spare
+    # draws first, so that another part does not take the points it needs.
+    spare = {position: len({q.point for q in questions}) for position, questions in audiences.items()}
+    order = sorted(activity.parts, key=lambda part: spare[part.position] - part.count)
+    taken: set[str] = set()  # the key points on the paper
+    chosen: dict[int, list[PoolQuestion]] = {}
+    for part in order:
+        audience = audiences[part.position]
         mix = difficulty_mix([q.difficulty for q in audience], part.count)
         mine = audience if visible is None else [q for q in audience if q.unit_id in visible]
-        drawn.extend(Drawn(q, part) for q in draw_part(mine, mix, part.count, seen, taken, rng))
-    return drawn
+        chosen[part.position] = draw_part(mine, mix, part.count, seen, taken, rng)
+    return [Drawn(q, part) for part in activity.parts for q in chosen[part.position]]

@@ -43,7 +43,8 @@ PRACTICE_PAUSED = "正式答题已开始，考前练习暂停；公布答案后�
 def _draw(session: Session, person: Person, source: PracticeSource, speech_id: int | None,
           count: int, now: datetime) -> list[PoolQuestion]:
     """``count`` random questions of the source, none whose key is withheld from the person
-    now (``secrecy``). Raises NoQuestions, saying so when it is the withholding that left none."""
+    now (``secrecy``), and one a key point (variants give one another away). Raises NoQuestions,
+    saying so when it is the withholding that left none."""
     if source is PracticeSource.MISTAKES:
         ids = queries.wrong_book_question_ids(session, person)
     else:
@@ -52,7 +53,10 @@ def _draw(session: Session, person: Person, source: PracticeSource, speech_id: i
         )
     ids = ids.order_by(None)
     secret = secrecy.binds(person.id, now)
-    chosen = (ids.where(BankQuestion.id.not_in(secrecy.WITHHELD)).order_by(func.random())
+    shown = ids.where(BankQuestion.id.not_in(secrecy.WITHHELD)).add_columns(
+        func.row_number().over(partition_by=BankQuestion.point, order_by=func.random()).label("nth")
+    ).subquery()
+    chosen = (select(shown.c.id).where(shown.c.nth == 1).order_by(func.random())
               .limit(count).scalar_subquery())
     drawn = [PoolQuestion._make(row) for row in session.execute(
         select(*POOL_COLUMNS).join(BankQuestion.speech).where(BankQuestion.id.in_(chosen)),
