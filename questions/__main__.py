@@ -23,10 +23,11 @@ def main(argv: list[str] | None = None) -> int:
             cmd.add_argument("-o", "--output", metavar="FILE", help="写入文件而不是标准输出")
     args = parser.parse_args(argv)
 
-    speeches, status = [], 0
+    speeches, paths, status = [], [], 0
     for path in args.speeches:
         try:
             speeches.append(read_speech(path))
+            paths.append(path)
         except SpeechError as exc:
             print(f"错误：{path}：{exc}", file=sys.stderr)
             status = 2
@@ -35,8 +36,12 @@ def main(argv: list[str] | None = None) -> int:
             for concept in find_concepts(speech):
                 print(json.dumps(concept.to_json(), ensure_ascii=False))
     elif args.command == "build":
-        lines = [json.dumps(q.to_json(), ensure_ascii=False)
-                 for bank in build_bank(speeches) for q in bank.questions]
+        banks = build_bank(speeches)
+        lines = [json.dumps(q.to_json(), ensure_ascii=False) for bank in banks for q in bank.questions]
+        for path, bank in zip(paths, banks):
+            if not bank.questions:
+                print(f"警告：{path}：没有生成任何题目（未找到可出题的关键概念）", file=sys.stderr)
+                status = 2
         text = "\n".join(lines) + ("\n" if lines else "")
         if args.output:
             with open(args.output, "w", encoding="utf-8") as handle:

@@ -24,6 +24,10 @@ DEFINITION_RE = re.compile(r"^[\u4e00-\u9fff]{0,4}?(?:，)?(?:即|就是|是指|
 # the text between has moved to something else (a summary, a new subject).
 PARENT_REACH = 2
 SPLIT_BACK = "，,。；;：:！？!?“”\"（）()《》 　"
+# The shared speeches have at most 228 key concepts. Choosing distractors among a speech's
+# concepts grows with the square of their number, so a text with more than this many (a pasted
+# list, a book) is read only up to the paragraph where they reach it.
+MAX_CONCEPTS = 1000
 
 
 @dataclass
@@ -98,6 +102,8 @@ def find_concepts(speech: Speech, knowledge: Knowledge | None = None) -> list[Co
     out = _Collector(speech, knowledge)
     _numbered(speech, out)
     for number, text in enumerate(speech.paragraphs, start=1):
+        if len(out.by_term) >= MAX_CONCEPTS:
+            break
         if not text or is_meta(text):
             continue
         _theses(text, number, out)
@@ -107,7 +113,7 @@ def find_concepts(speech: Speech, knowledge: Knowledge | None = None) -> list[Co
         _parallel_sets(text, number, out)
         _policies(text, number, out)
         _facts(text, number, out)
-    return out.concepts()
+    return out.concepts()[:MAX_CONCEPTS]
 
 
 # ---- numbered lists ---------------------------------------------------------------------

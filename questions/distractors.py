@@ -1,7 +1,9 @@
 """Choosing distractors: plausible (the same shape as the answer) and wrong (never said with it)."""
 from __future__ import annotations
 
+import bisect
 import functools
+import itertools
 import re
 
 from . import segment
@@ -19,6 +21,9 @@ class Chooser:
     def __init__(self, speech: Speech) -> None:
         self.sentences = [s.text for p in speech.paragraphs if p for s in sentences(p)]
         self.text = "\n".join(speech.paragraphs)
+        # The sentences in one string, to find a text's sentences with one search of it.
+        self._joined = "\x00".join(self.sentences)
+        self._starts = list(itertools.accumulate((len(s) + 1 for s in self.sentences[:-1]), initial=0))
 
     @functools.lru_cache(maxsize=16)
     def _phrases(self, n: int) -> list[tuple[str, str]]:
@@ -64,7 +69,16 @@ class Chooser:
 
     @functools.lru_cache(maxsize=8192)
     def _sentences_with(self, text: str) -> frozenset[int]:
-        return frozenset(i for i, s in enumerate(self.sentences) if text in s)
+        if not text or "\x00" in text:
+            return frozenset(i for i, s in enumerate(self.sentences) if text in s)
+        found, at = [], self._joined.find(text)
+        while at >= 0:
+            index = bisect.bisect_right(self._starts, at) - 1
+            found.append(index)
+            if index + 1 >= len(self._starts):
+                break
+            at = self._joined.find(text, self._starts[index + 1])
+        return frozenset(found)
 
     def choose(self, candidates: list[str], answers: set[str], want: int, like: str,
                avoid: str = "", affix: tuple[str, str] = ("", "")) -> list[str]:
@@ -74,20 +88,31 @@ class Chooser:
         With an `affix` (head, tail) shared by a set's items, only candidates that share it too."""
         prefix, suffix = affix
         answers = {a for a in answers if a}
+        # One search instead of one an answer: an answer holds `item` if this string does.
+        joined = "\x00".join(answers)
+        answer_sentences = frozenset().union(*(self._sentences_with(a) for a in answers))
+        like_chars = set(like)
         picked: dict[str, tuple] = {}
         for index, item in enumerate(candidates):
-            if item in picked or item in answers or not item.strip() or is_masked(item):
+            if item in picked or item in answers or not item.strip() or _masked(item):
                 continue
-            if any(item in a or a in item for a in answers):
+            inside = item in joined if "\x00" not in item else any(item in a for a in answers)
+            if inside or any(a in item for a in answers):
                 continue
             if (avoid and item in avoid) or not similar_length(item, like):
                 continue
             if (prefix or suffix) and not ((prefix and item.startswith(prefix)) or (suffix and item.endswith(suffix))):
                 continue
-            if self.said_with(item, answers):
+            where = self._sentences_with(item)
+            if where and where & answer_sentences:  # said together with an answer
                 continue
-            picked[item] = (-affinity(item, like), -overlap(item, like), index)
+            picked[item] = (-affinity(item, like), -overlap(item, like, like_chars), index)
         return sorted(picked, key=picked.__getitem__)[:want]
+
+
+@functools.lru_cache(maxsize=16384)
+def _masked(item: str) -> bool:
+    return is_masked(item)  # asked of every candidate of every question
 
 
 def similar_length(item: str, like: str) -> bool:
@@ -98,16 +123,18 @@ def similar_length(item: str, like: str) -> bool:
 
 def affinity(item: str, like: str) -> int:
     """How many leading and trailing characters two phrases share (政治方向 ~ 政治站位: 2), at most 3."""
+    shorter = min(len(item), len(like))
     head = 0
-    while head < min(len(item), len(like)) and item[head] == like[head]:
+    while head < shorter and item[head] == like[head] and head < 3:
         head += 1
     tail = 0
-    while tail < min(len(item), len(like)) - head and item[-1 - tail] == like[-1 - tail]:
+    while tail < shorter - head and item[-1 - tail] == like[-1 - tail] and head + tail < 3:
         tail += 1
     return min(head + tail, 3)
 
 
-def overlap(item: str, like: str) -> int:
-    """Characters in common, in fifths of `like`'s distinct characters (a coarse bucket)."""
-    chars = set(like)
+def overlap(item: str, like: str, chars: set[str] | None = None) -> int:
+    """Characters in common, in fifths of `like`'s distinct characters (a coarse bucket);
+    `chars` may give those characters when they are already at hand."""
+    chars = set(like) if chars is None else chars
     return round(5 * len(set(item) & chars) / len(chars)) if chars else 0

@@ -12,6 +12,7 @@ FIGURE = (r"(?<![\d.第X\-+～~—])\d+(?:\.\d+)?(?:余|多)?[万亿千百]?(?:�
           r"|\d+/\d+")
 FACT_RE = re.compile(rf"{FREQUENCY}|{FIGURE}|(?<!\d)(?:19|20)\d\d年(?=(?:是|为|定为))")
 LIST_MARKER = re.compile(r"^(?:[0-9]{1,2}[.．、]|[（(][0-9一二三四五六七八九十]{1,3}[）)]|[一二三四五六七八九十]{1,3}[是要、])")
+QUOTED_RE = re.compile(r"[“《][^”》]*[”》]")
 YEAR_ONLY = re.compile(r"^(?:19|20)\d\d年$")
 
 
@@ -25,7 +26,10 @@ class Fact:
 
 def find_facts(text: str) -> list[Fact]:
     """Frequencies, counts with units and designated years in a paragraph, one fact per clause."""
-    masked_spans = [m.span() for m in re.finditer(r"[“《][^”》]*[”》]", text)]
+    # Stop the search at the last closing mark: an unclosed “ after it would be tried from
+    # every opening mark to the end of the text (quadratic on a text full of them).
+    closes = max(text.rfind("”"), text.rfind("》")) + 1
+    masked_spans = [m.span() for m in QUOTED_RE.finditer(text, 0, closes)]
     by_clause: dict[tuple[int, int], list[str]] = {}
     for match in FACT_RE.finditer(text):
         figure = match.group(0)

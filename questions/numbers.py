@@ -1,6 +1,7 @@
 """Chinese number words: reading the count at the head of a term (“四强” → 4)."""
 from __future__ import annotations
 
+import functools
 import re
 
 DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "双": 2, "三": 3, "四": 4, "五": 5,
@@ -40,6 +41,7 @@ def int_to_cn(value: int) -> str:
     return ("" if tens == 1 else names[tens]) + "十" + (names[ones] if ones else "")
 
 
+@functools.lru_cache(maxsize=8192)  # asked of every formula of the pools for each question
 def head_count(term: str) -> int | None:
     """The count a term starts with, if any: 四个意识 → 4, 三会一课 → 3, 两个维护 → 2."""
     match = HEAD_COUNT_RE.match(term)

@@ -32,15 +32,58 @@ def parallel_sets(text: str, quoted: list[tuple[int, int]]) -> list[tuple[int, s
     return found
 
 
+# The longest run looked for: the longest parallel set of the shared speeches has 11 members.
+# Looking at every window of a clause of n items costs n³ (a pasted list of thousands of items
+# took minutes); windows of at most MAX_RUN items, tried only where `_may_fit` allows, keep the
+# work in proportion to n.
+MAX_RUN = 30
+
+
 def _best_run(items: list[str]) -> tuple[str, ...]:
-    """The longest run of three or more items that share a head or a tail."""
+    """The longest run of three or more items (at most MAX_RUN) that share a head or a tail."""
     n = len(items)
-    for size in range(n, 2, -1):
+    may_fit = _may_fit(items)
+    for size in range(min(n, MAX_RUN), 2, -1):
         for start in range(0, n - size + 1):
+            if not may_fit(start, size):
+                continue
             members = _shape(items[start:start + size])
             if members:
                 return members
     return ()
+
+
+def _may_fit(items: list[str]):
+    """A test, in constant time, of what `_shape` needs of a window: its middle items (kept as
+    they are) of 2 to 12 characters and all different, and its items after the first sharing a
+    first character or its items before the last sharing a last one."""
+    n = len(items)
+    short = [0] * (n + 1)
+    head = [0] * (n + 1)
+    tail = [0] * (n + 1)
+    for i in range(n - 1, -1, -1):
+        item = items[i]
+        short[i] = short[i + 1] + 1 if 2 <= len(item) <= 12 else 0
+        if item:
+            nxt = items[i + 1] if i + 1 < n else ""
+            head[i] = head[i + 1] + 1 if nxt[:1] == item[0] else 1
+            tail[i] = tail[i + 1] + 1 if nxt[-1:] == item[-1] else 1
+    distinct_to = [0] * n  # items[i:distinct_to[i]] are all different
+    seen: dict[str, int] = {}
+    end = 0
+    for i in range(n):
+        while end < n and items[end] not in seen:
+            seen[items[end]] = end
+            end += 1
+        distinct_to[i] = end
+        del seen[items[i]]
+
+    def may_fit(start: int, size: int) -> bool:
+        first_middle, middle = start + 1, size - 2
+        return (short[first_middle] >= middle and distinct_to[first_middle] >= first_middle + middle
+                and (head[first_middle] >= size - 1 or tail[start] >= size - 1))
+
+    return may_fit
 
 
 def _shape(items: list[str]) -> tuple[str, ...]:

@@ -11,6 +11,9 @@ from .types import Concept, Kind
 # Characters a real phrase never starts or ends with (上的创新, 党建工作取得 are fragments).
 BAD_START = set("的了和与及或之上中下里等是在对把被将为以而并且也都就才还又")
 BAD_END = set("的了和与及或之在对把被将为以而并且也都就才还又取")
+# Every question looks through a pool for its distractors: more than this many siblings of a
+# kind (the shared speeches have at most 256, the lexicon's formulas included) only slow it.
+MAX_POOL = 1000
 FRAGMENT_END = ("取得", "实现", "推进", "加强", "坚持", "做到", "开展", "进行", "成为", "作为", "通过")
 
 
@@ -58,7 +61,8 @@ class Pools:
         pools.lexicon_items = [m for f in knowledge.formulas for m in f.members if len(m) <= 12]
         pools.policies.extend(knowledge.policies)
         for name in ("heads", "items", "formulas", "slogans", "policies", "theses", "events"):
-            setattr(pools, name, [x for x in dict.fromkeys(getattr(pools, name)) if not is_fragment(x)])
+            kept = [x for x in dict.fromkeys(getattr(pools, name)) if not is_fragment(x)]
+            setattr(pools, name, kept[:MAX_POOL])
         return pools
 
     def family_of(self, term: str) -> list[str]:

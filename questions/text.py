@@ -1,74 +1,80 @@
-"""Reading speeches (.txt, .docx), and splitting paragraphs into sentences and clauses."""
+"""Speeches from files or text, and splitting paragraphs into sentences and clauses."""
 from __future__ import annotations
 
+import bisect
+import functools
 import re
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from .reading import SpeechError, file_lines
 from .types import Speech
+
+__all__ = ["SpeechError", "read_speech", "speech_from_bytes", "speech_from_text", "sentences", "sentence_at"]
 
 SENTENCE_END = "。！？!?"
 CLAUSE_END = SENTENCE_END + "；;，,：:"
+CLOSING = "”’」』)）"
 # Masked names in published speeches: XX, **, ＊＊.
 MASK_RE = re.compile(r"XX|\*\*|＊|××|(?<![A-Za-z+＋])X(?![A-Za-z])")
+# The builder's work on a paragraph grows faster than its length (every concept of a sentence
+# looks at the whole sentence), so a longer paragraph is cut into pieces of at most this many
+# characters. The longest paragraph of the shared speeches has 961.
+MAX_PARAGRAPH = 2000
+# A file read from disk larger than this is not a speech (uploads have their own, lower limit).
+MAX_FILE_BYTES = 50 * 1024 * 1024
 
 
 CONNECTIVE_RE = re.compile(r"(?:以及|并且|并|而且|而|但|就|还|也|又|再|从而|进而|同时|其中|特别是|尤其是|使之|使|都|才|即|和|及|与)")
 
 
-class SpeechError(Exception):
-    """A speech file that cannot be read; the message is for the person who gave it."""
-
-
 def read_speech(path: str | Path) -> Speech:
-    """Read a UTF-8 .txt speech (one paragraph a line) or a .docx speech."""
+    """Read a speech file: text (UTF-8, UTF-16 or GBK; one paragraph a line), .docx or .pdf."""
     path = Path(path)
     if not path.is_file():
         raise SpeechError("文件不存在或不是普通文件")
-    if path.suffix.lower() == ".docx":
-        lines = _docx_lines(path)
-    else:
-        lines = _txt_lines(path)
-    paragraphs = tuple(line.strip() for line in lines)
-    if not any(paragraphs):
-        raise SpeechError("文件为空，没有可读的正文")
-    return Speech(name=path.name, paragraphs=paragraphs, title=_title(paragraphs))
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise SpeechError(f"文件超过 {MAX_FILE_BYTES // (1024 * 1024)} MB，不是讲话稿")
+    return speech_from_bytes(path.name, path.read_bytes())
+
+
+def speech_from_bytes(name: str, data: bytes) -> Speech:
+    """Build a speech from a file's bytes, read by the kind its `name` says (uploads)."""
+    return _speech(name, file_lines(name, data))
 
 
 def speech_from_text(name: str, text: str) -> Speech:
-    """Build a speech from text already in memory (uploads, tests)."""
-    paragraphs = tuple(line.strip() for line in text.splitlines())
+    """Build a speech from text already in memory (one paragraph a line)."""
+    return _speech(name, text.splitlines())
+
+
+def _speech(name: str, lines: list[str]) -> Speech:
+    paragraphs = tuple(piece for line in lines for piece in split_long(line.strip()))
     if not any(paragraphs):
         raise SpeechError("文件为空，没有可读的正文")
     return Speech(name=name, paragraphs=paragraphs, title=_title(paragraphs))
 
 
-def _txt_lines(path: Path) -> list[str]:
-    data = path.read_bytes()
-    if not data.strip():
-        raise SpeechError("文件为空，没有可读的正文")
-    if b"\x00" in data[:4096]:
-        raise SpeechError("这是二进制文件，不是文本讲话稿")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise SpeechError(f"不是 UTF-8 编码的文本（第 {exc.start} 字节处无法解码），请另存为 UTF-8") from None
-    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\r\n\t")
-    if controls > max(8, len(text) // 100):
-        raise SpeechError("这是二进制文件，不是文本讲话稿")
-    return text.splitlines()
+def split_long(paragraph: str, limit: int = MAX_PARAGRAPH) -> list[str]:
+    """`paragraph` in pieces of at most `limit` characters: cut after the last sentence end
+    (with its closing quote) in reach, else after the last clause mark or 、, else at `limit`."""
+    pieces = []
+    while len(paragraph) > limit:
+        cut = _last_cut(paragraph, limit)
+        pieces.append(paragraph[:cut].rstrip())
+        paragraph = paragraph[cut:].lstrip()
+    pieces.append(paragraph)
+    return pieces
 
 
-def _docx_lines(path: Path) -> list[str]:
-    import docx  # python-docx; imported here so that .txt-only use does not pay for lxml
-    from docx.opc.exceptions import PackageNotFoundError
-
-    try:
-        document = docx.Document(str(path))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise SpeechError(f"不是有效的 .docx 文件（{type(exc).__name__}）") from None
-    return [p.text for p in document.paragraphs]
+def _last_cut(paragraph: str, limit: int) -> int:
+    for marks in (SENTENCE_END, CLAUSE_END + "、"):
+        end = max(paragraph.rfind(mark, 0, limit) for mark in marks) + 1
+        while 0 < end < limit and paragraph[end] in CLOSING:
+            end += 1
+        if end > limit // 2:
+            return end
+    return limit
 
 
 MEETING_RE = re.compile(r"(?:召开|举行|参加)了?(?:这次|今天的|本次)?([^，。；：、“”]{4,40}?(?:会议|大会|座谈会|推进会))")
@@ -99,6 +105,12 @@ class Span:
 
 def sentences(paragraph: str) -> list[Span]:
     """Split a paragraph into sentences, each keeping its closing mark (and a closing quote)."""
+    return list(_sentences(paragraph))
+
+
+@functools.lru_cache(maxsize=512)
+def _sentences(paragraph: str) -> tuple[Span, ...]:
+    # Cached: the builder asks for the sentence of each concept of a paragraph.
     spans: list[Span] = []
     start = 0
     i = 0
@@ -107,14 +119,14 @@ def sentences(paragraph: str) -> list[Span]:
         ch = paragraph[i]
         if ch in SENTENCE_END:
             end = i + 1
-            while end < n and paragraph[end] in "”’」』)）":
+            while end < n and paragraph[end] in CLOSING:
                 end += 1
             _add(spans, paragraph, start, end)
             start = i = end
             continue
         i += 1
     _add(spans, paragraph, start, n)
-    return spans
+    return tuple(spans)
 
 
 def _add(spans: list[Span], text: str, start: int, end: int) -> None:
@@ -125,12 +137,18 @@ def _add(spans: list[Span], text: str, start: int, end: int) -> None:
         spans.append(Span(stripped, offset, offset + len(stripped)))
 
 
+@functools.lru_cache(maxsize=512)
+def _sentence_ends(paragraph: str) -> tuple[int, ...]:
+    return tuple(span.end for span in _sentences(paragraph))
+
+
 def sentence_at(paragraph: str, position: int) -> Span:
     """The sentence of `paragraph` that holds character `position`."""
-    spans = sentences(paragraph)
-    for span in spans:
-        if span.start <= position < span.end:
-            return span
+    spans = _sentences(paragraph)
+    # The first sentence ending after `position`: the one that holds it, if it starts by then.
+    index = bisect.bisect_right(_sentence_ends(paragraph), position)
+    if index < len(spans) and spans[index].start <= position:
+        return spans[index]
     return spans[-1] if spans else Span(paragraph, 0, len(paragraph))
 
 

@@ -6,7 +6,7 @@ import click
 from flask import Flask
 from flask.cli import with_appcontext
 
-from quizapp.admin.demo import DEMO_PASSWORD, seed_demo_organization
+from quizapp.admin.demo import DEMO_PASSWORD, DemoBankError, approve_demo_bank, seed_demo_organization
 from quizapp.admin.demo_activities import DemoActivityError, seed_demo_activities
 from quizapp.admin.services import AdminSetupError, create_first_admin
 from quizapp.extensions import db
@@ -19,13 +19,25 @@ from quizapp.reports.cli import report_command
 
 
 @click.command("seed-demo")
+@click.option("--bank", is_flag=True,
+              help="审核示范题库：只自动通过质量分达标的题目，每个要点一道（需先导入讲话稿）")
 @click.option("--activities", is_flag=True,
               help="再发布本月选学和本季度测试，并让部分演示党员作答（需先导入并审核题库）")
 @with_appcontext
-def seed_demo_command(activities: bool) -> None:
-    """Create the demo organization (idempotent) and print its logins."""
+def seed_demo_command(bank: bool, activities: bool) -> None:
+    """Create the demo organization (idempotent) and print its logins; with --bank approve the
+    demo bank's best questions, with --activities publish the demo's study and test."""
+    if bank:
+        try:
+            made = approve_demo_bank(db.session)
+        except DemoBankError as exc:
+            db.session.rollback()
+            raise click.ClickException(str(exc)) from None
+        db.session.commit()
+        click.echo(made.summary() + "。")
     if activities:
         _seed_activities()
+    if bank or activities:
         return
     result = seed_demo_organization(db.session)
     db.session.commit()

@@ -14,6 +14,10 @@ who                         phone         member no  role
 
 Seeding is idempotent: units are found by (parent, name), people by member
 number, grants by (person, role, unit); nothing existing is modified.
+
+The demo bank (``approve_demo_bank``, after the speeches are imported) approves on its own only
+what the builder ranks at least ``questions.quality.THRESHOLD``, one question per key point (the
+best variant); every other question waits for an organizer, as a real bank would.
 """
 
 from __future__ import annotations
@@ -23,8 +27,11 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from questions.quality import THRESHOLD
 from quizapp.auth.passwords import hash_password
 from quizapp.models import Person, Role, RoleGrant, Unit, UnitKind
+from quizapp.models.org import subtree_ids
+from quizapp.organize import queries, ranking, review
 
 DEMO_PASSWORD = "demo1234"
 ROOT_NAME = "示范机关党总支"
@@ -145,3 +152,35 @@ def seed_demo_organization(session: Session) -> DemoResult:
                 group,
             )
     return seeder.result
+
+
+@dataclass(frozen=True)
+class DemoBank:
+    """What the demo's approval did: approved on its own, and left for an organizer."""
+
+    approved: int
+    waiting: int
+    threshold: float = THRESHOLD
+
+    def summary(self) -> str:
+        return (f"示范题库：已自动通过 {self.approved} 道（质量分 ≥ {self.threshold:g}，每个要点一道），"
+                f"其余 {self.waiting} 道待组织员审核")
+
+
+class DemoBankError(Exception):
+    """The demo organization is not there yet."""
+
+
+def approve_demo_bank(session: Session) -> DemoBank:
+    """Approve the demo 党总支's drafts that the builder ranks at least THRESHOLD, the best of each
+    key point (none of a point that already has an approved question); flushes."""
+    root = session.scalar(select(Unit).where(Unit.name == ROOT_NAME, Unit.parent_id.is_(None)))
+    if root is None:
+        raise DemoBankError("请先运行 flask seed-demo 建立示范组织")
+    unit_ids = subtree_ids(session, root.id)
+    matching = queries.matching_questions(unit_ids, queries.BankFilter())
+    picked = ranking.pick_drafts(session, matching, unit_ids, None, min_quality=THRESHOLD)
+    approved = review.approve_ids(session, picked, None)
+    session.flush()
+    waiting = queries.count_of(session, queries.drafts_among(matching))
+    return DemoBank(approved, waiting)

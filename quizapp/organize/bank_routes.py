@@ -1,15 +1,17 @@
-"""Bank views: browse and filter, a question with its reports, edit, approve, retire, bulk approve."""
+"""Bank views: browse and filter (best first, by key point), a question with its reports, edit,
+approve, retire, bulk approve (the best N)."""
 
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from quizapp.auth.decorators import role_required
 from quizapp.extensions import db
 from quizapp.models import BankQuestion, QuestionStatus, QuestionType, ReportStatus, Role, Speech
-from quizapp.organize import queries, review
+from quizapp.organize import queries, ranking, review
 from quizapp.organize.content import (
     Content,
     ContentError,
@@ -24,18 +26,21 @@ from quizapp.organize.forms import (
     BulkApproveForm,
     NewQuestionForm,
     QuestionForm,
+    approval_choice_from,
     bank_filter_from,
 )
 from quizapp.organize.routes import bp
 from quizapp.organize.scopes import back_to, my_unit_ids, question_scope, require_speech_in, speech_scope
 from quizapp.points.regrade import regrade_question
 
-QUESTIONS_PER_PAGE = 10
+POINTS_PER_PAGE = 10
+PICKS_SHOWN = 50  # the confirmation lists the best of what it approves
 
 
 @bp.route("/questions")
 @role_required(Role.ORGANIZER)
 def bank() -> str:
+    """The filtered bank, paged by key point: each point's best variant, the others under it."""
     unit_ids = my_unit_ids()
     bank_filter = bank_filter_from(request.args)
     require_speech_in(unit_ids, bank_filter.speech_id)
@@ -44,41 +49,51 @@ def bank() -> str:
     form.concept.choices = [("", "全部概念")] + [
         (c, c) for c in queries.concepts_of(db.session, unit_ids, bank_filter.speech_id)
     ]
-    statement = queries.filtered_questions(unit_ids, bank_filter)
-    page = db.paginate(statement, per_page=QUESTIONS_PER_PAGE, error_out=False)
-    drafts = queries.count_of(db.session, queries.drafts_among(statement))
+    matching = queries.matching_questions(unit_ids, bank_filter)
+    page = db.paginate(ranking.points_of(matching), per_page=POINTS_PER_PAGE, error_out=False)
+    groups = ranking.groups_of(db.session, matching, list(page.items), unit_ids)
+    total = queries.count_of(db.session, matching)
+    drafts = queries.count_of(db.session, queries.drafts_among(matching))
     speech = db.session.get(Speech, bank_filter.speech_id) if bank_filter.speech_id else None
     return render_template(
-        "organize/bank.html", form=form, page=page, drafts=drafts, args=bank_filter.as_args(),
-        filter_labels=bank_filter.labels(speech.title if speech else None), source_view=queries.source_view,
+        "organize/bank.html", form=form, page=page, groups=groups, total=total, drafts=drafts,
+        args=bank_filter.as_args(), filter_labels=bank_filter.labels(speech.title if speech else None),
+        source_view=queries.source_view,
     )
 
 
 @bp.route("/questions/approve", methods=["GET", "POST"])
 @role_required(Role.ORGANIZER)
 def bulk_approve() -> Response | str:
-    """Approve every draft of the filtered set, after confirming how many that is."""
+    """Approve the best N drafts of the filtered set (N named by the organizer; one per key
+    point unless asked), after confirming which they are."""
     unit_ids = my_unit_ids()
     bank_filter = bank_filter_from(request.form if request.method == "POST" else request.args)
+    choice = approval_choice_from(request.form if request.method == "POST" else request.args)
     require_speech_in(unit_ids, bank_filter.speech_id)
-    drafts = queries.drafts_among(queries.filtered_questions(unit_ids, bank_filter))
-    count = queries.count_of(db.session, drafts)
+    matching = queries.matching_questions(unit_ids, bank_filter)
+    drafts = queries.count_of(db.session, queries.drafts_among(matching))
+    picked = ranking.pick_drafts(db.session, matching, unit_ids, choice.top,
+                                 all_variants=choice.all_variants) if choice.top else []
     form = BulkApproveForm()
-    if form.validate_on_submit():
-        if form.expected.data != count:
-            flash(f"符合条件的待审核题目已变为 {count} 道，请再确认一次", "warning")
+    if choice.top and form.validate_on_submit():
+        if form.expected.data != len(picked):
+            flash(f"符合条件的题目已变为 {len(picked)} 道，请再确认一次", "warning")
         else:
-            approved = review.approve_all(db.session.scalars(drafts), current_user)
+            approved = review.approve_ids(db.session, picked, current_user)
             db.session.commit()
             flash(f"已通过 {approved} 道题，党员现在可以练习这些题目", "success")
-            args = bank_filter.as_args()
-            if args.get("status") == QuestionStatus.DRAFT.value:  # show what was just approved
-                args["status"] = QuestionStatus.APPROVED.value
-            return redirect(url_for("organize.bank", **args))
-    form.expected.data = count
+            back = bank_filter.as_args()
+            if back.get("status") == QuestionStatus.DRAFT.value:  # show what was just approved
+                back["status"] = QuestionStatus.APPROVED.value
+            return redirect(url_for("organize.bank", **back))
+    form.expected.data = len(picked)
+    shown = list(db.session.scalars(
+        select(BankQuestion).where(BankQuestion.id.in_(picked[:PICKS_SHOWN])).order_by(*queries.BEST_FIRST)))
     speech = db.session.get(Speech, bank_filter.speech_id) if bank_filter.speech_id else None
     return render_template(
-        "organize/bulk_approve.html", form=form, count=count, args=bank_filter.as_args(),
+        "organize/bulk_approve.html", form=form, choice=choice, drafts=drafts, count=len(picked),
+        shown=shown, args=bank_filter.as_args(), choice_args=choice.as_args(),
         filter_labels=bank_filter.labels(speech.title if speech else None),
     )
 

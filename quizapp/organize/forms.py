@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
@@ -110,11 +111,41 @@ def bank_filter_from(args: Mapping[str, str]) -> BankFilter:
     )
 
 
+MAX_TOP = 5000
+
+
+@dataclass(frozen=True)
+class ApprovalChoice:
+    """How many of the best drafts a bulk approval takes (None: not said yet, or said wrong,
+    with ``error`` in Chinese), and whether every variant of a point may go."""
+
+    top: int | None = None
+    error: str = ""
+    all_variants: bool = False
+
+    def as_args(self) -> dict[str, str]:
+        args = {"top": str(self.top) if self.top else "", "all_variants": "1" if self.all_variants else ""}
+        return {key: value for key, value in args.items() if value}
+
+
+def approval_choice_from(args: Mapping[str, str]) -> ApprovalChoice:
+    """Read ``top`` and ``all_variants`` from query or form arguments. Never "all" by default:
+    without a number nothing is picked."""
+    all_variants = args.get("all_variants") in {"1", "y", "on", "true"}
+    text = (args.get("top") or "").strip()
+    if not text:
+        return ApprovalChoice(all_variants=all_variants)
+    if not (text.isascii() and text.isdigit() and len(text) < 6 and 1 <= int(text) <= MAX_TOP):
+        return ApprovalChoice(error=f"道数应为 1 到 {MAX_TOP} 之间的整数", all_variants=all_variants)
+    return ApprovalChoice(top=int(text), all_variants=all_variants)
+
+
 class BulkApproveForm(FlaskForm):
-    """Confirms a bulk approval; the filter travels in hidden fields of the same names."""
+    """Confirms a bulk approval; the filter and the choice travel in hidden fields of the same
+    names, ``expected`` is how many the confirmation page showed."""
 
     expected = IntegerField(validators=[InputRequired()])
-    submit = SubmitField("确认全部通过")
+    submit = SubmitField("确认通过")
 
 
 class QuestionForm(FlaskForm):

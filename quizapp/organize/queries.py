@@ -182,15 +182,22 @@ class BankFilter:
         return {key: value for key, value in args.items() if value}
 
 
+# The review order: the builder's best first, hand-written questions (no rank) last.
+BEST_FIRST = (BankQuestion.quality.desc().nulls_last(), BankQuestion.id)
+
+
 def filtered_questions(unit_ids: set[int], bank_filter: BankFilter) -> Select[tuple[BankQuestion]]:
-    """Questions of the speeches of ``unit_ids`` that pass the filter, speech by speech."""
-    statement = (
-        select(BankQuestion)
-        .join(BankQuestion.speech)
-        .where(Speech.unit_id.in_(unit_ids))
+    """Questions of the speeches of ``unit_ids`` that pass the filter, best first."""
+    return (
+        matching_questions(unit_ids, bank_filter)
         .options(selectinload(BankQuestion.speech), selectinload(BankQuestion.reports))
-        .order_by(Speech.id.desc(), BankQuestion.id)
+        .order_by(*BEST_FIRST)
     )
+
+
+def matching_questions(unit_ids: set[int], bank_filter: BankFilter) -> Select[tuple[BankQuestion]]:
+    """The filter alone: no order and no loading options (to select columns of it)."""
+    statement = select(BankQuestion).join(BankQuestion.speech).where(Speech.unit_id.in_(unit_ids))
     f = bank_filter
     if f.speech_id:
         statement = statement.where(BankQuestion.speech_id == f.speech_id)

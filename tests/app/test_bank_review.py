@@ -20,10 +20,10 @@ from bank_helpers import (  # noqa: F401 - fixtures
     speech_a,
     speech_b,
 )
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from quizapp.extensions import db
-from quizapp.models import BankQuestion, Person, QuestionOrigin, QuestionStatus, QuestionType
+from quizapp.models import BankQuestion, Person, QuestionOrigin, QuestionStatus, QuestionType, Speech
 from quizapp.organize.queries import approved_questions_for, speeches_for
 
 _CARD = re.compile(r'<article class="card mb-3 question-card" id="q(\d+)"')
@@ -41,16 +41,59 @@ def _ids(app, speech_id, **where):
         return list(db.session.scalars(statement))
 
 
+def _groups(app, speech_id, **where):
+    """The review order: key points by their best variant's quality (then lowest id), and within
+    a point its variants best first; lists of ids."""
+    with app.app_context():
+        statement = select(BankQuestion.id, BankQuestion.point, BankQuestion.quality).where(
+            BankQuestion.speech_id == speech_id)
+        for name, value in where.items():
+            statement = statement.where(getattr(BankQuestion, name) == value)
+        rows = db.session.execute(statement).all()
+    by_point = {}
+    for row in sorted(rows, key=lambda r: (-(r.quality if r.quality is not None else -1), r.id)):
+        by_point.setdefault(row.point, []).append(row.id)
+    return list(by_point.values())  # dicts keep the order each point's best was met
+
+
+def _flat(groups):
+    return [question_id for group in groups for question_id in group]
+
+
 # -- browsing ----------------------------------------------------------------------------------
 
-def test_bank_lists_only_the_organizers_speeches_ten_a_page(app, client, bank_org, login, speech_a, speech_b):
+def test_bank_lists_my_speeches_best_first_ten_points_a_page(app, client, bank_org, login, speech_a, speech_b):
+    import_text(app, bank_org["units"]["a"].id, OTHER, "第二篇.txt")
     login(client, ORGANIZER_A)
+    for n in range(6):  # written by hand: each its own point, no rank, after the ranked ones
+        client.post(f"/organize/speeches/{speech_a}/questions/new",
+                    data={"type": "judge", "stem": f"手写的判断题{n}", "answer": "对", "difficulty": "2"})
+    with app.app_context():
+        total = db.session.scalar(select(func.count()).select_from(BankQuestion).join(BankQuestion.speech)
+                                  .where(Speech.unit_id == bank_org["units"]["a"].id))
+        rows = db.session.execute(select(BankQuestion.id, BankQuestion.point, BankQuestion.quality)
+                                  .join(BankQuestion.speech)
+                                  .where(Speech.unit_id == bank_org["units"]["a"].id)).all()
+    by_point = {}
+    for row in sorted(rows, key=lambda r: (r.quality is None, -(r.quality or 0), r.id)):
+        by_point.setdefault(row.point, []).append(row.id)
+    groups = list(by_point.values())
+    assert len(groups) > 10 and any(len(g) > 1 for g in groups)
+    quality = {row.id: row.quality for row in rows}
+    assert [len(g) for g in groups[-6:]] == [1] * 6 and all(quality[g[0]] is None for g in groups[-6:])
     first = client.get("/organize/questions").get_data(as_text=True)
-    assert "共 26 道，其中待审核 26 道" in first
-    assert _shown(first) == _ids(app, speech_a)[:10]
-    third = client.get("/organize/questions?page=3").get_data(as_text=True)
-    assert _shown(third) == _ids(app, speech_a)[20:]
-    assert "在党支部书记培训班上的讲话" not in first  # speech B is not in the speech filter
+    assert f"共 {total} 道，{len(groups)} 个要点，其中待审核 {total} 道" in first
+    assert _shown(first) == _flat(groups[:10])
+    # The best variant leads its point, the others fold under it.
+    lead, *others = next(g for g in groups if len(g) > 1)
+    assert f"另有 {len(others)} 个同一要点的变体" in first
+    second = client.get("/organize/questions?page=2").get_data(as_text=True)
+    assert _shown(second) == _flat(groups[10:20])
+    assert f'<option value="{speech_b}">' not in first  # speech B is not in the speech filter
+    assert not set(_ids(app, speech_b)) & set(_shown(first) + _shown(second))
+    shown = [float(q) for q in re.findall(r"质量分 ([0-9.]+)</span>", first)]
+    assert shown == [quality[i] for i in _flat(groups[:10]) if quality[i] is not None]  # each its rank
+    assert "质量分" not in second.split("手写的判断题")[-1].split("</article>")[0]  # none by hand
 
 
 @pytest.mark.parametrize(
@@ -67,9 +110,9 @@ def test_bank_filters(app, client, bank_org, login, speech_a, speech_b, args, wh
     set_status(app, _ids(app, speech_a)[:3], QuestionStatus.APPROVED)
     login(client, ORGANIZER_A)
     html = client.get("/organize/questions", query_string={"speech": speech_a, **args}).get_data(as_text=True)
-    expected = _ids(app, speech_a, **where)
-    assert expected and _shown(html) == expected[:10]
-    assert f"共 {len(expected)} 道" in html
+    expected = _groups(app, speech_a, **where)
+    assert expected and _shown(html) == _flat(expected[:10])
+    assert f"共 {len(_flat(expected))} 道，{len(expected)} 个要点" in html
 
 
 def test_bank_search_and_missing_source_filter(app, client, bank_org, login, speech_a):
@@ -250,32 +293,77 @@ def test_approve_and_retire_one_question(app, client, bank_org, login, speech_a)
     assert get_question(app, qid).status is QuestionStatus.APPROVED
 
 
-def test_bulk_approve_the_filtered_drafts(app, client, bank_org, login, speech_a):
-    retired = question_id(app, speech_a, "三强", QuestionType.SINGLE)
-    set_status(app, [retired], QuestionStatus.RETIRED)
+def test_the_bank_never_offers_to_approve_all_but_the_best_n(app, client, bank_org, login, speech_a):
     login(client, ORGANIZER_A)
-    page = client.get("/organize/questions", query_string={"speech": speech_a, "concept": "三强"})
-    assert "全部通过（5）" in page.get_data(as_text=True)
-    confirm = client.get("/organize/questions/approve", query_string={"speech": speech_a, "concept": "三强"})
-    html = confirm.get_data(as_text=True)
-    assert "将通过 <strong data-count>5</strong> 道待审核题目" in html
-    assert 'name="concept" value="三强"' in html
-    # The set changed since the page was shown: nothing is approved, the count is shown again.
-    stale = client.post("/organize/questions/approve", data={"speech": speech_a, "concept": "三强", "expected": 6})
-    assert "已变为 5 道" in stale.get_data(as_text=True)
+    html = client.get("/organize/questions", query_string={"speech": speech_a}).get_data(as_text=True)
+    assert "全部通过" not in html
+    assert 'name="top"' in html and 'placeholder="道数" required' in html and 'name="all_variants"' in html
+    # Without a number nothing is picked: the page asks for one.
+    ask = client.get("/organize/questions/approve", query_string={"speech": speech_a}).get_data(as_text=True)
+    assert "通过前几道？" in ask and "确认通过" not in ask
+    old_form = client.post("/organize/questions/approve", data={"speech": speech_a, "expected": 22})
+    assert old_form.status_code == 200
     assert _ids(app, speech_a, status=QuestionStatus.APPROVED) == []
-    done = client.post("/organize/questions/approve", data={"speech": speech_a, "concept": "三强", "expected": 5})
+
+
+@pytest.mark.parametrize("top", ["abc", "0", "-3", "5001", "１"])
+def test_a_bad_number_is_refused_in_chinese(app, client, bank_org, login, speech_a, top):
+    login(client, ORGANIZER_A)
+    for response in (client.get("/organize/questions/approve", query_string={"speech": speech_a, "top": top}),
+                     client.post("/organize/questions/approve", data={"speech": speech_a, "top": top,
+                                                                      "expected": "1"})):
+        assert response.status_code == 200
+        assert "道数应为 1 到 5000 之间的整数" in response.get_data(as_text=True)
+    assert _ids(app, speech_a, status=QuestionStatus.APPROVED) == []
+
+
+def test_bulk_approve_takes_the_best_n_one_per_point(app, client, bank_org, login, speech_a):
+    groups = _groups(app, speech_a)
+    login(client, ORGANIZER_A)
+    confirm = client.get("/organize/questions/approve", query_string={"speech": speech_a, "top": 3})
+    html = confirm.get_data(as_text=True)
+    assert "将通过质量分最高的 <strong data-count>3</strong> 道待审核题目" in html
+    assert 'name="top" value="3"' in html and f'name="speech" value="{speech_a}"' in html
+    # The set changed since the page was shown: nothing is approved, the count is shown again.
+    stale = client.post("/organize/questions/approve", data={"speech": speech_a, "top": 3, "expected": 4})
+    assert "已变为 3 道" in stale.get_data(as_text=True)
+    assert _ids(app, speech_a, status=QuestionStatus.APPROVED) == []
+    done = client.post("/organize/questions/approve", data={"speech": speech_a, "top": 3, "expected": 3})
     assert done.status_code == 302
-    approved = _ids(app, speech_a, status=QuestionStatus.APPROVED)
-    assert approved == _ids(app, speech_a, concept="三强", status=QuestionStatus.APPROVED) and len(approved) == 5
-    assert get_question(app, retired).status is QuestionStatus.RETIRED
-    assert len(_ids(app, speech_a, status=QuestionStatus.DRAFT)) == 26 - 6
+    assert _ids(app, speech_a, status=QuestionStatus.APPROVED) == sorted(g[0] for g in groups[:3])
+    # More: only points without an approved question, each its best draft.
+    client.post("/organize/questions/approve", data={"speech": speech_a, "top": 500,
+                                                     "expected": len(groups) - 3})
+    assert _ids(app, speech_a, status=QuestionStatus.APPROVED) == sorted(g[0] for g in groups)
+    nothing = client.get("/organize/questions/approve", query_string={"speech": speech_a, "top": 5})
+    assert "没有可通过的待审核题目" in nothing.get_data(as_text=True)
+    # Asked to, it approves variants too: the best drafts whatever their point.
+    drafts = [i for g in groups for i in g[1:]]
+    best = sorted(drafts, key=lambda i: (-get_question(app, i).quality, i))[:2]
+    client.post("/organize/questions/approve", data={"speech": speech_a, "top": 2, "all_variants": "1",
+                                                     "expected": 2})
+    assert _ids(app, speech_a, status=QuestionStatus.APPROVED) == sorted([g[0] for g in groups] + best)
+
+
+def test_bulk_approve_follows_the_filter(app, client, bank_org, login, speech_a):
+    variants = _groups(app, speech_a, concept="三强")[0]
+    assert len(variants) > 2
+    set_status(app, [variants[0]], QuestionStatus.RETIRED)
+    login(client, ORGANIZER_A)
+    client.post("/organize/questions/approve", data={"speech": speech_a, "concept": "三强", "top": 10,
+                                                     "expected": 1})
+    assert _ids(app, speech_a, status=QuestionStatus.APPROVED) == [variants[1]]  # the best left
+    assert get_question(app, variants[0]).status is QuestionStatus.RETIRED
+    client.post("/organize/questions/approve", data={"speech": speech_a, "concept": "三强", "top": 10,
+                                                     "all_variants": "y", "expected": len(variants) - 2})
+    assert _ids(app, speech_a, status=QuestionStatus.APPROVED) == sorted(variants[1:])
 
 
 def test_bulk_approve_without_a_filter_covers_only_my_speeches(app, client, bank_org, login, speech_a, speech_b):
     login(client, ORGANIZER_A)
-    client.post("/organize/questions/approve", data={"expected": 26})
-    assert len(_ids(app, speech_a, status=QuestionStatus.APPROVED)) == 26
+    points = len(_groups(app, speech_a))
+    client.post("/organize/questions/approve", data={"top": 1000, "expected": points})
+    assert len(_ids(app, speech_a, status=QuestionStatus.APPROVED)) == points
     assert _ids(app, speech_b, status=QuestionStatus.APPROVED) == []
 
 

@@ -102,7 +102,8 @@ ENDPOINTS = [
     Endpoint("/organize/questions/approve", "organizer", "/organize/questions/approve",
              fields={"expected": "int", "speech": "int", "concept": "text",
                      "type": f"choice:{TYPES}", "status": f"choice:{STATUSES}",
-                     "origin": f"choice:{ORIGINS}", "missing": "bool", "q": "text"}),
+                     "origin": f"choice:{ORIGINS}", "missing": "bool", "q": "text",
+                     "top": "int", "all_variants": "bool"}),
     Endpoint("/organize/reports/<int:report_id>/resolve", "organizer",
              "/organize/reports/{r}/resolve", {"r": ("report",)},
              {"note": "text", "corrected": "bool", "retired": "bool", "dismissed": "bool"}),
@@ -192,7 +193,7 @@ QUERIES = [
     Endpoint("/admin/people", "admin", "/admin/people", fields={"q": "text", "page": "int"}),
     Endpoint("/organize/questions", "organizer", "/organize/questions", fields=BANK_FILTER),
     Endpoint("/organize/questions/approve", "organizer", "/organize/questions/approve",
-             fields=BANK_FILTER),
+             fields={**BANK_FILTER, "top": "int", "all_variants": "bool"}),
     Endpoint("/organize/questions/<int:question_id>/edit", "organizer",
              "/organize/questions/{q}/edit", {"q": ("question", "foreign_question")},
              {"next": "text"}),
@@ -349,7 +350,7 @@ ROOT = Path(__file__).resolve().parents[2] / "quizapp"
 _ARG = re.compile(r"""\bargs(?:\.get(?:list)?\(|\[)\s*["'](\w+)["']""")
 _WHOLE = re.compile(r"""request\.args(?!\.get\(|\.getlist\(|\[|\.lists\(\))""")
 # Who is handed request.args whole: each reads the fields of a GET form below.
-WHOLE_READERS = ("PeopleSearchForm(", "BankFilterForm(", "bank_filter_from(")
+WHOLE_READERS = ("PeopleSearchForm(", "BankFilterForm(", "bank_filter_from(", "approval_choice_from(")
 _GET_FORM = re.compile(r"""<form\b(?![^>]*method="post")[^>]*>(.*?)</form>""", re.S | re.I)
 _FIELD = re.compile(r"""name="(\w+)"|\bform\.(\w+)""")
 _PAGINATE = re.compile(r"""\bdb\.paginate\(([^\n]*)""")

@@ -55,7 +55,7 @@ def test_report_is_human_readable(good):
 @pytest.mark.parametrize("name, content", [
     ("empty.txt", b""),
     ("binary.txt", bytes(range(256)) * 4),
-    ("gbk.txt", "党建工作".encode("gbk")),
+    ("unknown.txt", b"\x80\x80\x80\xff\xff"),
     ("broken.docx", b"PK\x03\x04broken"),
 ])
 def test_bad_file_is_named_with_exit_2_and_the_others_still_built(good, tmp_path, name, content):
@@ -66,3 +66,20 @@ def test_bad_file_is_named_with_exit_2_and_the_others_still_built(good, tmp_path
     errors = result.stderr.strip().splitlines()
     assert len(errors) == 1 and name in errors[0] and errors[0].startswith("错误")
     assert any(json.loads(line)["source"]["speech"] == "good.txt" for line in result.stdout.splitlines())
+
+
+def test_a_speech_without_a_question_is_a_warning_and_exit_2(good, tmp_path):
+    empty = tmp_path / "致辞.txt"
+    empty.write_text("大家好。\n谢谢大家。\n", encoding="utf-8")
+    result = run("build", str(empty), str(good))
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"警告：{empty}：没有生成任何题目（未找到可出题的关键概念）"
+    assert any(json.loads(line)["source"]["speech"] == "good.txt" for line in result.stdout.splitlines())
+
+
+def test_a_gbk_speech_builds_like_its_utf8_text(good, tmp_path):
+    gbk = tmp_path / "gbk" / "good.txt"  # the same name: the builder's choices are seeded by it
+    gbk.parent.mkdir()
+    gbk.write_bytes(GOOD.encode("gbk"))
+    built = run("build", str(gbk)).stdout
+    assert built == run("build", str(good)).stdout and built

@@ -36,9 +36,9 @@ def test_docx_is_read_paragraph_by_paragraph(tmp_path):
         (b"", "为空"),
         (b"  \n\n ", "为空"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "二进制"),
-        ("党建工作要点".encode("gbk"), "UTF-8"),
+        (b"\x80\x80\x80\xff\xff", "无法识别文件的编码"),
     ],
-    ids=["empty", "blank", "binary", "gbk"],
+    ids=["empty", "blank", "binary", "unknown-encoding"],
 )
 def test_bad_txt_is_refused_with_a_reason(tmp_path, content, message):
     path = tmp_path / "bad.txt"
