@@ -143,6 +143,25 @@ class PointDecision(Base):
     entry: Mapped[PointEntry] = relationship(back_populates="decision")
 
 
+class PointCap(Base):
+    """The most points one manual entry or correction may carry (either sign) for members in
+    a unit's subtree, set by an admin over the unit. The cap for a member is the lowest one set
+    on their unit or a unit above it, so a lower admin can only tighten it
+    (``quizapp.points.caps``)."""
+
+    __tablename__ = "point_cap"
+    __table_args__ = (CheckConstraint("cap >= 1 AND cap <= 10000", name="cap_in_range"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"), unique=True)
+    cap: Mapped[int] = mapped_column()
+    set_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    set_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<PointCap {self.cap} on unit {self.unit_id}>"
+
+
 @event.listens_for(PointEntry, "before_update")
 @event.listens_for(PointEntry, "before_delete")
 def _ledger_is_append_only(_mapper: Mapper[Any], _connection: Any, target: PointEntry) -> None:

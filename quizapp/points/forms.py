@@ -13,7 +13,8 @@ from wtforms import DateField, IntegerField, RadioField, StringField, SubmitFiel
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from quizapp.models import EntryKind
-from quizapp.points.manual import MAX_CORRECTION_POINTS, MAX_MANUAL_POINTS, MAX_NOTE, MAX_REASON
+from quizapp.points.caps import MAX_CAP
+from quizapp.points.manual import MAX_NOTE, MAX_REASON
 from quizapp.points.rules import STAR_NAMES
 
 
@@ -38,11 +39,12 @@ class ChineseDateField(DateField):
             raise ValueError("日期格式应为 2024-07-01") from None
 
 
+def _range(label: str, low: int, high: int) -> list[Any]:
+    return [InputRequired(f"请填写{label}"), NumberRange(low, high, f"{label}必须是 {low}–{high} 之间的整数")]
+
+
 def _whole(label: str, low: int, high: int, **kwargs: Any) -> WholeField:
-    return WholeField(label, validators=[
-        InputRequired(f"请填写{label}"),
-        NumberRange(low, high, f"{label}必须是 {low}–{high} 之间的整数"),
-    ], **kwargs)
+    return WholeField(label, validators=_range(label, low, high), **kwargs)
 
 
 class ManualEntryForm(FlaskForm):
@@ -50,20 +52,30 @@ class ManualEntryForm(FlaskForm):
                                        (EntryKind.PENALTY.value, "惩戒（扣分）")],
                       default=EntryKind.AWARD.value, validate_choice=False,  # the service checks
                       validators=[InputRequired("请选择奖励或扣分")])
-    points = _whole("分值", 1, MAX_MANUAL_POINTS)
+    points = _whole("分值", 1, MAX_CAP)
     reason = TextAreaField("理由", validators=[DataRequired("请写明理由"),
                                                Length(max=MAX_REASON, message=f"理由不能超过 {MAX_REASON} 字")],
                            render_kw={"rows": 3, "maxlength": MAX_REASON})
     submit = SubmitField("提交审批")
 
+    def limit(self, cap: int) -> ManualEntryForm:
+        """Check the points against the member's cap (the service checks it again)."""
+        self.points.validators = _range("分值", 1, cap)
+        return self
+
 
 class CorrectionForm(FlaskForm):
-    points = _whole("更正分值", -MAX_CORRECTION_POINTS, MAX_CORRECTION_POINTS,
+    points = _whole("更正分值", -MAX_CAP, MAX_CAP,
                     description="加分填正数，减分填负数；默认冲销原记录")
     reason = TextAreaField("更正理由", validators=[DataRequired("请写明更正理由"),
                                                    Length(max=MAX_REASON, message=f"理由不能超过 {MAX_REASON} 字")],
                            render_kw={"rows": 3, "maxlength": MAX_REASON})
     submit = SubmitField("提交审批")
+
+    def limit(self, cap: int) -> CorrectionForm:
+        """Check the points against the member's cap (the service checks it again)."""
+        self.points.validators = _range("更正分值", -cap, cap)
+        return self
 
 
 class DecisionForm(FlaskForm):
@@ -72,6 +84,12 @@ class DecisionForm(FlaskForm):
         render_kw={"maxlength": MAX_NOTE})
     approve = SubmitField("批准")
     reject = SubmitField("不批准")
+
+
+class CapForm(FlaskForm):
+    cap = _whole("单条上限（分）", 1, MAX_CAP,
+                 description="每条奖励、扣分或更正最多的分值；下级单位设定的上限只能更低")
+    submit = SubmitField("保存")
 
 
 class _RuleVersionForm(FlaskForm):

@@ -1,8 +1,9 @@
 """The secretaries' points pages: a unit's members and totals, the entries waiting for a
 decision, one member's ledger, manual entries (奖/惩), corrections (更正) and decisions.
 
-Secretaries and organizers with scope over the member's unit see and add; only a
-secretary (or admin) decides.
+Secretaries and organizers with scope over the member's unit see and add; a secretary (or
+admin) other than the author decides, a secretary's own entries the unit above
+(``approval``).
 """
 
 from __future__ import annotations
@@ -11,13 +12,13 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from quizapp.auth.access import has_role
 from quizapp.auth.redirects import is_safe_next
 from quizapp.auth.decorators import role_required
 from quizapp.extensions import db
 from quizapp.models import EntryKind, Person, PointEntry, Unit
 from quizapp.models.org import subtree_ids, unit_path
-from quizapp.points import manual, queries
+from quizapp.points import approval, manual, queries
+from quizapp.points.caps import cap_for
 from quizapp.points.forms import CorrectionForm, DecisionForm, ManualEntryForm
 from quizapp.points.routes import bp
 from quizapp.points.scopes import (
@@ -31,10 +32,6 @@ from quizapp.points.scopes import (
 )
 
 MEMBERS_PER_PAGE = 50
-
-
-def _can_decide(unit_id: int) -> bool:
-    return has_role(db.session, current_user._get_current_object(), DECIDING_ROLES, unit_id)
 
 
 def _back(default: str) -> Response:
@@ -65,13 +62,11 @@ def unit(unit_id: int) -> str:
     totals = queries.totals_for(db.session, [person.id for person in page.items])
     person = current_user._get_current_object()
     roots = looked_after(db.session, person, LEDGER_ROLES)
-    deciding: set[int] = set()
-    for root in looked_after(db.session, person, DECIDING_ROLES):
-        deciding |= subtree_ids(db.session, root)
+    pending = queries.pending_entries(db.session, ids)
     return render_template(
         "points/unit.html", unit=unit, path=unit_path(db.session, unit_id), page=page,
-        totals=totals, pending=queries.pending_entries(db.session, ids),
-        deciding_units=deciding, choices=unit_choices(db.session, roots),
+        totals=totals, pending=pending, choices=unit_choices(db.session, roots),
+        waiting=approval.pending_for(db.session, person, pending),
     )
 
 
@@ -80,11 +75,12 @@ def unit(unit_id: int) -> str:
 def person(person_id: int) -> str:
     """A member's ledger as their secretary or organizer sees it, with 更正 and decisions."""
     member = db.get_or_404(Person, person_id)
+    lines = queries.ledger_for(db.session, person_id)
+    waiting = [line.entry for line in lines if line.entry.needs_approval and line.decision is None]
     return render_template(
         "points/person.html", member=member, path=unit_path(db.session, member.unit_id),
-        total=queries.total_for(db.session, person_id),
-        lines=queries.ledger_for(db.session, person_id),
-        can_decide=_can_decide(member.unit_id),
+        total=queries.total_for(db.session, person_id), lines=lines,
+        waiting=approval.pending_for(db.session, current_user._get_current_object(), waiting),
     )
 
 
@@ -93,7 +89,8 @@ def person(person_id: int) -> str:
 def new_entry(person_id: int) -> Response | str:
     """Add an award or a penalty; it counts once a secretary approves it."""
     member = db.get_or_404(Person, person_id)
-    form = ManualEntryForm()
+    cap = cap_for(db.session, member.unit_id)
+    form = ManualEntryForm().limit(cap)
     kind = next((k for k in EntryKind if k.value == form.kind.data), None)
     if form.validate_on_submit():
         try:
@@ -105,11 +102,13 @@ def new_entry(person_id: int) -> Response | str:
             db.session.rollback()
             form.form_errors.append(str(error))
         else:
+            whom = approval.who_decides(db.session, entry)
             db.session.commit()
-            flash(f"已为{member.name}添加{entry.kind.label} {entry.points:+d} 分，待支部书记审批后计入",
+            flash(f"已为{member.name}添加{entry.kind.label} {entry.points:+d} 分，须由他人审批后计入：{whom}",
                   "success")
             return redirect(url_for(".person", person_id=member.id))
-    return render_template("points/entry_form.html", form=form, member=member, original=None)
+    return render_template("points/entry_form.html", form=form, member=member, original=None,
+                           cap=cap)
 
 
 @bp.route("/entries/<int:entry_id>/correct", methods=["GET", "POST"])
@@ -118,7 +117,8 @@ def correct(entry_id: int) -> Response | str:
     """更正: a new entry naming the one it corrects; the entry itself is never changed."""
     original = db.get_or_404(PointEntry, entry_id)
     member = db.session.get_one(Person, original.person_id)
-    form = CorrectionForm()
+    cap = cap_for(db.session, member.unit_id)
+    form = CorrectionForm().limit(cap)
     if request.method == "GET":
         form.points.data = -original.points
     if form.validate_on_submit():
@@ -129,10 +129,12 @@ def correct(entry_id: int) -> Response | str:
             db.session.rollback()
             form.form_errors.append(str(error))
         else:
+            whom = approval.who_decides(db.session, entry)
             db.session.commit()
-            flash(f"已提交更正 {entry.points:+d} 分，待支部书记审批后计入", "success")
+            flash(f"已提交更正 {entry.points:+d} 分，须由他人审批后计入：{whom}", "success")
             return redirect(url_for(".person", person_id=member.id))
-    return render_template("points/entry_form.html", form=form, member=member, original=original)
+    return render_template("points/entry_form.html", form=form, member=member, original=original,
+                           cap=cap)
 
 
 @bp.route("/entries/<int:entry_id>/decide", methods=["POST"])

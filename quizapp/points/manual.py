@@ -1,9 +1,12 @@
 """Manual ledger entries (奖/惩), corrections, and a secretary's decision on them.
 
 A manual entry or a correction is inserted with ``needs_approval`` and counts
-only once a secretary approves it (``queries.entry_counts``). The decision is
-its own row, one per entry (a unique constraint): a second decision, even one
-racing the first, is refused. Nothing here ever updates or deletes an entry.
+only once a secretary approves it (``queries.entry_counts``). Its points are
+within the cap an admin set for the member's unit (``caps``), and it is decided
+by someone other than its author, a secretary's own by the unit above
+(``approval``). The decision is its own row, one per entry (a unique
+constraint): a second decision, even one racing the first, is refused. Nothing
+here ever updates or deletes an entry.
 """
 
 from __future__ import annotations
@@ -14,10 +17,10 @@ from sqlalchemy.orm import Session
 
 from quizapp.models import EntryKind, Person, PointDecision, PointEntry
 from quizapp.models.base import utcnow
+from quizapp.points import approval
+from quizapp.points.caps import cap_for
 from quizapp.sql import insert_for
 
-MAX_MANUAL_POINTS = 100
-MAX_CORRECTION_POINTS = 10000
 MAX_REASON = 200
 MAX_NOTE = 200
 MANUAL_KINDS = (EntryKind.AWARD, EntryKind.PENALTY)
@@ -47,16 +50,17 @@ def add_manual_entry(session: Session, person_id: int, kind: EntryKind, points: 
                      now: datetime | None = None) -> PointEntry:
     """An award (+points) or a penalty (−points) for the member, waiting for approval.
 
-    ``points`` is given positive (1–100); a penalty is stored negative. Raises
-    PointsError for another kind, points out of range, or a missing/long reason.
+    ``points`` is given positive (1 to the member's cap); a penalty is stored negative.
+    Raises PointsError for another kind, points out of range, or a missing/long reason.
     """
     if kind not in MANUAL_KINDS:
         raise PointsError("只能添加奖励或扣分")
-    points = _whole(points, 1, MAX_MANUAL_POINTS, f"分值必须是 1–{MAX_MANUAL_POINTS} 之间的整数")
-    reason = _reason(reason)
     person = session.get(Person, person_id)
     if person is None:
         raise PointsError("找不到这名党员")
+    cap = cap_for(session, person.unit_id)
+    points = _whole(points, 1, cap, f"分值必须是 1–{cap} 之间的整数（单条上限由管理员设定）")
+    reason = _reason(reason)
     if created_by_id == person.id:
         raise PointsError("不能为自己添加奖惩，请由其他书记或组织员添加")
     entry = PointEntry(person_id=person.id, unit_id=person.unit_id, kind=kind,
@@ -86,8 +90,8 @@ def add_correction(session: Session, entry_id: int, points: int, reason: str,
             raise PointsError("这条记录还在待审批，不计入积分：请直接审批，不予批准即可")
         if not original.decision.approved:
             raise PointsError("这条记录未获批准，本就不计入积分，无需更正")
-    points = _whole(points, -MAX_CORRECTION_POINTS, MAX_CORRECTION_POINTS,
-                    f"更正分值必须是 −{MAX_CORRECTION_POINTS}–{MAX_CORRECTION_POINTS} 之间的整数")
+    cap = cap_for(session, session.get_one(Person, original.person_id).unit_id)
+    points = _whole(points, -cap, cap, f"更正分值必须是 −{cap}–{cap} 之间的整数（单条上限由管理员设定）")
     if points == 0:
         raise PointsError("更正分值不能为 0")
     reason = _reason(reason)
@@ -104,16 +108,27 @@ def decide(session: Session, entry_id: int, approved: bool, note: str | None,
            decided_by_id: int | None, now: datetime | None = None) -> PointDecision:
     """Approve or reject a manual entry or a correction, once.
 
-    Raises PointsError for an entry that needs no approval, a note that is too
-    long, or an entry already decided (also when another decision won a race).
+    Raises PointsError for an entry that needs no approval, a decider the rule
+    of ``approval`` refuses (the member, the author, or for a secretary's own
+    entry anyone but the unit above), an approval above the member's cap, a note
+    that is too long, or an entry already decided (also when another decision
+    won a race).
     """
     entry = session.get(PointEntry, entry_id)
     if entry is None:
         raise PointsError("找不到这条积分记录")
     if not entry.needs_approval:
         raise PointsError("这条记录是自动计算的积分，无需审批")
-    if decided_by_id == entry.person_id:
-        raise PointsError("不能审批自己的积分，请由上级书记审批")
+    decider = session.get(Person, decided_by_id) if decided_by_id is not None else None
+    if decider is None:
+        raise PointsError("您没有审批这条记录的权限")
+    refused = approval.refusal(session, decider, entry)
+    if refused:
+        raise PointsError(refused)
+    cap = cap_for(session, entry.person.unit_id)
+    if approved and abs(entry.points) > cap:
+        raise PointsError(f"这条记录 {entry.points:+d} 分，超过单条上限 {cap} 分，不能批准；"
+                          "请不予批准，按上限重新提交")
     note = (note or "").strip()
     if len(note) > MAX_NOTE:
         raise PointsError(f"审批意见不能超过 {MAX_NOTE} 字")

@@ -8,15 +8,19 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
+from quizapp.auth.access import has_role
 from quizapp.auth.decorators import role_required
 from quizapp.extensions import db
 from quizapp.models import RuleKind, Role, Unit
 from quizapp.models.org import unit_path
 from quizapp.points import queries
+from quizapp.points.caps import DEFAULT_CAP, CapError, cap_for, caps_on_path, set_cap
 from quizapp.points.chart import points_chart
 from quizapp.points.forms import (
+    CapForm,
     PointRulesForm,
     RatingRulesForm,
     fill_rating_form,
@@ -78,7 +82,35 @@ def rules(unit_id: int) -> str:
     roots = looked_after(db.session, current_user._get_current_object(), RULE_ROLES)
     return render_template("points/rules.html", unit=unit, path=unit_path(db.session, unit_id),
                            sections=sections, today=today,
-                           choices=unit_choices(db.session, roots))
+                           choices=unit_choices(db.session, roots),
+                           cap=cap_for(db.session, unit_id), caps=caps_on_path(db.session, unit_id),
+                           default_cap=DEFAULT_CAP,
+                           can_set_cap=has_role(db.session, current_user._get_current_object(),
+                                                [Role.ADMIN], unit_id))
+
+
+@bp.route("/rules/<int:unit_id>/cap", methods=["GET", "POST"])
+@role_required(Role.ADMIN, scope=unit_scope)
+def manual_cap(unit_id: int) -> Response | str:
+    """An admin sets the cap on one manual entry or correction for the unit's subtree."""
+    unit = db.get_or_404(Unit, unit_id)
+    form = CapForm()
+    if request.method == "GET":
+        form.cap.data = cap_for(db.session, unit_id)
+    elif form.validate_on_submit():
+        try:
+            set_cap(db.session, unit_id, form.cap.data, current_user.id)
+            db.session.commit()
+        except (CapError, IntegrityError) as error:
+            db.session.rollback()
+            form.form_errors.append(str(error) if isinstance(error, CapError) else "保存失败，请重试")
+        else:
+            flash(f"已设定{unit.name}的单条上限：{form.cap.data} 分；现行上限 {cap_for(db.session, unit_id)} 分",
+                  "success")
+            return redirect(url_for(".rules", unit_id=unit_id))
+    return render_template("points/cap_form.html", form=form, unit=unit,
+                           path=unit_path(db.session, unit_id), cap=cap_for(db.session, unit_id),
+                           caps=caps_on_path(db.session, unit_id))
 
 
 @bp.route("/rules/<int:unit_id>/<any(points, rating):kind>/new", methods=["GET", "POST"])

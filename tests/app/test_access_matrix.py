@@ -114,6 +114,7 @@ EXPECTED: dict[str, tuple[str, str, str, str, str, str]] = {
     "points.rules_home":              (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK,        OK),
     "points.rules":                   (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
     "points.new_rules":               (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
+    "points.manual_cap":              (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
     # Reports: one's own results; A1's reports for A1's secretary and org A's admin.
     "reports.me":                     (LOGIN, OK,        OK,        OK,        OK,        OK),
     "reports.index":                  (LOGIN, FORBIDDEN, OK,        OK,        OK,        OK),

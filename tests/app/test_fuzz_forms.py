@@ -130,6 +130,8 @@ ENDPOINTS = [
     Endpoint("/points/people/<int:person_id>/entries/new", "organizer",
              "/points/people/{p}/entries/new", {"p": ("member_id", "outsider_id")},
              {"kind": "choice:award|penalty|correction|study", "points": "int", "reason": "text"}),
+    Endpoint("/points/rules/<int:unit_id>/cap", "admin", "/points/rules/{u}/cap",
+             {"u": ("general", "other")}, {"cap": "int"}),
     Endpoint("/points/rules/<int:unit_id>/<any(points, rating):kind>/new", "organizer",
              "/points/rules/{u}/points/new", {"u": ("general", "other")}, POINT_RULES),
     Endpoint("/points/rules/<int:unit_id>/<any(points, rating):kind>/new", "organizer",
@@ -178,7 +180,8 @@ ENDPOINTS = [
              {"u": ("general", "other", "branch"), "a": ("activity", "foreign_activity")},
              {"person_ids": "int", "selected": "bool", "everyone": "bool", "back": "choice:index|"}),
     Endpoint("/roster/<int:unit_id>/commit", "organizer", "/roster/{u}/commit",
-             {"u": ("general", "other")}, {"token": "text", "sha256": "text", "digest": "text"}),
+             {"u": ("general", "other")}, {"token": "text", "sha256": "text", "digest": "text",
+                                           "confirm_identity": "bool"}),
     Endpoint("/roster/<int:unit_id>/import", "organizer", "/roster/{u}/import",
              {"u": ("general", "branch", "other")}, file="roster"),
 ]

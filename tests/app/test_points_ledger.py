@@ -11,7 +11,7 @@ from quiz_helpers import bank, quiz_org  # noqa: F401 - fixtures
 from sqlalchemy import select
 
 from quizapp.extensions import db
-from quizapp.models import ActivityKind, EntryKind, PointEntry, QuestionType, RuleKind, RuleVersion
+from quizapp.models import ActivityKind, EntryKind, PointEntry, QuestionType, Role, RuleKind, RuleVersion
 from quizapp.points.manual import add_manual_entry, decide
 from quizapp.points.queries import ledger_for, monthly_totals, total_for, unit_totals
 from quizapp.points.rules import DEFAULT_SINCE
@@ -162,8 +162,11 @@ def test_the_ledger_is_append_only(app, quiz_org, bank):
         assert db.session.scalars(select(PointEntry.points)).all() == [5]
 
 
-def test_monthly_totals_by_beijing_month_and_unit_totals_count_what_counts(app, quiz_org, bank):
+def test_monthly_totals_by_beijing_month_and_unit_totals_count_what_counts(app, quiz_org, bank,
+                                                                          make_person):
     people, units, qs = quiz_org["people"], quiz_org["units"], bank["questions"]
+    # Someone other than the author decides (issue 19).
+    decider = make_person(name="书记", unit=units["branch"], roles=[(Role.SECRETARY, units["branch"])]).id
     person = people["member"].id
     study = make_activity(app, units["general"].id, kind=ActivityKind.STUDY,
                           period_start=date(2026, 10, 1), parts=STUDY_PARTS)
@@ -173,7 +176,7 @@ def test_monthly_totals_by_beijing_month_and_unit_totals_count_what_counts(app, 
         secretary = people["member2"].id
         award = add_manual_entry(db.session, person, EntryKind.AWARD, 3, "志愿服务", secretary,
                                  now=at("2026-11-30", 17))  # 12-01 01:00 in Beijing
-        decide(db.session, award.id, True, "", secretary, now=at("2026-12-02"))
+        decide(db.session, award.id, True, "", decider, now=at("2026-12-02"))
         add_manual_entry(db.session, person, EntryKind.PENALTY, 2, "待审批的扣分", secretary,
                          now=at("2026-12-03"))
         db.session.commit()

@@ -19,6 +19,7 @@ from quizapp.points.services import award_for_activity
 SECRETARY = "13900000002"
 ORGANIZER = "13900000003"
 OTHER_SECRETARY = "13900000004"
+GENERAL_SECRETARY = "13900000006"
 
 
 @pytest.fixture
@@ -31,6 +32,9 @@ def staff(make_person, quiz_org):
                                  roles=[(Role.ORGANIZER, units["general"])]),
         "other": make_person(name="别的书记", phone=OTHER_SECRETARY, unit=units["other_branch"],
                              roles=[(Role.SECRETARY, units["other_branch"])]),
+        # Decides the branch secretary's own entries (issue 19: they go to the unit above).
+        "general": make_person(name="总支书记", phone=GENERAL_SECRETARY, unit=units["general"],
+                               roles=[(Role.SECRETARY, units["general"])]),
     }
 
 
@@ -109,12 +113,12 @@ def test_manual_entries_count_only_once_approved_and_a_decision_is_final(app, cl
 
 
 def test_a_second_decision_is_refused_by_the_service(app, quiz_org, staff):
-    member, secretary = quiz_org["people"]["member"], staff["secretary"]
+    member, secretary, general = quiz_org["people"]["member"], staff["secretary"], staff["general"]
     with app.app_context():
         entry = add_manual_entry(db.session, member.id, EntryKind.AWARD, 2, "好", secretary.id)
-        decide(db.session, entry.id, True, "", secretary.id)
+        decide(db.session, entry.id, True, "", general.id)
         with pytest.raises(PointsError, match="已经审批过了"):
-            decide(db.session, entry.id, False, "", secretary.id)
+            decide(db.session, entry.id, False, "", general.id)
         with pytest.raises(PointsError, match="请写明理由"):
             add_manual_entry(db.session, member.id, EntryKind.AWARD, 2, "", secretary.id)
         db.session.commit()
@@ -154,6 +158,10 @@ def test_a_correction_is_a_new_entry_that_counts_once_approved(app, client, logi
     page = client.get(f"/points/people/{member.id}").get_data(as_text=True)
     assert f"更正第 {original} 号记录" in page and "待审批" in page
     client.post(f"/points/entries/{correction}/decide", data={"approve": "y"})
+    assert _total(app, member.id) == 5  # not his own correction (issue 19)
+    above = app.test_client()
+    login(above, GENERAL_SECRETARY)
+    above.post(f"/points/entries/{correction}/decide", data={"approve": "y"})
     assert _total(app, member.id) == 0
     with app.app_context():  # the corrected entry itself is untouched
         assert db.session.get(PointEntry, original).points == 5
@@ -165,7 +173,7 @@ def test_only_counting_entries_can_be_corrected(app, quiz_org, staff):
         pending = add_manual_entry(db.session, member.id, EntryKind.AWARD, 2, "好", secretary)
         with pytest.raises(PointsError, match="待审批"):
             add_correction(db.session, pending.id, -2, "错了", secretary)
-        decide(db.session, pending.id, False, "", secretary)
+        decide(db.session, pending.id, False, "", staff["general"].id)
         with pytest.raises(PointsError, match="未获批准"):
             add_correction(db.session, pending.id, -2, "错了", secretary)
 
@@ -175,7 +183,7 @@ def test_a_member_sees_only_their_own_ledger(app, client, login, quiz_org, staff
     with app.app_context():
         entry = add_manual_entry(db.session, member.id, EntryKind.AWARD, 4, "张三的奖励",
                                  staff["secretary"].id)
-        decide(db.session, entry.id, True, "", staff["secretary"].id)
+        decide(db.session, entry.id, True, "", staff["general"].id)
         db.session.commit()
     login(client, MEMBER_2)
     page = client.get("/points/").get_data(as_text=True)
@@ -215,7 +223,7 @@ def test_the_unit_ledger_lists_members_with_totals_and_filters_by_unit(app, clie
     member = quiz_org["people"]["member"]
     with app.app_context():
         entry = add_manual_entry(db.session, member.id, EntryKind.AWARD, 6, "好", staff["secretary"].id)
-        decide(db.session, entry.id, True, "", staff["secretary"].id)
+        decide(db.session, entry.id, True, "", staff["general"].id)
         db.session.commit()
     login(client, ORGANIZER)
     page = client.get("/points/units", follow_redirects=True).get_data(as_text=True)
@@ -233,7 +241,7 @@ def test_the_members_chart_is_inline_svg_without_script_or_outside_address(app, 
         for when, points in (("2026-10-05", 3), ("2026-12-05", 4)):
             entry = add_manual_entry(db.session, member.id, EntryKind.AWARD, points, "好",
                                      staff["secretary"].id, now=at(when))
-            decide(db.session, entry.id, True, "", staff["secretary"].id)
+            decide(db.session, entry.id, True, "", staff["general"].id)
         db.session.commit()
     login(client, MEMBER)
     page = client.get("/points/").get_data(as_text=True)
@@ -253,7 +261,12 @@ def test_nobody_adds_corrects_or_approves_their_own_points(app, quiz_org, staff)
         entry = add_manual_entry(db.session, secretary, EntryKind.AWARD, 5, "优秀", organizer)
         with pytest.raises(PointsError, match="不能审批自己的积分"):
             decide(db.session, entry.id, True, "", secretary)
-        decide(db.session, entry.id, True, "", organizer)  # the service leaves roles to the view
+        # Nor its author, nor anyone without a deciding role (issue 19: the service checks).
+        with pytest.raises(PointsError, match="不能审批自己提交的记录"):
+            decide(db.session, entry.id, True, "", organizer)
+        with pytest.raises(PointsError, match="没有审批这条记录的权限"):
+            decide(db.session, entry.id, True, "", staff["other"].id)
+        decide(db.session, entry.id, True, "", staff["general"].id)
         with pytest.raises(PointsError, match="不能更正自己的积分"):
             add_correction(db.session, entry.id, 5, "再加点", secretary)
 
