@@ -9,6 +9,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
 from quizapp.roster.reader import COLUMNS
+from quizapp.spreadsheet import set_cell
 
 TEMPLATE_FILENAME = "党员名单导入模板.xlsx"
 _WIDTHS = {"name": 12, "phone": 16, "member_no": 16, "branch": 22, "group": 16, "roles": 20}
@@ -26,8 +27,10 @@ INSTRUCTIONS = (
 
 
 def _set_text(sheet: Worksheet, row: int, column: int, value: str) -> None:
-    """Write ``value`` as text, never as a formula, whatever it starts with."""
-    cell = sheet.cell(row=row, column=column, value=value)
+    """Write ``value`` as text, never as a formula, whatever it starts with (with quotePrefix
+    where it starts like one, so that editing the cell in Excel keeps it text)."""
+    cell = sheet.cell(row=row, column=column)
+    set_cell(cell, value)
     cell.data_type = "s"
 
 

@@ -24,6 +24,8 @@ from roster_helpers import (
     xlsx_bytes,
 )
 
+from quizapp.roster.template import build_template
+
 ROWS = [
     ["王小明", "13811112222", "DY2001", "第一党支部", "第一党小组", ""],
     ["李小红", "138 1111 3333", "dy2002", "第一党支部", "第二党小组", "支部书记"],
@@ -287,3 +289,10 @@ def test_upload_and_commit_need_csrf_tokens_when_csrf_is_on(app, client, org, lo
     assert client.post(f"/roster/{unit_a}/commit", data=fields).status_code == 400
     done = client.post(f"/roster/{unit_a}/commit", data={**fields, "csrf_token": csrf_token(html)})
     assert "新增 4 人" in done.get_data(as_text=True)
+
+
+def test_the_template_keeps_a_formula_like_unit_name_as_text():
+    """Issue 19, finding 9: a unit named like a formula stays text when edited in Excel."""
+    sheet = load_workbook(io.BytesIO(build_template("=1+1", "@SUM(A1)"))).active
+    cells = [cell for cell in sheet[2] if cell.value in ("=1+1", "@SUM(A1)")]
+    assert len(cells) == 2 and all(cell.data_type == "s" and cell.quotePrefix for cell in cells)
