@@ -14,6 +14,7 @@ from wtforms import (
     IntegerField,
     SearchField,
     SelectField,
+    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
@@ -187,6 +188,20 @@ class ResolveReportForm(FlaskForm):
     corrected = SubmitField("已更正")
     retired = SubmitField("停用题目")
     dismissed = SubmitField("不予采纳")
+
+
+class AuthorForm(FlaskForm):
+    """A phrase selected in one paragraph of the speech reader (the paragraph's own form, or the
+    selection filled in by authoring.js). The builder checks the phrase, in Chinese."""
+
+    paragraph = HiddenField()
+    phrase = StringField("要出题的词语", validators=[DataRequired("请先选择或填写要出题的词语")])
+
+
+class AuthorAddForm(AuthorForm):
+    """The proposed questions an organizer keeps (their builder ids)."""
+
+    pick = SelectMultipleField(validate_choice=False)
 
 
 class ExcelUploadForm(FlaskForm):

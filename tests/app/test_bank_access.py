@@ -51,6 +51,8 @@ SCOPED = [
     ("POST", "/organize/speeches/{speech}/import/confirm"),
     ("GET", "/organize/speeches/{speech}/questions/new"),
     ("POST", "/organize/speeches/{speech}/questions/new"),
+    ("POST", "/organize/speeches/{speech}/author"),
+    ("POST", "/organize/speeches/{speech}/author/add"),
     ("GET", "/organize/questions/{question}"),
     ("GET", "/organize/questions/{question}/edit"),
     ("POST", "/organize/questions/{question}/edit"),
@@ -66,6 +68,8 @@ FORMS = {
                                                   "difficulty": "2"},
     "/organize/questions/{question}/edit": {"stem": "外人改的题干", "answer": "对", "difficulty": "2"},
     "/organize/questions/approve": {"expected": "5", "top": "5"},
+    "/organize/speeches/{speech}/author/add": {"paragraph": "6", "phrase": "执行力",
+                                               "pick": ["speech-535f9dd713c1"]},
     "/organize/reports/{report}/resolve": {"dismissed": "y"},
 }
 

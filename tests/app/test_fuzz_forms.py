@@ -48,6 +48,7 @@ ORIGINS = "|".join(o.value for o in QuestionOrigin)
 QUESTION = {"stem": "text", "options": "text", "answer": "choice:A|B|AB|ACD|对|错|党课|E",
             "explanation": "text", "difficulty": "choice:1|2|3|0|4", "concept": "text",
             "accepted_variants": "text", "resolve_reports": "bool", "next": "text"}
+AUTHOR = {"paragraph": "choice:1|2|3|4|5|0|99|x|", "phrase": "choice:三会一课|党课|上好党课|四个意识|一|"}
 ACTIVITY = {"title": "text", "unit": "int", "intro": "text", "practice_opens_at": "datetime",
             "opens_at": "datetime", "closes_at": "datetime", "time_limit": "int", "attempts": "int",
             "answers_shown": "choice:after_submit|after_close|never", "partial_multiple": "bool",
@@ -115,6 +116,11 @@ ENDPOINTS = [
     Endpoint("/organize/speeches/<int:speech_id>/import/confirm", "organizer",
              "/organize/speeches/{s}/import/confirm", {"s": ("speech", "other_speech")},
              {"token": "text"}),
+    Endpoint("/organize/speeches/<int:speech_id>/author", "organizer",
+             "/organize/speeches/{s}/author", {"s": ("speech", "other_speech")}, AUTHOR),
+    Endpoint("/organize/speeches/<int:speech_id>/author/add", "organizer",
+             "/organize/speeches/{s}/author/add", {"s": ("speech", "other_speech")},
+             {**AUTHOR, "pick": "text"}),
     Endpoint("/organize/speeches/<int:speech_id>/questions/new", "organizer",
              "/organize/speeches/{s}/questions/new", {"s": ("speech", "other_speech")},
              {**QUESTION, "type": f"choice:{TYPES}"}),

@@ -1,0 +1,139 @@
+"""Authoring from the text in Debian's Chromium (Playwright): an organizer selects a phrase in
+the speech reader, presses 用所选词语出题, reads the proposals and adds them as drafts, on a
+desktop (1366×768) and on a phone (390×844), with CSRF on.
+
+The screenshots (docs/screenshots/authoring-desktop.png and authoring-phone.png) are taken on
+every run but written there only when missing or with UPDATE_SCREENSHOTS=1.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from bank_helpers import ORGANIZER_A, bank_import_dir, bank_org  # noqa: F401 - fixtures
+from live_server import serve
+from quiz_helpers import add_speech
+from quizapp.extensions import db
+from quizapp.models import BankQuestion, QuestionStatus, QuestionType
+
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(),
+    reason="Debian's chromium is not installed at /usr/bin/chromium (apt-get install chromium); "
+           ".ci/run installs it, so CI runs this test",
+)
+
+SPEECH = "\n".join([
+    "在2024年机关党建工作会议上的讲话",
+    "同志们：这次会议的主要任务是，总结去年机关党建工作，部署今年任务。",
+    "一要坚持政治引领。机关党组织要把政治建设摆在首位，引导党员干部增强“四个意识”、坚定“四个自信”、"
+    "做到“两个维护”。",
+    "二要夯实基层基础。要严格落实“三会一课”制度，即定期召开支部党员大会、支部委员会、党小组会，"
+    "按时上好党课。各党支部每月开展一次主题党日活动。",
+    "三要从严正风肃纪。要驰而不息纠治“四风”，把《中国共产党纪律处分条例》作为必修课，推动全面从严治党"
+    "向纵深发展。",
+    "四要建强干部队伍。要以“四强”党支部创建为抓手，全面提升支部建设质量，打造忠诚干净担当的高素质干部队伍。",
+])
+PARAGRAPH, PHRASE = 4, "每月"
+SELECT = """([id, phrase]) => {
+  const walker = document.createTreeWalker(document.getElementById(id), NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const at = node.data.indexOf(phrase);
+    if (at >= 0) {
+      const range = document.createRange();
+      range.setStart(node, at);
+      range.setEnd(node, at + phrase.length);
+      const selection = window.getSelection();
+      selection.removeAllRanges();
+      selection.addRange(range);
+      return true;
+    }
+  }
+  return false;
+}"""
+
+
+@pytest.fixture
+def live_url(app: Flask, bank_org: dict[str, Any]) -> Iterator[str]:
+    app.config["WTF_CSRF_ENABLED"] = True
+    with serve(app) as url:
+        yield url
+    app.config["WTF_CSRF_ENABLED"] = False
+
+
+def _drafts(app: Flask, speech_id: int) -> list[BankQuestion]:
+    with app.app_context():
+        rows = list(db.session.scalars(select(BankQuestion).where(BankQuestion.speech_id == speech_id)
+                                       .order_by(BankQuestion.id)))
+        for row in rows:
+            db.session.expunge(row)
+        return rows
+
+
+@pytest.mark.parametrize(("name", "viewport", "phone"), [
+    ("authoring-desktop.png", {"width": 1366, "height": 768}, False),
+    ("authoring-phone.png", {"width": 390, "height": 844}, True),
+])
+def test_an_organizer_selects_a_phrase_and_adds_the_proposals(app, bank_org, live_url, tmp_path,
+                                                              name, viewport, phone):
+    from playwright.sync_api import expect, sync_playwright
+
+    speech_id = add_speech(app, bank_org["units"]["a"].id, title="在2024年机关党建工作会议上的讲话", text=SPEECH)
+    errors: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM),
+                                             args=["--no-sandbox", "--disable-gpu"])
+        context = browser.new_context(viewport=viewport, device_scale_factor=2 if phone else 1,
+                                      is_mobile=phone, has_touch=phone, locale="zh-CN")
+        page = context.new_page()
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.on("console", lambda message: errors.append(f"{message.text} {message.location.get('url')}")
+                if message.type == "error" else None)
+        try:
+            page.goto(live_url + "/auth/login")
+            page.fill("input[name=account]", ORGANIZER_A)
+            page.fill("input[name=password]", "secret123")
+            page.click("button[type=submit]")
+            page.goto(f"{live_url}/organize/speeches/{speech_id}")
+            # With the script the per-paragraph forms fold away; the bar waits for a selection.
+            expect(page.locator(".author-form").first).to_be_hidden()
+            expect(page.locator(".author-bar")).to_be_hidden()
+            assert page.evaluate(SELECT, [f"p{PARAGRAPH}", PHRASE])
+            bar = page.get_by_role("button", name="用所选词语出题")
+            expect(bar).to_be_visible()
+            bar.click()
+            page.wait_for_url("**/author#author")
+            panel = page.locator("#author")
+            expect(panel).to_contain_text(f"用“{PHRASE}”出题（第 {PARAGRAPH} 段）")
+            expect(panel.locator(".proposed")).to_have_count(4)
+            expect(panel).to_contain_text("横线处应填入哪一项")
+            expect(page.locator(f"#p{PARAGRAPH} mark")).to_have_text("各党支部每月开展一次主题党日活动。")
+            # The selected paragraph under the navbar, its proposals below it.
+            page.evaluate("""id => window.scrollTo(0, document.getElementById(id).getBoundingClientRect().top
+                + window.scrollY - document.querySelector('nav').offsetHeight - 8)""", f"p{PARAGRAPH}")
+            shot = tmp_path / name
+            page.screenshot(path=str(shot))
+            if not (SCREENSHOTS / name).exists() or os.environ.get("UPDATE_SCREENSHOTS") == "1":
+                SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(shot, SCREENSHOTS / name)
+
+            page.get_by_role("button", name="添加为草稿").click()
+            page.wait_for_url(f"**/organize/speeches/{speech_id}?p={PARAGRAPH}*")
+            expect(page.locator("body")).to_contain_text("已添加 4 道题为草稿（待审核）")
+        finally:
+            browser.close()
+    drafts = _drafts(app, speech_id)
+    assert len(drafts) == 4 and all(q.status is QuestionStatus.DRAFT for q in drafts)
+    assert {q.type for q in drafts} == {QuestionType.SINGLE, QuestionType.FILL, QuestionType.JUDGE}
+    assert len({q.point for q in drafts}) == 1
+    assert [e for e in errors if not e.endswith("/favicon.ico")] == []  # the site has no icon
