@@ -15,7 +15,7 @@ from .types import Concept, Kind, Origin, QType, Question
 
 THRESHOLD = 0.7  # what the demo approves without a person (see quizapp's demo)
 BASE = {Kind.THESIS: 0.9, Kind.ENUMERATION: 0.85, Kind.FORMULA: 0.85, Kind.POLICY: 0.75,
-        Kind.SLOGAN: 0.7, Kind.FACT: 0.7, Kind.EVENT: 0.65}
+        Kind.SLOGAN: 0.65, Kind.FACT: 0.7, Kind.EVENT: 0.55}
 BY_TYPE = {QType.SINGLE: 0.05, QType.MULTIPLE: 0.05, QType.FILL: 0.0, QType.JUDGE: -0.05}
 FREQUENCY_RE = re.compile(r"^每")
 
@@ -37,8 +37,10 @@ def rank(question: Question, concept: Concept | None, cut: bool, weak: bool) -> 
         score -= 0.05
     if "讲话回顾" in question.stem:
         score -= 0.15
+    elif "讲话要求" in question.stem:
+        score += 0.05
     if cut:
-        score -= 0.1
+        score -= 0.2
     if weak:
         score -= 0.15
     if len(question.stem) > 90:
