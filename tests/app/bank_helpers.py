@@ -18,6 +18,8 @@ from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
+from questions.build import build_bank
+from questions.text import speech_from_text
 from quizapp.extensions import db
 from quizapp.models import (
     BankQuestion,
@@ -58,6 +60,14 @@ V2_LINES = (
 )
 V1 = "\n".join(V1_LINES)
 V2 = "\n".join(V2_LINES)
+
+
+def built_count(text: str) -> int:
+    """How many questions the builder makes of `text`: what an import must store, no more."""
+    return len(build_bank([speech_from_text("讲话.txt", text)])[0].questions)
+
+
+V1_BUILT = built_count(V1)
 OTHER = "\n".join((
     "在党支部书记培训班上的讲话",
     "各位同志：",

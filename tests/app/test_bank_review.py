@@ -100,7 +100,7 @@ def test_bank_lists_my_speeches_best_first_ten_points_a_page(app, client, bank_o
     ("args", "where"),
     [
         ({"type": "judge"}, {"type": QuestionType.JUDGE}),
-        ({"origin": "knowledge"}, {"origin": QuestionOrigin.KNOWLEDGE}),
+        ({"origin": "speech"}, {"origin": QuestionOrigin.SPEECH}),
         ({"concept": "三强"}, {"concept": "三强"}),
         ({"concept": "三强", "type": "single"}, {"concept": "三强", "type": QuestionType.SINGLE}),
         ({"status": "approved"}, {"status": QuestionStatus.APPROVED}),
@@ -120,7 +120,7 @@ def test_bank_search_and_missing_source_filter(app, client, bank_org, login, spe
     html = client.get("/organize/questions", query_string={"q": "述职评议"}).get_data(as_text=True)
     assert _shown(html) and all("述职评议" in get_question(app, i).stem for i in _shown(html))
     assert _shown(client.get("/organize/questions?q=100%25").get_data(as_text=True)) == []
-    approved_gone = question_id(app, speech_a, "中国共产党纪律处分条例", QuestionType.SINGLE)
+    approved_gone = question_id(app, speech_a, "中国共产党纪律处分条例", QuestionType.JUDGE)
     set_status(app, [approved_gone], QuestionStatus.APPROVED)
     import_text(app, bank_org["units"]["a"].id, V2)
     flagged = client.get("/organize/questions", query_string={"missing": "1", "status": "approved"})
@@ -198,7 +198,7 @@ def test_edit_is_checked_by_type(app, client, bank_org, login, speech_a, concept
 
 
 def test_editing_the_stem_keeps_the_version_and_marks_the_edit(app, client, bank_org, login, speech_a):
-    qid = question_id(app, speech_a, "三强", QuestionType.SINGLE, 1)
+    qid = question_id(app, speech_a, "三强", QuestionType.SINGLE)
     set_status(app, [qid], QuestionStatus.APPROVED)
     login(client, ORGANIZER_A)
     response = client.post(f"/organize/questions/{qid}/edit",
