@@ -66,7 +66,7 @@ def _check_declared(infos: list[zipfile.ZipInfo], limits: Limits) -> None:
                                f"{limits.ratio} 倍），可能是恶意构造的“压缩炸弹”，已拒绝")
     declared = sum(info.file_size for info in infos)
     if declared > limits.total:
-        raise ArchiveError(f"文件解压后共约 {_mb(declared)} MB，超过 {_mb(limits.total)} MB 的上限，"
+        raise ArchiveError(f"文件解压后共约 {_size(declared)}，超过 {_size(limits.total)} 的上限，"
                            "请删去图片或多余内容后再上传")
 
 
@@ -82,7 +82,7 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, total: int, li
                 if size > limits.member:
                     raise ArchiveError(_too_big(info.filename, limits.member))
                 if total > limits.total:
-                    raise ArchiveError(f"文件解压后超过 {_mb(limits.total)} MB 的上限，请删去图片或多余内容后再上传")
+                    raise ArchiveError(f"文件解压后超过 {_size(limits.total)} 的上限，请删去图片或多余内容后再上传")
                 if xml and any(mark in tail + chunk for mark in DTD_MARKS):
                     raise ArchiveError(f"文件中的“{_short(info.filename)}”含有文档类型声明（DTD），"
                                        "正常的 Office 文档没有，已拒绝")
@@ -99,7 +99,7 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, total: int, li
 
 
 def _too_big(name: str, limit: int) -> str:
-    return (f"文件中的“{_short(name)}”解压后超过 {_mb(limit)} MB 的上限，"
+    return (f"文件中的“{_short(name)}”解压后超过 {_size(limit)} 的上限，"
             "可能是恶意构造的“压缩炸弹”，已拒绝")
 
 
@@ -107,5 +107,7 @@ def _short(name: str) -> str:
     return name if len(name) <= 60 else "…" + name[-59:]
 
 
-def _mb(size: int) -> str:
-    return f"{size / MB:.0f}" if size >= 10 * MB else f"{size / MB:.1f}"
+def _size(size: int) -> str:
+    if size < MB:
+        return f"{size / 1024:.0f} KB"
+    return f"{size / MB:.0f} MB" if size >= 10 * MB else f"{size / MB:.1f} MB"

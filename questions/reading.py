@@ -21,8 +21,10 @@ MAX_PDF_PAGES = 300
 MAX_PDF_STREAM_BYTES = 20 * 1024 * 1024
 BOMS = ((codecs.BOM_UTF8, "utf-8", "UTF-8"), (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16"),
         (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16"))
-# A PDF line ending in one of these ends its paragraph; so does a line clearly shorter than a full one.
-PARAGRAPH_END = tuple("。！？!?；;：:”")
+# A PDF line ending in one of these (or in one and a closing quote: 。”) ends its paragraph; so
+# does a line clearly shorter than a full one. A line ending in a closing quote alone (“两个确立”)
+# is broken mid-sentence.
+PARAGRAPH_END_RE = re.compile(r"[。！？!?；;：:][”’」』）)]*$")
 SHORT_LINE = 0.8
 PAGE_NUMBER_RE = re.compile(r"^[-—－–\s]*(?:第\s*)?\d{1,4}\s*(?:页)?(?:\s*/\s*\d{1,4})?[-—－–\s]*$")
 CJK = r"\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”‘’"
@@ -166,8 +168,8 @@ def _pdf_page_texts(data: bytes) -> list[str]:
 
 def pdf_paragraphs(pages: list[str]) -> list[str]:
     """Join the lines of extracted PDF text into paragraphs: a PDF breaks lines wherever the page
-    ends, so a paragraph ends only at a line ending in 。！？；：” or at a line clearly shorter
-    than a full one (a title, a paragraph's last line). Page numbers are dropped, and spaces
+    ends, so a paragraph ends only at a line ending in 。！？；： (with any closing quote, 。”) or
+    at a line clearly shorter than a full one (a title, a paragraph's last line). Page numbers are dropped, and spaces
     that extraction puts between Chinese characters are removed."""
     lines = []
     for page in pages:
@@ -181,7 +183,7 @@ def pdf_paragraphs(pages: list[str]) -> list[str]:
     for line in lines:
         if line:
             current = _join(current, line)
-        if current and (not line or line.endswith(PARAGRAPH_END) or len(line) < SHORT_LINE * full):
+        if current and (not line or PARAGRAPH_END_RE.search(line) or len(line) < SHORT_LINE * full):
             paragraphs.append(current)
             current = ""
     if current:

@@ -8,7 +8,7 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from questions.text import SpeechError, read_speech
+from questions.text import SpeechError
 from quizapp.extensions import db
 from quizapp.models import BankQuestion, QuestionStatus, Speech, Unit
 from quizapp.models.org import subtree_ids
@@ -45,10 +45,11 @@ def questions_cli() -> None:
 @click.option("--title", help="讲话标题（只导入一个文件时可用；默认取第一行或文件名）")
 @with_appcontext
 def import_command(paths: tuple[Path, ...], unit_id: int | None, unit_name: str | None, title: str | None) -> None:
-    """Import speeches (.txt/.docx) into a unit's bank; re-importing a file updates its bank.
+    """Import speeches (.txt/.docx/.pdf) into a unit's bank; re-importing a file updates its bank.
 
-    Prints the builder's report per file. Exits with status 2 when any file could not be read
-    (the others are still imported).
+    Each file is read and built within the web upload's limits (size, time, memory). Prints the
+    builder's report per file. Exits with status 2 when any file could not be read or gave no
+    question (said on stderr; the others are still imported).
     """
     if title and len(paths) > 1:
         raise click.UsageError("--title 只能在导入一个文件时使用")
@@ -56,8 +57,8 @@ def import_command(paths: tuple[Path, ...], unit_id: int | None, unit_name: str 
     status = 0
     for path in paths:
         try:
-            text = "\n".join(read_speech(path).paragraphs)
-            result = services.import_speech(db.session, unit, path.name, text, title=title)
+            built = services.build_speech_file(path.name, _read(path))
+            result = services.import_speech(db.session, unit, path.name, built, title=title)
         except SpeechError as error:
             db.session.rollback()
             click.echo(f"错误：{path}：{error}", err=True)
@@ -66,10 +67,21 @@ def import_command(paths: tuple[Path, ...], unit_id: int | None, unit_name: str 
         db.session.commit()
         click.echo(result.report)
         click.echo(result.summary())
+        if result.warning:
+            click.echo(f"警告：{path}：{result.warning}", err=True)
+            status = 2
         for question in result.kept_missing:
             click.echo(f"  请复核第 {question.id} 号题（{question.status.label}）：{question.stem[:40]}")
     if status:
         click.get_current_context().exit(status)
+
+
+def _read(path: Path) -> bytes:
+    """A file's bytes, at most one more than an upload may have (the size check says the rest)."""
+    if not path.is_file():
+        raise SpeechError("文件不存在或不是普通文件")
+    with path.open("rb") as handle:
+        return handle.read(services.MAX_SPEECH_BYTES + 1)
 
 
 @questions_cli.command("approve-all")

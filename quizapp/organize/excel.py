@@ -21,6 +21,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from questions.archive import ArchiveError, NotAZipError, check_zip
 from quizapp.models import BankQuestion, QuestionType, Speech
 from quizapp.organize.content import (
     TYPE_BY_LABEL,
@@ -39,6 +40,7 @@ WIDTHS = (18, 6, 50, 30, 12, 40, 6, 8, 20, 20, 8)
 SHEET = "题库"
 MAX_ROWS = 3000
 MAX_WORKBOOK_BYTES = 2 * 1024 * 1024
+UNREADABLE = "无法读取该文件：请上传 Excel 2007 及以上版本的 .xlsx 文件"
 _FIELD_COLUMNS = {"stem": "题干", "options": "选项", "answer": "答案", "explanation": "解析", "difficulty": "难度"}
 _GUIDE = (
     "题号：生成的题目为生成器编号，手写题目为数字编号；新增题目请留空。",
@@ -200,18 +202,27 @@ def apply_bank_import(session: Session, speech: Speech, plan: BankImportPlan) ->
 
 
 def _read_rows(data: bytes) -> list[list[tuple[Any, str]]]:
-    """(value, data type) of every cell of the bank sheet, row by row."""
+    """(value, data type) of every cell of the bank sheet, row by row. The workbook's zip is
+    checked before openpyxl opens it (a 400 KB file may unzip to gigabytes)."""
     if len(data) > MAX_WORKBOOK_BYTES:
         raise WorkbookError("文件超过 2 MB")
     try:
+        check_zip(data)
+    except NotAZipError:
+        raise WorkbookError(UNREADABLE) from None
+    except ArchiveError as error:
+        raise WorkbookError(str(error)) from None
+    try:
         book = load_workbook(BytesIO(data), read_only=True)
     except Exception:  # noqa: BLE001 - any failure to open means the same thing to the organizer
-        raise WorkbookError("无法读取该文件：请上传 Excel 2007 及以上版本的 .xlsx 文件") from None
+        raise WorkbookError(UNREADABLE) from None
     try:
         sheet = book[SHEET] if SHEET in book.sheetnames else book.worksheets[0]
         rows = []
         for cells in sheet.iter_rows(max_row=MAX_ROWS + 2, max_col=len(HEADERS) + 10):
             rows.append([(cell.value, getattr(cell, "data_type", "s")) for cell in cells])
+    except Exception:  # noqa: BLE001 - read-only sheets are parsed here: broken XML fails here
+        raise WorkbookError("表格内容已损坏（无法解析），请用 Excel 或 WPS 打开后另存为 .xlsx 再上传") from None
     finally:
         book.close()
     if not rows:

@@ -37,13 +37,17 @@ class ChineseDateField(DateField):
             raise ValueError("日期格式应为 2024-07-01") from None
 
 
+SPEECH_KINDS = ["txt", "docx", "pdf"]
+
+
 class SpeechUploadForm(FlaskForm):
     file = FileField(
         "讲话稿文件",
-        validators=[FileRequired("请选择讲话稿文件"), FileAllowed(["txt", "docx"], "只支持 .txt 或 .docx 格式的讲话稿")],
-        description="UTF-8 纯文本（.txt，每段一行）或 Word 文档（.docx），不超过 2 MB。"
+        validators=[FileRequired("请选择讲话稿文件"), FileAllowed(SPEECH_KINDS, "只支持 .txt、.docx 或 .pdf 格式的讲话稿")],
+        description="纯文本（.txt，每段一行；UTF-8、GBK 或 UTF-16 编码）、Word 文档（.docx）"
+        "或带文字层的 PDF，不超过 2 MB。"
         "更新已导入的讲话，请到该讲话页面“重新导入”。",
-        render_kw={"accept": ".txt,.docx"},
+        render_kw={"accept": ".txt,.docx,.pdf"},
     )
     unit = SelectField("所属组织", coerce=int, validate_choice=False, validators=[InputRequired("请选择所属组织")])
     title = StringField("标题", validators=[Optional(), Length(max=200)], description="不填则用讲话稿第一行或文件名")
@@ -60,8 +64,8 @@ class SpeechUploadForm(FlaskForm):
 class SpeechReimportForm(FlaskForm):
     file = FileField(
         "修订后的讲话稿",
-        validators=[FileRequired("请选择讲话稿文件"), FileAllowed(["txt", "docx"], "只支持 .txt 或 .docx 格式的讲话稿")],
-        render_kw={"accept": ".txt,.docx"},
+        validators=[FileRequired("请选择讲话稿文件"), FileAllowed(SPEECH_KINDS, "只支持 .txt、.docx 或 .pdf 格式的讲话稿")],
+        render_kw={"accept": ".txt,.docx,.pdf"},
     )
     submit = SubmitField("重新导入")
 

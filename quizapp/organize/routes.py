@@ -76,12 +76,14 @@ def _import_upload(form, unit: Unit, file_name: str, data: bytes, upload_name: s
     the unit's bank as `file_name`; on an unreadable file, the reason goes on the form's file field
     and the result is None. Shared by the first upload and 重新导入."""
     try:
-        text = services.read_uploaded_speech(upload_name or file_name, data)
-        result = services.import_speech(db.session, unit, file_name, text, importer=current_user, **speech_info)
+        built = services.build_speech_file(file_name, data, read_as=upload_name)
+        result = services.import_speech(db.session, unit, file_name, built, importer=current_user, **speech_info)
     except services.SpeechError as error:
         form.file.errors.append(str(error))
         return None
     db.session.commit()
+    if result.warning:
+        flash(result.warning, "warning")
     return result
 
 

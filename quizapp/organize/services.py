@@ -25,7 +25,6 @@ Nothing is ever deleted, so answers that point at a question keep pointing at it
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path, PurePosixPath, PureWindowsPath
@@ -34,8 +33,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from questions.build import build_bank, format_report
-from questions.text import SpeechError, read_speech, speech_from_text
+from questions.build import format_report
+from questions.text import SpeechError
 from questions.types import Question
 from quizapp.models import (
     BankQuestion,
@@ -46,13 +45,15 @@ from quizapp.models import (
     Speech,
     Unit,
 )
+from quizapp.organize.building import Built, build_file, build_here
 from quizapp.organize.content import answer_key
 from quizapp.points.regrade import regrade_question
 
 MAX_SPEECH_BYTES = 2 * 1024 * 1024
-SPEECH_SUFFIXES = (".txt", ".docx")
+SPEECH_SUFFIXES = (".txt", ".docx", ".pdf")
 
-__all__ = ["ImportResult", "SpeechError", "clean_file_name", "import_speech", "read_uploaded_speech", "row_values"]
+__all__ = ["Built", "ImportResult", "SpeechError", "build_speech_file", "clean_file_name", "import_speech",
+           "row_values"]
 
 
 @dataclass
@@ -73,6 +74,16 @@ class ImportResult:
     # Questions whose answer key changed, and the submitted attempts regraded for them.
     regrade_ids: list[int] = field(default_factory=list)
     regraded: int = 0
+    # How many questions the builder made from this text: none is a warning, not a success.
+    built: int = 0
+
+    @property
+    def warning(self) -> str:
+        """Why this import deserves a second look ('' when it does not): it gave no question."""
+        if self.built:
+            return ""
+        return (f"《{self.speech.title}》没有生成任何题目：讲话中没有找到可出题的关键概念"
+                "（如“四个意识”、一是……二是……、每季度……）。请确认上传的是讲话正文，或在题库中手写题目。")
 
     def summary(self) -> str:
         """One line in Chinese for a flash message or the command line."""
@@ -101,28 +112,26 @@ def clean_file_name(raw: str | None) -> str:
     return name or "speech.txt"
 
 
-def read_uploaded_speech(file_name: str, data: bytes) -> str:
-    """The text (one paragraph a line) of an uploaded .txt or .docx speech.
+def build_speech_file(file_name: str, data: bytes, read_as: str | None = None) -> Built:
+    """An uploaded (or given) .txt, .docx or .pdf speech, read as the kind `read_as` names (by
+    default `file_name`) and built under `file_name`, within the limits of `building`.
 
-    Raises SpeechError with the builder's Chinese message for an empty, binary, non-UTF-8 or
-    corrupt file, and for a file over 2 MB or of another kind.
+    Raises SpeechError with a Chinese message for a file over 2 MB or of another kind, and for
+    whatever the builder cannot read (empty, binary, an unknown encoding, a broken or malicious
+    .docx or .pdf, a scan) or build in time.
     """
     if len(data) > MAX_SPEECH_BYTES:
-        raise SpeechError("文件超过 2 MB。讲话稿应为纯文本或 Word 文档，请删去图片后再上传")
-    suffix = Path(file_name).suffix.lower()
-    if suffix not in SPEECH_SUFFIXES:
-        raise SpeechError("只支持 .txt 或 .docx 格式的讲话稿")
-    with tempfile.TemporaryDirectory(prefix="quizapp-speech-") as folder:
-        path = Path(folder) / f"speech{suffix}"
-        path.write_bytes(data)
-        return "\n".join(read_speech(path).paragraphs)
+        raise SpeechError("文件超过 2 MB。讲话稿应为纯文本、Word 文档或 PDF，请删去图片后再上传")
+    if Path(read_as or file_name).suffix.lower() not in SPEECH_SUFFIXES:
+        raise SpeechError("只支持 .txt、.docx 或 .pdf 格式的讲话稿")
+    return build_file(file_name, data, read_as)
 
 
 def import_speech(
     session: Session,
     unit: Unit,
     file_name: str,
-    text: str,
+    text: str | Built,
     title: str | None = None,
     delivered_on: date | None = None,
     occasion: str | None = None,
@@ -130,12 +139,14 @@ def import_speech(
 ) -> ImportResult:
     """Store a speech of ``unit`` and build (or rebuild) its bank; flushes, the caller commits.
 
-    ``title`` defaults to the speech's first line when it reads as a title, else the file
+    ``text`` is the speech's text, built here, or what ``build_speech_file`` built within its
+    limits. ``title`` defaults to the speech's first line when it reads as a title, else the file
     name; on a re-import, None keeps the speech's title, date and occasion. Raises SpeechError
-    when the text has nothing to read. See the module docstring for what a re-import keeps.
+    when the text has nothing to read or is too long. See the module docstring for what a
+    re-import keeps.
     """
-    built = speech_from_text(file_name, text)
-    bank = build_bank([built])[0]
+    made = text if isinstance(text, Built) else build_here(file_name, text)
+    built, bank = made.speech, made.bank
     speech = session.scalar(select(Speech).where(Speech.unit_id == unit.id, Speech.file_name == file_name))
     created = speech is None
     if speech is None:
@@ -154,7 +165,8 @@ def import_speech(
         speech.imported_by_id = importer.id
     session.flush()
 
-    result = ImportResult(speech=speech, speech_created=created, report=format_report(bank))
+    result = ImportResult(speech=speech, speech_created=created, report=format_report(bank),
+                          built=len(bank.questions))
     existing = {
         row.external_id: row
         for row in session.scalars(

@@ -10,17 +10,18 @@ from __future__ import annotations
 import csv
 import io
 import re
-import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from openpyxl import load_workbook
 
+from questions.archive import ArchiveError, Limits, NotAZipError, check_zip
+
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 1000
-# A 2 MB .xlsx may unzip to far more: refuse archives that would.
-MAX_UNZIPPED_BYTES = 64 * 1024 * 1024
+# A 2 MB .xlsx may unzip to far more: its zip is checked (sizes declared and read, ratio) first.
+ZIP_LIMITS = Limits(total=64 * 1024 * 1024)
 MAX_COLUMNS = 50
 HEADER_SEARCH_ROWS = 10
 # Stop reading after this many blank rows in a row (formatted but empty rows).
@@ -114,12 +115,11 @@ def _xlsx_sheets(data: bytes) -> list[tuple[str, list[tuple[int, list[str]]]]]:
     if data.startswith(_OLE_MAGIC):
         raise RosterFileError(corrupt)
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unzipped = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile as exc:
+        check_zip(data, ZIP_LIMITS)
+    except NotAZipError as exc:
         raise RosterFileError(corrupt) from exc
-    if unzipped > MAX_UNZIPPED_BYTES:
-        raise RosterFileError("文件内容过大，请删除多余的工作表或内容后再上传。")
+    except ArchiveError as exc:
+        raise RosterFileError(f"{exc}。") from exc
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:

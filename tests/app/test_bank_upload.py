@@ -69,10 +69,11 @@ def test_upload_a_docx_speech_with_a_title(app, client, bank_org, login):
         (b"", "empty.txt", "文件为空"),
         (b"   \n\n", "blank.txt", "文件为空"),
         (b"\x00\x01\x02binary" * 50, "data.txt", "二进制文件"),
-        ("同志们：要加强学习。".encode("gbk"), "gbk.txt", "不是 UTF-8 编码的文本"),
+        (b"\x80\x80\x80\xff\xff", "unknown.txt", "无法识别文件的编码"),
         (b"PK\x03\x04 not really a zip", "broken.docx", "不是有效的 .docx 文件"),
         ("同志们。".encode() * 200_000, "big.txt", "文件超过 2 MB"),
-        (b"%PDF-1.4", "speech.pdf", "只支持 .txt 或 .docx"),
+        (b"%PDF-1.4", "speech.pdf", "PDF 文件已损坏"),
+        (b"{\\rtf1 speech}", "speech.rtf", "只支持 .txt、.docx 或 .pdf"),
     ],
 )
 def test_bad_files_give_the_reason_on_the_page(app, client, bank_org, login, data, name, message):

@@ -9,6 +9,7 @@ import pytest
 from openpyxl import load_workbook
 from roster_helpers import HEADER, csv_bytes, xlsx_bytes
 
+from questions.archive import Limits
 from quizapp.models import Role
 from quizapp.roster import reader
 from quizapp.roster.checks import parse_roles
@@ -56,8 +57,8 @@ def test_the_sheet_with_the_header_is_used():
 
 
 def test_an_archive_that_unzips_too_large_is_refused(monkeypatch):
-    monkeypatch.setattr(reader, "MAX_UNZIPPED_BYTES", 1000)
-    with pytest.raises(reader.RosterFileError, match="文件内容过大"):
+    monkeypatch.setattr(reader, "ZIP_LIMITS", Limits(total=1000))
+    with pytest.raises(reader.RosterFileError, match="文件解压后共约 .* KB，超过 1 KB 的上限"):
         reader.read_roster(xlsx_bytes([ROW]), "a.xlsx")
 
 

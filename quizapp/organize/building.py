@@ -1,0 +1,49 @@
+"""Speeches read and built within limits (issue 19, finding 2): an upload and `flask questions
+import` read the file and build its bank in a child process that may take BUILD_SECONDS and
+BUILD_MEMORY. Too long a text, too slow or too big a build is a SpeechError in Chinese: never a
+500, and never a web worker killed by gunicorn's timeout (30 s, deploy/gunicorn.conf.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from questions.build import Bank
+from questions.limits import MemoryLimitExceeded, TimeLimitExceeded, build_text, read_and_build, run_limited
+from questions.text import SpeechError
+from questions.types import Speech as BuiltSpeech
+
+BUILD_SECONDS = 20.0
+BUILD_MEMORY = 2 * 1024**3
+
+
+@dataclass(frozen=True)
+class Built:
+    """A speech as the builder read it, and its bank."""
+
+    speech: BuiltSpeech
+    bank: Bank
+
+
+def build_file(file_name: str, data: bytes, read_as: str | None = None) -> Built:
+    """Read a speech file (of the kind `read_as` names, by default `file_name`) and build its
+    bank under `file_name`, in a child process within the limits."""
+    return _limited(read_and_build, (file_name, data, read_as))
+
+
+def build_here(file_name: str, text: str) -> Built:
+    """Build a text in this process: for texts the app made itself (the demo, tests)."""
+    return Built(*build_text(file_name, text))
+
+
+def _limited(func: Callable[..., Any], args: tuple) -> Built:
+    try:
+        return Built(*run_limited(func, args, BUILD_SECONDS, BUILD_MEMORY))
+    except TimeLimitExceeded:
+        raise SpeechError(f"讲话过长或过于复杂：生成题目超过 {BUILD_SECONDS:g} 秒，已停止。"
+                          "请删去附件、表格等非讲话内容，或分成几篇分别导入") from None
+    except MemoryLimitExceeded:
+        raise SpeechError("讲话过大：读取或生成题目所需的内存超过上限，已停止。"
+                          "请删去图片、附件等非讲话内容，或分成几篇分别导入") from None
