@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from bank_helpers import (  # noqa: F401 - fixtures
+    V1_BUILT,
     OTHER,
     V1,
     V2,
@@ -44,8 +45,8 @@ SPEECHES = Path(__file__).resolve().parents[3] / "shared" / "speeches"
 def test_import_stores_the_speech_and_its_draft_questions(app, bank_org):
     unit = bank_org["units"]["a"]
     result = import_text(app, unit.id, V1, "会议讲话.txt", occasion="机关党建工作会议")
-    assert result["created"] == 26 and result["updated"] == result["retired"] == 0
-    assert "题目 26 道" in result["report"]
+    assert result["created"] == V1_BUILT and result["updated"] == result["retired"] == 0
+    assert f"题目 {V1_BUILT} 道" in result["report"]
     with app.app_context():
         speech = db.session.get(Speech, result["speech_id"])
         assert speech.title == "在机关党建工作会议上的讲话"  # the first line reads as a title
@@ -55,7 +56,7 @@ def test_import_stores_the_speech_and_its_draft_questions(app, bank_org):
         questions = speech.questions
         assert {q.status for q in questions} == {QuestionStatus.DRAFT}
         assert {q.type for q in questions} == set(QuestionType)
-        assert {q.origin for q in questions} == {QuestionOrigin.SPEECH, QuestionOrigin.KNOWLEDGE}
+        assert {q.origin for q in questions} == {QuestionOrigin.SPEECH}  # V1 names no formula with fair siblings
         assert all(q.external_id and not q.edited and q.version == 1 for q in questions)
         for q in questions:
             assert q.sentence in speech.paragraphs[q.paragraph - 1]
@@ -71,15 +72,15 @@ def test_title_defaults_to_the_file_name_without_a_title_line(app, bank_org):
 def test_reimporting_the_same_text_changes_nothing(app, bank_org, speech_a):
     again = import_text(app, bank_org["units"]["a"].id, V1)
     assert again["speech_id"] == speech_a
-    assert (again["created"], again["updated"], again["unchanged"], again["retired"]) == (0, 0, 26, 0)
+    assert (again["created"], again["updated"], again["unchanged"], again["retired"]) == (0, 0, V1_BUILT, 0)
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Speech)) == 1
-        assert db.session.scalar(select(func.count()).select_from(BankQuestion)) == 26
+        assert db.session.scalar(select(func.count()).select_from(BankQuestion)) == V1_BUILT
 
 
 def test_the_same_file_name_in_another_unit_is_another_speech(app, bank_org, speech_a):
     other = import_text(app, bank_org["units"]["b"].id, V1)
-    assert other["speech_id"] != speech_a and other["created"] == 26
+    assert other["speech_id"] != speech_a and other["created"] == V1_BUILT
 
 
 def test_reimport_keeps_edits_and_approvals_and_updates_the_rest(app, bank_org, speech_a):
@@ -88,8 +89,8 @@ def test_reimport_keeps_edits_and_approvals_and_updates_the_rest(app, bank_org, 
     approved_same = question_id(app, speech_a, "两个确立", QuestionType.FILL)
     approved_changed = question_id(app, speech_a, "每周开展一次集中学习", QuestionType.FILL)
     draft_gone = question_id(app, speech_a, "每半年进行一次述职评议", QuestionType.FILL)
-    approved_gone = question_id(app, speech_a, "中国共产党纪律处分条例", QuestionType.SINGLE)
-    retired = question_id(app, speech_a, "执行力、创新力、凝聚力", QuestionType.FILL)
+    approved_gone = question_id(app, speech_a, "中国共产党纪律处分条例", QuestionType.JUDGE)
+    retired = question_id(app, speech_a, "清廉机关建设年", QuestionType.FILL)
     with app.app_context():
         question = db.session.get(BankQuestion, edited)
         content = parse_content(QuestionType.SINGLE, "“三强”队伍中排在第一位的是？",
@@ -109,7 +110,9 @@ def test_reimport_keeps_edits_and_approvals_and_updates_the_rest(app, bank_org, 
     assert result["created"] == 3  # the questions on 每季度进行一次述职评议
     assert result["kept_edited"] == 1
     assert result["kept_missing"] == [approved_gone]
-    assert result["retired"] == 5  # the drafts on 每半年… and on the dropped document
+    # The drafts on 每半年… (2) and the other one on the dropped document, and the false 判断 on
+    # 每周…: its wrong figure 每季度 is now said in the same sentence, so it is no longer made.
+    assert result["retired"] == 4
     assert result["back_to_review"] == 1
     # The organizer's edit is kept; only its place follows the text (a paragraph was added above).
     kept = get_question(app, edited)
@@ -213,10 +216,10 @@ def test_cli_imports_files_and_prints_the_reports(app, bank_org, speech_files):
     result = app.test_cli_runner().invoke(args=["questions", "import", str(first), str(second), "--unit", str(unit_id)])
     assert result.exit_code == 0, result.output
     assert "== 一号讲话.txt（在机关党建工作会议上的讲话）" in result.output
-    assert "已导入《在机关党建工作会议上的讲话》：新增 26 道" in result.output
+    assert f"已导入《在机关党建工作会议上的讲话》：新增 {V1_BUILT} 道" in result.output
     assert "已导入《在党支部书记培训班上的讲话》" in result.output
     again = app.test_cli_runner().invoke(args=["questions", "import", str(first), "--unit", str(unit_id)])
-    assert "已重新导入" in again.output and "未变 26 道" in again.output
+    assert "已重新导入" in again.output and f"未变 {V1_BUILT} 道" in again.output
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Speech)) == 2
 
@@ -228,7 +231,7 @@ def test_cli_reports_a_bad_file_imports_the_rest_and_exits_2(app, bank_org, spee
         args=["questions", "import", str(bad), str(missing), str(first), "--unit-name", "第一党总支"])
     assert result.exit_code == 2
     assert "无法识别文件的编码" in result.output and "文件不存在" in result.output
-    assert "新增 26 道" in result.output
+    assert f"新增 {V1_BUILT} 道" in result.output
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Speech)) == 1
 
@@ -295,4 +298,4 @@ def test_cli_imports_the_shared_speeches(app, bank_org):
     assert result.exit_code == 0, result.output
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Speech)) == len(paths)
-        assert db.session.scalar(select(func.count()).select_from(BankQuestion)) > 100 * len(paths)
+        assert db.session.scalar(select(func.count()).select_from(BankQuestion)) >= 40 * len(paths)

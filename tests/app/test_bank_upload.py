@@ -7,6 +7,7 @@ import io
 import docx
 import pytest
 from bank_helpers import (  # noqa: F401 - fixtures
+    V1_BUILT,
     ORGANIZER_A,
     V1,
     V2,
@@ -44,8 +45,8 @@ def test_upload_a_txt_speech(app, client, bank_org, login):
                       unit=bank_org["units"]["a"].id, title="", delivered_on="2024-03-01", occasion="党建工作会议")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "已导入《在机关党建工作会议上的讲话》：新增 26 道" in html
-    assert "题目 26 道" in html  # the builder's report
+    assert f"已导入《在机关党建工作会议上的讲话》：新增 {V1_BUILT} 道" in html
+    assert f"题目 {V1_BUILT} 道" in html  # the builder's report
     with app.app_context():
         speech = db.session.scalars(select(Speech)).one()
         assert speech.file_name == "会议讲话.txt" and speech.delivered_on.isoformat() == "2024-03-01"
@@ -57,7 +58,7 @@ def test_upload_a_docx_speech_with_a_title(app, client, bank_org, login):
     login(client, ORGANIZER_A)
     response = upload(client, "/organize/speeches/new", _docx(V1.split("\n")), "讲话.docx",
                       unit=bank_org["units"]["a1"].id, title="支部学习材料")
-    assert "已导入《支部学习材料》：新增 26 道" in response.get_data(as_text=True)
+    assert f"已导入《支部学习材料》：新增 {V1_BUILT} 道" in response.get_data(as_text=True)
     with app.app_context():
         speech = db.session.scalars(select(Speech)).one()
         assert speech.unit_id == bank_org["units"]["a1"].id and speech.text == V1
@@ -116,7 +117,7 @@ def test_reimport_from_the_speech_page_keeps_the_builder_ids(app, client, bank_o
     with app.app_context():
         ids_before = set(db.session.scalars(select(BankQuestion.external_id)))
     html = upload(client, f"/organize/speeches/{speech_a}/reimport", V1.encode(), "修订版.txt").get_data(as_text=True)
-    assert "已重新导入" in html and "未变 26 道" in html
+    assert "已重新导入" in html and f"未变 {V1_BUILT} 道" in html
     with app.app_context():
         assert set(db.session.scalars(select(BankQuestion.external_id))) == ids_before
         assert db.session.get(Speech, speech_a).file_name == "讲话.txt"
@@ -163,7 +164,7 @@ def test_edit_speech_information(app, client, bank_org, login, speech_a):
 def test_speech_list_shows_counts(app, client, bank_org, login, speech_a):
     login(client, ORGANIZER_A)
     html = client.get("/organize/").get_data(as_text=True)
-    assert "在机关党建工作会议上的讲话" in html and "共 26 道" in html and "待审核 26" in html
+    assert "在机关党建工作会议上的讲话" in html and f"共 {V1_BUILT} 道" in html and f"待审核 {V1_BUILT}" in html
 
 
 def test_a_bad_date_is_explained(app, client, bank_org, login):
@@ -182,6 +183,6 @@ def test_reimport_reads_a_docx_for_a_speech_first_imported_as_txt(app, client, b
     buffer = io.BytesIO()
     document.save(buffer)
     html = upload(client, f"/organize/speeches/{speech_a}/reimport", buffer.getvalue(), "修订版.docx").get_data(as_text=True)
-    assert "已重新导入" in html and "未变 26 道" in html
+    assert "已重新导入" in html and f"未变 {V1_BUILT} 道" in html
     with app.app_context():
         assert db.session.get(Speech, speech_a).file_name == "讲话.txt"
