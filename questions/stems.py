@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .text import quoted_positions
+
 MAX_BODY = 96  # characters of speech text in a stem: a phone screen's worth
 LEAD_RE = re.compile(
     r"^(?:[（(][一二三四五六七八九十\d]{1,3}[）)]\s*|[一二三四五六七八九十]{1,3}[是要、]\s*|"
@@ -57,17 +59,6 @@ def attribution(sentence: str) -> str:
     return "讲话指出"
 
 
-def _quoted(text: str) -> list[bool]:
-    inside, depth = [], 0
-    for ch in text:
-        if ch in "“《":
-            depth += 1
-        inside.append(depth > 0)
-        if ch in "”》" and depth > 0:
-            depth -= 1
-    return inside
-
-
 def frame(sentence: str, answer: str) -> Framed | None:
     """The stem text for `answer` in `sentence`, or None when no stem that carries its subject
     can be made (the answer is not there, the sentence opens mid-clause, or it is a question)."""
@@ -87,7 +78,7 @@ def frame(sentence: str, answer: str) -> Framed | None:
         return None
     cut = False
     if len(body) > MAX_BODY:
-        inside = _quoted(body)
+        inside = quoted_positions(body)
         end = at + len(answer)
         cuts = [i for i in range(end, len(body)) if body[i] in CLAUSE_CUT and not inside[i]]
         cuts = [i for i in cuts if i >= 12]
@@ -119,7 +110,7 @@ def _clause_start(body: str, at: int) -> int | None:
     the last ；before it (clauses after a ；are whole statements); None when there is none."""
     if at + 1 <= MAX_BODY - 10:
         return 0
-    inside = _quoted(body)
+    inside = quoted_positions(body)
     semis = [i + 1 for i in range(0, at) if body[i] in "；;" and not inside[i]]
     if not semis:
         return None

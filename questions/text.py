@@ -158,7 +158,7 @@ def clause_around(sentence: str, start: int, end: int, min_len: int = 12, max_le
     Grown by whole clauses to `min_len`; when longer than `max_len`, trimmed at 、 outside
     quotes and marked with …… where text was left out.
     """
-    inside = _quoted_positions(sentence)
+    inside = quoted_positions(sentence)
     n = len(sentence)
 
     def is_break(i: int) -> bool:
@@ -195,7 +195,7 @@ def clause_around(sentence: str, start: int, end: int, min_len: int = 12, max_le
     return head + sentence[left:right].strip("，,；;：: ") + tail
 
 
-def _quoted_positions(text: str) -> list[bool]:
+def quoted_positions(text: str) -> list[bool]:
     """For each character, whether it stands inside “…” or 《…》."""
     inside, depth = [], 0
     for ch in text:
