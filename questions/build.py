@@ -139,6 +139,10 @@ def _problem(draft: Draft, speech: Speech, kb_text: str) -> str:
             return "选项是残缺的词句"
     if q.type == QType.FILL and (not q.answer or q.stem.count("____") not in (0, len(q.answer))):
         return "填空数与答案数不符"
+    if "____" in q.stem:
+        keys = list(q.answer) if q.type == QType.FILL else [q.options[i] for i in q.answer or ()]
+        if any(k and k in q.stem for k in keys):
+            return "题干里已出现答案"
     if q.origin == Origin.KNOWLEDGE:
         right = [q.options[i] for i in q.answer] if q.type == QType.MULTIPLE else []
         if any(r not in kb_text for r in right):

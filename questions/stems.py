@@ -22,7 +22,7 @@ SUBJECTLESS_RE = re.compile(
     r"^(?:是|它|其|这|那|该|此|对|并|而|但|也|又|还|就|才|都|即|和|与|及|以及|从而|进而|使|为此|"
     r"如|比如|例如|等|的|上述|以上|这些|那些|他|她|我们?说)"
 )
-REVIEW_RE = re.compile(r"一年来|过去|去年|近年来|多年来|年来|以来|先后|累计|共计|已经|取得了|完成了|开展了|实现了|"
+REVIEW_RE = re.compile(r"(?<![为除到])[\u4e00-\u9fff]了(?![解如])|一年来|过去|去年|近年来|多年来|年来|以来|先后|累计|共计|已经|取得了|完成了|开展了|实现了|"
                        r"举办了|召开了|组织了|建立了|出台了|印发了|制定了|了[，。；、]")
 REVIEW_OPENING_RE = re.compile(r"^(?:[一二三四五六七八九十]是)?(?:一年来|过去一年|过去五年|五年来|近年来|多年来|去年|今年以来|"
                                r"[0-9一二三四五六七八九十]+年来|(?:19|20)\d\d年[，,]?(?!是|起|底前|前|内|要))")
@@ -74,8 +74,8 @@ def frame(sentence: str, answer: str) -> Framed | None:
     if start is None:
         return None
     body, at = body[start:], at - start
-    if SUBJECTLESS_RE.match(body) or len(body) < 8:
-        return None
+    if SUBJECTLESS_RE.match(body) or len(body) < 8 or len(answer) * 5 > len(body) * 3:
+        return None  # no subject, or nothing left around the blank to ask with
     cut = False
     if len(body) > MAX_BODY:
         inside = quoted_positions(body)
