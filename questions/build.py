@@ -137,6 +137,8 @@ def _problem(draft: Draft, speech: Speech, kb_text: str) -> str:
             return "选项少于四个"
         if any(is_fragment(o) for o in q.options):
             return "选项是残缺的词句"
+    if q.type == QType.FILL and any(is_fragment(a) for a in q.answer):
+        return "填空答案是残缺的词句"
     if q.type == QType.FILL and (not q.answer or q.stem.count("____") not in (0, len(q.answer))):
         return "填空数与答案数不符"
     if "____" in q.stem:

@@ -220,8 +220,7 @@ class Maker:
             everyone = [m for f in kin for m in f.members] + [m for f in self.knowledge.formulas for m in f.members]
             everyone += self.pools.items
             return [m for m in dict.fromkeys(everyone) if m.startswith(prefix) and m.endswith(suffix)]
-        family = self.knowledge.family(entry.term)
-        return [m for f in kin if family and self.knowledge.family(f.term) == family for m in f.members]
+        return []  # members of nothing in common (形式主义, 奢靡之风): no sibling is fair
 
     def knowledge_questions(self, c: Concept, entry: Formula) -> None:
         """Questions on the members of a well-known formula the speech names, from the lexicon."""

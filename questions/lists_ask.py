@@ -132,9 +132,10 @@ class ListAsker:
         if len(prefix) >= 2 or len(suffix) >= 2:
             pool += m.chooser.pattern_words(like, prefix if len(prefix) >= 2 else "",
                                             suffix if len(suffix) >= 2 else "")
-        elif prefix or suffix:
+            pool += m.pools.lexicon_items
+        elif prefix or suffix:  # one shared character (…强): only what the speech itself lists
             pool += m.chooser.listed_words(like, prefix, suffix)
-        return pool + m.pools.lexicon_items, (prefix, suffix)
+        return pool, (prefix, suffix)
 
 
 def _list_name(c: Concept, q) -> tuple[str, str]:

@@ -10,7 +10,7 @@ from .types import Concept, Kind
 
 # Characters a real phrase never starts or ends with (上的创新, 党建工作取得 are fragments).
 BAD_START = set("的了和与及或之上中下里等是在对把被将为以而并且也都就才还又")
-BAD_END = set("的了和与及或之在对把被将为以而并且也都就才还又取")
+BAD_END = set("的了和与及或之在对把被将为以而并且也都就才还又取不")
 # Every question looks through a pool for its distractors: more than this many siblings of a
 # kind (the shared speeches have at most 256, the lexicon's formulas included) only slow it.
 MAX_POOL = 1000
