@@ -50,8 +50,8 @@ SPEECHES = [ROOT.parent / "shared" / "speeches" / name
             for name in ("001_a1389f74ba489044.txt", "003_5f25a901ff5ac284.txt")]
 STUDY_PARTS = [(QuestionType.SINGLE, 4, 10), (QuestionType.MULTIPLE, 2, 10),
                (QuestionType.JUDGE, 2, 10), (QuestionType.FILL, 2, 10)]
-TEST_PARTS = [(QuestionType.SINGLE, 10, 2), (QuestionType.MULTIPLE, 10, 4),
-              (QuestionType.JUDGE, 5, 2), (QuestionType.FILL, 5, 2)]
+TEST_PARTS = [(QuestionType.SINGLE, 10, 2), (QuestionType.MULTIPLE, 5, 4),
+              (QuestionType.JUDGE, 10, 2), (QuestionType.FILL, 5, 2)]
 CONCEPTS_PER_SPEECH = 20
 QUARTERS = "一二三四"
 BULK_TABLES = ["activity_member", "attempt", "attempt_item", "point_entry"]
