@@ -170,7 +170,8 @@ def format_report(bank: Bank) -> str:
     origins = Counter(q.origin.value for q in bank.questions)
     reasons = Counter(reason for reason, _ in bank.dropped)
     names = {"single": "单选", "multiple": "多选", "judge": "判断", "fill": "填空"}
-    kind_names = {"enumeration": "列举", "formula": "提法", "slogan": "口号/品牌", "policy": "文件", "fact": "事实/数据"}
+    kind_names = {"enumeration": "列举", "formula": "提法", "slogan": "口号/品牌", "policy": "文件",
+                  "thesis": "论断", "fact": "事实/数据", "event": "会议"}
     lines = [f"== {bank.speech.name}" + (f"（{bank.speech.title}）" if bank.speech.title else ""),
              f"关键概念 {len(bank.concepts)} 个：" + "，".join(
                  f"{kind_names[k]} {kinds.get(k, 0)}" for k in kind_names),
