@@ -20,9 +20,8 @@ from .numbers import cn_to_int, int_to_cn
 from .pools import Pools, is_fragment
 from .stems import frame
 from .types import Concept, Kind, Origin, QType, Question, Speech
+from .wording import BLANK, in_quote_chain, numbered, options_of, q, typeable
 
-BLANK = "____"
-MAX_FILL = 8  # characters a member types on a phone for one blank
 SINGLE_WRONG = 3  # a 单选 has four options
 MAX_THESIS_BLANK = 10  # characters of a thesis term a blank may stand for
 MAX_JUDGE_TRUE = 60  # characters of speech a true 判断 may read back
@@ -61,12 +60,6 @@ def point_id(speech: str, paragraph: int, sentence: str) -> str:
 
 def _stem_of(speech: str) -> str:
     return re.sub(r"[^0-9A-Za-z]+", "", speech.rsplit(".", 1)[0])[:12] or "speech"
-
-
-def options_of(rng: random.Random, right: list[str], wrong: list[str]) -> tuple[tuple[str, ...], tuple[int, ...]]:
-    options = right + wrong
-    rng.shuffle(options)
-    return tuple(options), tuple(sorted(options.index(r) for r in right))
 
 
 def _difficulty(qtype: QType, n_options: int = 0, answer_len: int = 0) -> int:
@@ -197,7 +190,7 @@ class Maker:
         self.add(c, QType.SINGLE, "cloze" + variant, f"{lead}，{context}\n横线处应填入{what}？", options,
                  answer, f"答案：{right}。" + explain, must_quote=(right,), need=SINGLE_WRONG, got=len(wrong),
                  cut=framed.cut, weak=weak)
-        if _typeable(right) and not _in_quote_chain(context):
+        if typeable(right) and not in_quote_chain(context):
             self.add(c, QType.FILL, "fill" + variant, f"{lead}，{context}", (), (right,),
                      f"答案：{right}。" + explain, must_quote=(right,), cut=framed.cut)
         if len(said) <= MAX_JUDGE_TRUE:  # a long sentence read back as true tests nothing
@@ -240,16 +233,6 @@ class Maker:
 
 # ---- wording --------------------------------------------------------------------------
 
-def q(text: str) -> str:
-    """Quote `text`, turning quotes inside it into single quotes: “抓好‘两个维护’”."""
-    return "“" + text.replace("“", "‘").replace("”", "’") + "”"
-
-
-def numbered(items: list[str]) -> str:
-    marks = "①②③④⑤⑥⑦⑧⑨⑩"
-    return " ".join(f"{marks[i]}{item}" if i < len(marks) else item for i, item in enumerate(items))
-
-
 ORDINAL_RE = re.compile(r"([一二三四五六七八九十]{1,3})(届|大|次|中全会)")
 
 
@@ -269,13 +252,3 @@ def _changed_ordinals(term: str) -> list[str]:
         if v >= 1 and not (match.group(2) == "中全会" and v > 9):
             out.append(term[:match.start(1)] + int_to_cn(v) + term[match.end(1):])
     return out
-
-
-def _typeable(answer: str) -> bool:
-    """Short enough to type on a phone, and nothing in it to get wrong but the words."""
-    return len(answer) <= MAX_FILL and not re.search(r"[\s，,、。；;：:“”\"]", answer)
-
-
-def _in_quote_chain(context: str) -> bool:
-    """“过硬支部建设”“____”“党建+”: several quoted names in a row, so more than one would fit."""
-    return bool(re.search(rf"”“{BLANK}”|“{BLANK}”“", context))

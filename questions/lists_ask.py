@@ -13,6 +13,7 @@ from . import lists
 from .pools import is_fragment, short
 from .stems import frame
 from .types import Concept, Kind, QType
+from .wording import numbered, options_of, q, typeable
 
 if TYPE_CHECKING:  # the maker passes itself in; no import cycle at run time
     from .generate import Maker
@@ -31,8 +32,6 @@ class ListAsker:
     def enumeration(self, c: Concept) -> None:
         """A named list: 多选 (which belong), 单选 (which does not), 判断 (as said, one item
         swapped for a sibling), 填空 (one item blanked in its sentence)."""
-        from .generate import numbered, options_of, q  # noqa: PLC0415  (shared wording helpers)
-
         if c.named_by == "title" or (c.named_by == "count" and STRUCTURE_RE.match(c.term)):
             return  # the speech's outline (三点意见, 四个方面): its structure, not its content
         if c.named_by == "frame":  # 在…上作表率: asked in its sentence, one item blanked
@@ -42,7 +41,7 @@ class ListAsker:
         members = [short(x) for x in c.members]
         if any(is_fragment(x) for x in members):
             return
-        name, where = _list_name(c, q)
+        name, where = _list_name(c)
         answers = set(members) | set(c.members)
         excluded = answers | {c.term, c.context} | set(self.list_of.get(c.context, ()))
         if c.named_by in ("count", "quote", "heading", "lead"):
@@ -82,7 +81,7 @@ class ListAsker:
                 changed = members[:k] + swap + members[k + 1:]
                 m.add(c, QType.JUDGE, "false", f"判断：{where}，{name}包括{'、'.join(changed)}。", (), False,
                       f"错误。其中没有{q(swap[0])}，应为{q(members[k])}。" + explain, must_quote=members)
-        blank = next((x for x in members[1:] + members[:1] if _typeable(x)), None)
+        blank = next((x for x in members[1:] + members[:1] if typeable(x)), None)
         framed = frame(c.source.sentence, blank) if blank else None
         if framed is not None:
             m.add(c, QType.FILL, f"fill-{blank}", f"{framed.lead}，{framed.blanked('____')}", (), (blank,),
@@ -90,8 +89,6 @@ class ListAsker:
 
     def parallel(self, c: Concept, together: bool = True) -> None:
         """A set of parallel phrases (政治判断力、政治领悟力、政治执行力): asked in its sentence."""
-        from .generate import options_of, q  # noqa: PLC0415
-
         m = self.maker
         members = list(c.members)
         if any(is_fragment(x) for x in members) or not self.fixed_wording(c):
@@ -138,7 +135,7 @@ class ListAsker:
         return pool, (prefix, suffix)
 
 
-def _list_name(c: Concept, q) -> tuple[str, str]:
+def _list_name(c: Concept) -> tuple[str, str]:
     """How a question names a list and where the speech says it: ('“五点意见”', '讲话中')."""
     term = c.term.replace("“", "‘").replace("”", "’")
     if c.named_by == "heading":
@@ -149,8 +146,3 @@ def _list_name(c: Concept, q) -> tuple[str, str]:
         return "其中", f"讲话提出{q(term)}"
     return q(term), "讲话中"
 
-
-def _typeable(answer: str) -> bool:
-    from .generate import _typeable as typeable  # noqa: PLC0415
-
-    return typeable(answer)

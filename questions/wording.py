@@ -1,0 +1,34 @@
+"""Wording shared by the question makers: quoting, numbering, option order, what a member can type."""
+from __future__ import annotations
+
+import random
+import re
+
+BLANK = "____"
+MAX_FILL = 8  # characters a member types on a phone for one blank
+
+
+def options_of(rng: random.Random, right: list[str], wrong: list[str]) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    options = right + wrong
+    rng.shuffle(options)
+    return tuple(options), tuple(sorted(options.index(r) for r in right))
+
+
+def q(text: str) -> str:
+    """Quote `text`, turning quotes inside it into single quotes: “抓好‘两个维护’”."""
+    return "“" + text.replace("“", "‘").replace("”", "’") + "”"
+
+
+def numbered(items: list[str]) -> str:
+    marks = "①②③④⑤⑥⑦⑧⑨⑩"
+    return " ".join(f"{marks[i]}{item}" if i < len(marks) else item for i, item in enumerate(items))
+
+
+def typeable(answer: str) -> bool:
+    """Short enough to type on a phone, and nothing in it to get wrong but the words."""
+    return len(answer) <= MAX_FILL and not re.search(r"[\s，,、。；;：:“”\"]", answer)
+
+
+def in_quote_chain(context: str) -> bool:
+    """“过硬支部建设”“____”“党建+”: several quoted names in a row, so more than one would fit."""
+    return bool(re.search(rf"”“{BLANK}”|“{BLANK}”“", context))
