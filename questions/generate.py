@@ -179,12 +179,7 @@ class Maker:
         if framed is None:
             return
         wrong = [w for w in wrong if not is_fragment(w)]
-        lead = framed.lead
-        text = framed.text[1:] if lead == "讲话要求" and framed.text.startswith("要") and framed.start > 0 else framed.text
-        shift = len(framed.text) - len(text)
-        start, end = framed.start - shift, framed.end - shift
-        context = text[:start] + BLANK + text[end:]
-        said = text
+        lead, said, context = framed.lead, framed.text, framed.blanked(BLANK)
         explain = f"讲话原文（第{c.source.paragraph}段）：{c.source.sentence}"
         options, answer = options_of(self.rng(c, "options" + variant), [right], list(wrong))
         self.add(c, QType.SINGLE, "cloze" + variant, f"{lead}，{context}\n横线处应填入{what}？", options,
@@ -197,15 +192,14 @@ class Maker:
             self.add(c, QType.JUDGE, "true" + variant, f"判断：{lead}，{said}", (), True,
                      f"正确。{explain}", must_quote=(right,), cut=framed.cut)
         if wrong and not weak and not (c.kind == Kind.FACT and right.endswith("年")):
-            false = text[:start] + wrong[0] + text[end:]
-            self.add(c, QType.JUDGE, "false" + variant, f"判断：{lead}，{false}", (), False,
+            self.add(c, QType.JUDGE, "false" + variant, f"判断：{lead}，{framed.replaced(wrong[0])}", (), False,
                      f"错误。原文是{q(right)}，不是{q(wrong[0])}。{explain}", must_quote=(right,),
                      cut=framed.cut, weak=weak)
 
     def member_siblings(self, entry: Formula) -> list[str]:
-        """Wrong members for a formula of the lexicon: members of its kin that share the head or
-        tail its own members share (看齐意识 → 忧患意识, never 尊重知识); without a shared head or
-        tail, members of its own lexicon family only."""
+        """Wrong members for a formula of the lexicon: members (of its kin first, then of any formula
+        or list of the speech) that share the head and tail its own members share (看齐意识 →
+        忧患意识, never 尊重知识); none when its members share nothing."""
         members = list(entry.members)
         prefix, suffix = lists.common_prefix(members), lists.common_suffix(members)
         kin = self.knowledge.kin(entry.term)
@@ -238,11 +232,10 @@ ORDINAL_RE = re.compile(r"([一二三四五六七八九十]{1,3})(届|大|次|�
 
 def _changed_ordinals(term: str) -> list[str]:
     """党的二十大 → 党的十九大, 党的十八大 …; 十九届六中全会 → 十九届五中全会 …: the same kind of meeting."""
-    match = None
-    for match in ORDINAL_RE.finditer(term):
-        pass
-    if match is None:
+    matches = list(ORDINAL_RE.finditer(term))
+    if not matches:
         return []
+    match = matches[-1]  # the meeting's own ordinal (十九届六中全会: 六)
     value = cn_to_int(match.group(1))
     if not value:
         return []

@@ -35,7 +35,6 @@ class Pools:
     slogans: list[str] = field(default_factory=list)
     policies: list[str] = field(default_factory=list)
     theses: list[str] = field(default_factory=list)
-    events: list[str] = field(default_factory=list)
     lexicon_items: list[str] = field(default_factory=list)  # members of the lexicon's formulas
     lexicon: Knowledge | None = None
 
@@ -55,12 +54,10 @@ class Pools:
                 pools.policies.append(c.term)
             elif c.kind == Kind.THESIS and not c.members:
                 pools.theses.append(c.term)
-            elif c.kind == Kind.EVENT:
-                pools.events.append(c.term)
         pools.formulas.extend(f.term for f in knowledge.formulas)
         pools.lexicon_items = [m for f in knowledge.formulas for m in f.members if len(m) <= 12]
         pools.policies.extend(knowledge.policies)
-        for name in ("heads", "items", "formulas", "slogans", "policies", "theses", "events"):
+        for name in ("heads", "items", "formulas", "slogans", "policies", "theses"):
             kept = [x for x in dict.fromkeys(getattr(pools, name)) if not is_fragment(x)]
             setattr(pools, name, kept[:MAX_POOL])
         return pools

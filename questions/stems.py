@@ -46,8 +46,9 @@ class Framed:
     def blanked(self, blank: str) -> str:
         return self.text[:self.start] + blank + self.text[self.end:]
 
-    def said(self) -> str:
-        return self.text
+    def replaced(self, other: str) -> str:
+        """The stem text with `other` said in place of the answer (a false 判断)."""
+        return self.blanked(other)
 
 
 def attribution(sentence: str) -> str:
@@ -94,7 +95,10 @@ def frame(sentence: str, answer: str) -> Framed | None:
         body += "。"
     elif body.endswith("！"):
         body = body[:-1] + "。"
-    return Framed(body, at, at + len(answer), cut, attribution(sentence))
+    lead = attribution(sentence)
+    if lead == "讲话要求" and body.startswith("要") and at > 0:
+        body, at = body[1:], at - 1  # 讲话要求，要… says the demand twice
+    return Framed(body, at, at + len(answer), cut, lead)
 
 
 def _find(body: str, answer: str) -> int:

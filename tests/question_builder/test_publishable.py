@@ -147,3 +147,12 @@ def test_fact_distractors_are_never_said_in_the_same_sentence(make_speech):
         if q.type == QType.SINGLE and q.kind == Kind.FACT:
             right = q.options[q.answer[0]]
             assert not [o for o in q.options if o != right and o in q.source.sentence], q.stem
+
+
+def test_a_demand_is_not_said_twice(make_speech):
+    """讲话要求，要… reads the demand twice: the stem drops the sentence's own 要, in every type."""
+    bank = build_bank([make_speech("要着力建设学习强、作风强、纪律强的“三强”机关。", "队伍强、业绩强是基础。",
+                                   "要坚决做到“两个维护”。")])[0]
+    demands = [q for q in bank.questions if "讲话要求" in q.stem]
+    assert {QType.FILL, QType.SINGLE} <= {q.type for q in demands}
+    assert demands and not [q for q in demands if "讲话要求，要" in q.stem]
