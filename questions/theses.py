@@ -63,26 +63,26 @@ class Found:
     sentence: str
 
 
+THESIS_PATTERNS = ((AS_RE, False, False), (PLACE_RE, False, False), (IS_RE, False, False),
+                   (AS_ANY_RE, True, False), (THIS_RE, True, False),
+                   (GENERAL_IS_RE, True, True), (CLAUSE_IS_RE, True, True))
+
+
 def find(text: str) -> list[Found]:
     """Every thesis, frame list and named meeting in one paragraph."""
     found: list[Found] = []
     for span in sentences(text):
         s = span.text
-        for match in AS_RE.finditer(s):
-            _thesis(found, s, span.start, match.group(1), match.start(1), match.group(2))
-        for match in PLACE_RE.finditer(s):
-            _thesis(found, s, span.start, match.group(1), match.start(1), match.group(2))
-        for match in IS_RE.finditer(s):
-            _thesis(found, s, span.start, match.group(1), match.start(1), match.group(2))
-        for pattern in (AS_ANY_RE, THIS_RE):
+        # (pattern, whether its predicate must be checked, whether its subject must be): the
+        # keyword patterns first, so that their theses win over the general ones of the same term.
+        for pattern, check_predicate, check_subject in THESIS_PATTERNS:
             for match in pattern.finditer(s):
-                if _nominal(match.group(2)) and not PREDICATE_JUNK.search(match.group(2)):
-                    _thesis(found, s, span.start, match.group(1), match.start(1), match.group(2))
-        for pattern in (GENERAL_IS_RE, CLAUSE_IS_RE):
-            for match in pattern.finditer(s):
-                if (_nominal(match.group(2)) and not PREDICATE_JUNK.search(match.group(2))
-                        and _subject(match.group(1))):
-                    _thesis(found, s, span.start, match.group(1), match.start(1), match.group(2))
+                predicate = match.group(2)
+                if check_predicate and (not _nominal(predicate) or PREDICATE_JUNK.search(predicate)):
+                    continue
+                if check_subject and not _subject(match.group(1)):
+                    continue
+                _thesis(found, s, span.start, match.group(1), match.start(1), predicate)
         for match in KEY_IN_RE.finditer(s):
             _thesis(found, s, span.start, match.group(1), match.start(1), "关键", shortest=1)
         for match in NO_RE.finditer(s):
