@@ -17,12 +17,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, selectinload
 
 from quizapp.auth.access import has_role, may_manage_account
 from quizapp.auth.services import normalize_member_no, normalize_phone
-from quizapp.models import Person, Role, RoleGrant
+from quizapp.models import Person, Role
+from quizapp.roster.plan import FieldChange
 from quizapp.roster.reader import RawRow
 from quizapp.roster.units import UnitIndex, UnitNotFound, UnitRef
 
@@ -48,6 +49,8 @@ class RowFacts:
     group: UnitRef | None = None
     roles: list[Role] = field(default_factory=list)
     person: Person | None = None
+    # What the row changes of ``person`` (a blank number keeps the one on record).
+    changes: tuple[FieldChange, ...] = ()
     # A number of the row belongs to someone the importer may not see: never shown in the dry
     # run (it must read the same whether or not that person exists), held at the commit.
     held_outside: bool = False
@@ -92,12 +95,7 @@ class RowChecker:
         people = _people_with(session, phones | numbers)
         self.by_phone = {p.phone: p for p in people if p.phone}
         self.by_member_no = {p.member_no: p for p in people if p.member_no}
-        self._grants: dict[int, set[tuple[Role, int]]] = {p.id: set() for p in people}
-        if people:
-            for grant in session.scalars(
-                select(RoleGrant).where(RoleGrant.person_id.in_(self._grants))
-            ):
-                self._grants[grant.person_id].add((grant.role, grant.unit_id))
+        self._grants = {p.id: {(g.role, g.unit_id) for g in p.grants} for p in people}
         self._account_rows: dict[str, int] = {}
         self._person_rows: dict[int, int] = {}
         self._may_grant_admin: dict[int, bool] = {}
@@ -115,6 +113,7 @@ class RowChecker:
         self._check_roles(raw, facts)
         self._match_person(raw, facts)
         if facts.person is not None and not facts.errors:
+            facts.changes = self._changes(facts, facts.person)
             self._check_authority(facts, facts.person)
         return facts
 
@@ -228,28 +227,37 @@ class RowChecker:
             )
         return self._may_see_unit[unit_id]
 
+    def _changes(self, facts: RowFacts, person: Person) -> tuple[FieldChange, ...]:
+        """The fields the row changes; a blank 手机号 or 党员编号 cell keeps what is on record."""
+        unit = facts.unit
+        assert unit is not None
+        changes: list[FieldChange] = []
+        if facts.name != person.name:
+            changes.append(FieldChange("姓名", person.name, facts.name))
+        if facts.phone and facts.phone != person.phone:
+            changes.append(FieldChange("手机号", person.phone or "（无）", facts.phone))
+        if facts.member_no and facts.member_no != person.member_no:
+            changes.append(FieldChange("党员编号", person.member_no or "（无）", facts.member_no))
+        if unit.id != person.unit_id:
+            changes.append(FieldChange("所属单位", self.units.label(person.unit_id), unit.label))
+        return tuple(changes)
+
     def _check_authority(self, facts: RowFacts, person: Person) -> None:
         """A change of name, numbers or unit needs authority over every role the person holds
         (the rule password resets follow)."""
-        unit = facts.unit
-        changes = (
-            facts.name != person.name
-            or (facts.phone and facts.phone != person.phone)
-            or (facts.member_no and facts.member_no != person.member_no)
-            or (unit is not None and unit.id != person.unit_id)
-        )
-        if changes and not may_manage_account(self.session, self.importer, person, Role.ORGANIZER):
+        if facts.changes and not may_manage_account(self.session, self.importer, person,
+                                                    Role.ORGANIZER):
             roles = "、".join(dict.fromkeys(grant.role.label for grant in person.grants))
             facts.errors.append(
                 f"“{person.name}”担任{roles}，超出您的权限：名单不能修改其姓名、手机号、党员编号或所属单位，"
                 "请联系其上级管理员"
             )
 
-
 def _people_with(session: Session, accounts: set[str]) -> list[Person]:
-    """People whose phone or member number is one of ``accounts``."""
-    found: dict[int, Person] = {}
-    if accounts:
-        for column in (Person.phone, Person.member_no):
-            found.update((p.id, p) for p in session.scalars(select(Person).where(column.in_(accounts))))
-    return list(found.values())
+    """People whose phone or member number is one of ``accounts``, with their grants."""
+    if not accounts:
+        return []
+    return list(session.scalars(
+        select(Person).options(selectinload(Person.grants))
+        .where(or_(Person.phone.in_(accounts), Person.member_no.in_(accounts)))
+    ))

@@ -23,7 +23,6 @@ from quizapp.models import Person, Role, RoleGrant
 from quizapp.roster import reader
 from quizapp.roster.checks import RowChecker, RowFacts
 from quizapp.roster.plan import (
-    FieldChange,
     HeldRow,
     ImportPlan,
     ImportResult,
@@ -99,7 +98,7 @@ def plan_import(
 
 
 def _planned_row(checker: RowChecker, number: int, facts: RowFacts) -> PlannedRow:
-    unit = facts.group or facts.branch
+    unit = facts.unit
     assert unit is not None and facts.branch is not None
     person = facts.person
     held = checker.held_grants(person.id) if person is not None else set()
@@ -115,23 +114,8 @@ def _planned_row(checker: RowChecker, number: int, facts: RowFacts) -> PlannedRo
     }
     if person is None:
         return PlannedRow(action=RowAction.NEW, **common)
-    changes = _changes(checker, person, facts, unit.id)
-    action = RowAction.UPDATE if changes or grants else RowAction.UNCHANGED
-    return PlannedRow(action=action, person_id=person.id, changes=changes, **common)
-
-
-def _changes(checker: RowChecker, person: Person, facts: RowFacts, unit_id: int) -> tuple[FieldChange, ...]:
-    """Changed fields; a blank 手机号 or 党员编号 cell keeps what is on record."""
-    changes: list[FieldChange] = []
-    if facts.name != person.name:
-        changes.append(FieldChange("姓名", person.name, facts.name))
-    if facts.phone and facts.phone != person.phone:
-        changes.append(FieldChange("手机号", person.phone or "（无）", facts.phone))
-    if facts.member_no and facts.member_no != person.member_no:
-        changes.append(FieldChange("党员编号", person.member_no or "（无）", facts.member_no))
-    if unit_id != person.unit_id:
-        changes.append(FieldChange("所属单位", checker.units.label(person.unit_id), checker.units.label(unit_id)))
-    return tuple(changes)
+    action = RowAction.UPDATE if facts.changes or grants else RowAction.UNCHANGED
+    return PlannedRow(action=action, person_id=person.id, changes=facts.changes, **common)
 
 
 def commit_import(
@@ -157,11 +141,14 @@ def commit_import(
         raise PlanChanged(plan)
     created: list[IssuedPassword] = []
     held: list[HeldRow] = []
-    updated = grants_added = 0
+    updated = unchanged = grants_added = 0
     for row in plan.rows:
         reason = _hold_reason(row, confirm_identity)
         if reason:
             held.append(HeldRow(row.row, row.name, reason))
+            continue
+        if row.action is RowAction.UNCHANGED:
+            unchanged += 1
             continue
         if row.action is RowAction.NEW:
             password = generate_temporary_password()
@@ -174,12 +161,11 @@ def commit_import(
             created.append(IssuedPassword(row.name, row.account, row.unit_label, password))
         else:
             person = session.get_one(Person, row.person_id)
-            if row.action is RowAction.UPDATE:
-                person.name = row.name
-                person.phone = row.phone or person.phone
-                person.member_no = row.member_no or person.member_no
-                person.unit_id = row.unit_id
-                updated += 1
+            person.name = row.name
+            person.phone = row.phone or person.phone
+            person.member_no = row.member_no or person.member_no
+            person.unit_id = row.unit_id
+            updated += 1
         for grant in row.grants:
             person.grants.append(RoleGrant(role=grant.role, unit_id=grant.unit_id))
         grants_added += len(row.grants)
@@ -187,7 +173,7 @@ def commit_import(
     return ImportResult(
         created=tuple(created),
         updated=updated,
-        unchanged=len(plan.unchanged_rows),
+        unchanged=unchanged,
         grants_added=grants_added,
         held=tuple(held),
     )

@@ -1,6 +1,7 @@
 """Shared pieces for the roster import tests: an organization, files and requests.
 
-Each test module wraps ``build_org`` and ``use_upload_dir`` in its own fixtures.
+A test module imports the fixtures ``org`` (``build_org``) and ``roster_uploads`` (autouse:
+``use_upload_dir``), or wraps the two functions in fixtures of its own.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from openpyxl import Workbook
@@ -34,6 +36,16 @@ def use_upload_dir(app: Flask, tmp_path: Path) -> Path:
     folder = tmp_path / "roster_uploads"
     app.config["ROSTER_UPLOAD_DIR"] = str(folder)
     return folder
+
+
+@pytest.fixture(autouse=True)
+def roster_uploads(app: Flask, tmp_path: Path) -> Path:
+    return use_upload_dir(app, tmp_path)
+
+
+@pytest.fixture
+def org(make_unit: Any, make_person: Any) -> dict[str, Any]:
+    return build_org(make_unit, make_person)
 
 
 def build_org(make_unit: Any, make_person: Any) -> dict[str, Any]:

@@ -6,15 +6,15 @@ import io
 import zipfile
 
 import pytest
-from roster_helpers import (
+from roster_helpers import (  # noqa: F401 - org, roster_uploads: fixtures
     ADMIN_A,
     MEMBER_A,
     ORGANIZER_A,
-    build_org,
     csv_bytes,
+    org,
     people_count,
     preview,
-    use_upload_dir,
+    roster_uploads,
     xlsx_bytes,
 )
 
@@ -22,16 +22,6 @@ from quizapp.models import Role, UnitKind
 from quizapp.roster.reader import MAX_ROWS
 
 GOOD = ["好人", "13822220000", "GOOD01", "第一党支部", "", ""]
-
-
-@pytest.fixture(autouse=True)
-def _upload_dir(app, tmp_path):
-    use_upload_dir(app, tmp_path)
-
-
-@pytest.fixture
-def org(make_unit, make_person):
-    return build_org(make_unit, make_person)
 
 
 @pytest.mark.parametrize(

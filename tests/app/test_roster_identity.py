@@ -5,32 +5,25 @@ person must not take over."""
 from __future__ import annotations
 
 import pytest
-from roster_helpers import (
+from fault_helpers import counting_statements
+from roster_helpers import (  # noqa: F401 - org, roster_uploads: fixtures
     ADMIN_A,
     MEMBER_A,
     ORGANIZER_A,
-    build_org,
     confirm,
     import_file,
     initial_passwords,
+    org,
     people_count,
     preview,
+    roster_uploads,
     snapshot,
-    use_upload_dir,
     xlsx_bytes,
 )
 
-from quizapp.models import Role
-
-
-@pytest.fixture(autouse=True)
-def _upload_dir(app, tmp_path):
-    use_upload_dir(app, tmp_path)
-
-
-@pytest.fixture
-def org(make_unit, make_person):
-    return build_org(make_unit, make_person)
+from quizapp.extensions import db
+from quizapp.models import Person, Role
+from quizapp.roster.services import plan_import
 
 
 def _session_person(client):
@@ -215,3 +208,24 @@ def test_a_freed_phone_number_gives_a_new_person_nothing_of_the_old_one(app, cli
     people = snapshot(app)
     assert people["新来的"]["grants"] == [] and people["新来的"]["must_change_password"] is True
     assert people["新来的"]["id"] != people["党员甲"]["id"]
+
+
+def test_a_dry_run_of_many_updates_costs_no_statement_a_row(app, org, make_person):
+    """Checking the authority over each matched person reads the grants loaded with the
+    people, not one query a row (the commit plans the file again)."""
+    units = org["units"]
+    rows = []
+    for i in range(30):
+        make_person(name=f"人{i}", phone=f"1370000{i:04d}", unit=units["a1"],
+                    roles=[(Role.SECRETARY, units["a1"])] if i == 0 else [])
+        rows.append([f"人{i}", f"1370000{i:04d}", "", "第二党支部", "", ""])
+    statements = []
+    with app.app_context():
+        importer = db.session.get(Person, org["people"]["organizer_a"].id)
+        for size in (6, 30):
+            with counting_statements(db.engine) as count:
+                plan = plan_import(db.session, xlsx_bytes(rows[:size]), "名单.xlsx", importer,
+                                   units["a"].id)
+            assert plan.ok and len(plan.updated_rows) == size
+            statements.append(len(count.statements))
+    assert statements[0] == statements[1], statements

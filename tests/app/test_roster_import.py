@@ -6,21 +6,21 @@ import io
 
 import pytest
 from openpyxl import load_workbook
-from roster_helpers import (
+from roster_helpers import (  # noqa: F401 - org, roster_uploads: fixtures
     ADMIN_A,
     HEADER,
     MEMBER_A,
     ORGANIZER_A,
-    build_org,
     commit_fields,
     confirm,
     csv_bytes,
     import_file,
     initial_passwords,
+    org,
     people_count,
     preview,
+    roster_uploads,
     snapshot,
-    use_upload_dir,
     xlsx_bytes,
 )
 
@@ -32,16 +32,6 @@ ROWS = [
     ["赵小刚", "+86 13811114444", "", "第二党支部", "", "党员、组织员"],
     ["钱小芳", "", "DY2004", "第二党支部", "第一党小组", "党员"],
 ]
-
-
-@pytest.fixture(autouse=True)
-def _upload_dir(app, tmp_path):
-    use_upload_dir(app, tmp_path)
-
-
-@pytest.fixture
-def org(make_unit, make_person):
-    return build_org(make_unit, make_person)
 
 
 def _check_imported(app, org):

@@ -7,36 +7,26 @@ from __future__ import annotations
 import re
 
 import pytest
-from roster_helpers import (
+from roster_helpers import (  # noqa: F401 - org, roster_uploads: fixtures
     MEMBER_A,
     ORGANIZER_A,
     OUTSIDER_B,
-    build_org,
     confirm,
     initial_passwords,
+    org,
     people_count,
     preview,
+    roster_uploads,
     snapshot,
-    use_upload_dir,
     xlsx_bytes,
 )
 
-from quizapp.models import Role
+from quizapp.models import Role, UnitKind
 
 FREE_PHONE = "13800000077"
 FREE_NO = "FREE01"
 OTHER = ["其他人", "13822220000", "GOOD01", "第一党支部", "", ""]
 _COMMIT_FIELDS = re.compile(r'(<input[^>]*name="(?:token|sha256|digest|csrf_token)"[^>]*value=")[^"]*"')
-
-
-@pytest.fixture(autouse=True)
-def _upload_dir(app, tmp_path):
-    use_upload_dir(app, tmp_path)
-
-
-@pytest.fixture
-def org(make_unit, make_person):
-    return build_org(make_unit, make_person)
 
 
 # (a row naming the outsider's number, the free number standing in for it, that number)
@@ -118,11 +108,9 @@ def test_an_importer_who_manages_both_units_is_told(app, client, org, make_perso
 
 def test_an_admin_over_both_units_moves_the_person_from_the_unit_above(app, client, make_unit,
                                                                        make_person, login):
-    from quizapp.models import UnitKind
-
     committee = make_unit("机关党委", UnitKind.COMMITTEE)
     a = make_unit("甲总支", UnitKind.GENERAL_BRANCH, committee)
-    make_unit("甲支部", UnitKind.BRANCH, a)
+    a1 = make_unit("甲支部", UnitKind.BRANCH, a)
     b = make_unit("乙总支", UnitKind.GENERAL_BRANCH, committee)
     b1 = make_unit("乙支部", UnitKind.BRANCH, b)
     make_person(name="外单位党员", unit=b1, phone=OUTSIDER_B, member_no="OUT001")
@@ -133,4 +121,15 @@ def test_an_admin_over_both_units_moves_the_person_from_the_unit_above(app, clie
                    xlsx_bytes([["外单位党员", OUTSIDER_B, "OUT001", "甲支部", "", ""]])).get_data(as_text=True)
     assert 'data-count="updated">1<' in html and "所属单位：" in html
     confirm(client, committee.id, html)
-    assert snapshot(app)["外单位党员"]["unit_id"] != b1.id
+    assert snapshot(app)["外单位党员"]["unit_id"] == a1.id
+
+
+def test_a_held_row_is_counted_once(app, client, org, make_person, login):
+    """A row as it is on record, one of whose numbers someone outside holds in the other field,
+    is held: it is not also counted as 无变化."""
+    make_person(name="外单位编号", unit=org["units"]["b1"], phone=None, member_no=MEMBER_A)
+    login(client, ORGANIZER_A)
+    html = preview(client, org["units"]["a"].id,
+                   xlsx_bytes([OTHER, ["党员甲", MEMBER_A, "DY0100", "第一党支部", "第一党小组", ""]]))
+    done = confirm(client, org["units"]["a"].id, html.get_data(as_text=True)).get_data(as_text=True)
+    assert "新增 1 人，更新 0 人，无变化 0 人，新增角色 0 个，保留未导入 1 行" in done
