@@ -66,9 +66,13 @@ def refusal(session: Session, decider: Person, entry: PointEntry,
     return "这条记录由书记或管理员本人提交，" + _UP
 
 
+def _whom(route: Route) -> str:
+    return _UP if route.author_unit_id is not None else _BRANCH
+
+
 def who_decides(session: Session, entry: PointEntry) -> str:
     """Who will decide ``entry``, for its author and for those who may not (Chinese)."""
-    return _UP if route_of(session, entry).author_unit_id is not None else _BRANCH
+    return _whom(route_of(session, entry))
 
 
 @dataclass(frozen=True)
@@ -87,17 +91,16 @@ def pending_for(session: Session, viewer: Person, entries: Iterable[PointEntry])
     verdicts: dict[tuple[Route, bool, bool], str] = {}  # the answer depends on these alone
     for entry in entries:
         key = (entry.created_by_id, entry.person.unit_id)
-        route = routes[key] if key in routes else routes.setdefault(key, route_of(session, entry))
+        if key not in routes:
+            routes[key] = route_of(session, entry)
+        route = routes[key]
         seat = (route, viewer.id == entry.person_id, viewer.id == entry.created_by_id)
         if seat not in verdicts:
             verdicts[seat] = refusal(session, viewer, entry, route)
-        why = verdicts[seat]
-        if not why:
+        if not verdicts[seat]:
             result[entry.id] = Pending(True, "")
-            continue
-        whom = _UP if route.author_unit_id is not None else _BRANCH
-        if viewer.id == entry.created_by_id:
-            result[entry.id] = Pending(False, f"您提交的记录，等待他人审批：{whom}")
+        elif viewer.id == entry.created_by_id:
+            result[entry.id] = Pending(False, f"您提交的记录，等待他人审批：{_whom(route)}")
         else:
-            result[entry.id] = Pending(False, whom)
+            result[entry.id] = Pending(False, _whom(route))
     return result

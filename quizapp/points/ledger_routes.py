@@ -21,8 +21,8 @@ from quizapp.points import approval, manual, queries
 from quizapp.points.caps import cap_for
 from quizapp.points.forms import CorrectionForm, DecisionForm, ManualEntryForm
 from quizapp.points.routes import bp
+from quizapp.points.approval import DECIDING_ROLES
 from quizapp.points.scopes import (
-    DECIDING_ROLES,
     LEDGER_ROLES,
     entry_scope,
     looked_after,

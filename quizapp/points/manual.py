@@ -90,7 +90,7 @@ def add_correction(session: Session, entry_id: int, points: int, reason: str,
             raise PointsError("这条记录还在待审批，不计入积分：请直接审批，不予批准即可")
         if not original.decision.approved:
             raise PointsError("这条记录未获批准，本就不计入积分，无需更正")
-    cap = cap_for(session, session.get_one(Person, original.person_id).unit_id)
+    cap = cap_for(session, original.person.unit_id)
     points = _whole(points, -cap, cap, f"更正分值必须是 −{cap}–{cap} 之间的整数（单条上限由管理员设定）")
     if points == 0:
         raise PointsError("更正分值不能为 0")

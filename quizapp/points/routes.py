@@ -101,9 +101,12 @@ def manual_cap(unit_id: int) -> Response | str:
         try:
             set_cap(db.session, unit_id, form.cap.data, current_user.id)
             db.session.commit()
-        except (CapError, IntegrityError) as error:
+        except CapError as error:
             db.session.rollback()
-            form.form_errors.append(str(error) if isinstance(error, CapError) else "保存失败，请重试")
+            form.form_errors.append(str(error))
+        except IntegrityError:  # two admins setting the unit's first cap at once
+            db.session.rollback()
+            form.form_errors.append("保存失败，请重试")
         else:
             flash(f"已设定{unit.name}的单条上限：{form.cap.data} 分；现行上限 {cap_for(db.session, unit_id)} 分",
                   "success")

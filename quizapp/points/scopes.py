@@ -17,7 +17,6 @@ from quizapp.auth.access import granted_unit_ids
 from quizapp.extensions import db
 from quizapp.models import Person, PointEntry, Role, Unit
 from quizapp.models.org import subtree_ids, unit_path
-from quizapp.points.approval import DECIDING_ROLES  # noqa: F401  (the views' decorator reads it here)
 
 LEDGER_ROLES = (Role.SECRETARY, Role.ORGANIZER)
 RULE_ROLES = (Role.ORGANIZER,)
