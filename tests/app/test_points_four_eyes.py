@@ -5,87 +5,48 @@ that an admin sets."""
 from __future__ import annotations
 
 import re
-from datetime import date
 
 import pytest
-from activity_helpers import Outcome, add_result, at, make_activity
+from points_helpers import (  # noqa: F401 - staff: a fixture
+    ADMIN,
+    BRANCH_ADMIN,
+    DEPUTY,
+    GENERAL_SECRETARY,
+    ORGANIZER,
+    SECRETARY,
+    counting_entry,
+    last_entry_id,
+    staff,
+    total,
+)
 from quiz_helpers import bank, quiz_org  # noqa: F401 - fixtures
-from sqlalchemy import select, text
+from sqlalchemy import text
 
 from quizapp.extensions import db
-from quizapp.models import ActivityKind, EntryKind, PointEntry, QuestionType, Role
+from quizapp.models import EntryKind
 from quizapp.points.manual import PointsError, add_manual_entry, decide
 from quizapp.points.queries import total_for
-from quizapp.points.services import award_for_activity
-
-SECRETARY = "13900000002"
-ORGANIZER = "13900000003"
-DEPUTY = "13900000005"  # a second secretary of the same branch
-GENERAL_SECRETARY = "13900000006"  # the secretary of the 总支 above
-ADMIN = "13900000007"
-BRANCH_ADMIN = "13900000008"
-
-
-@pytest.fixture
-def staff(make_person, quiz_org):
-    units = quiz_org["units"]
-    return {
-        "secretary": make_person(name="书记", phone=SECRETARY, unit=units["branch"],
-                                 roles=[(Role.SECRETARY, units["branch"])]),
-        "organizer": make_person(name="组织员", phone=ORGANIZER, unit=units["general"],
-                                 roles=[(Role.ORGANIZER, units["general"])]),
-        "deputy": make_person(name="副书记", phone=DEPUTY, unit=units["branch"],
-                              roles=[(Role.SECRETARY, units["branch"])]),
-        "general": make_person(name="总支书记", phone=GENERAL_SECRETARY, unit=units["general"],
-                               roles=[(Role.SECRETARY, units["general"])]),
-        "admin": make_person(name="管理员", phone=ADMIN, unit=units["general"],
-                             roles=[(Role.ADMIN, units["general"])]),
-        "branch_admin": make_person(name="支部管理员", phone=BRANCH_ADMIN, unit=units["branch"],
-                                    roles=[(Role.ADMIN, units["branch"])]),
-    }
-
-
-def _total(app, person_id):
-    with app.app_context():
-        return total_for(db.session, person_id)
-
-
-def _last_entry_id(app):
-    with app.app_context():
-        return db.session.scalar(select(PointEntry.id).order_by(PointEntry.id.desc()).limit(1))
-
-
-def _counting_entry(app, quiz_org, bank):
-    """A study entry (+5) of the member that counts, to be corrected."""
-    member = quiz_org["people"]["member"]
-    study = make_activity(app, quiz_org["units"]["general"].id, kind=ActivityKind.STUDY,
-                          period_start=date(2026, 11, 1), parts=((QuestionType.SINGLE, 1, 10),))
-    add_result(app, study, member.id, [Outcome(bank["questions"]["single"].id, True, 10, 10)])
-    with app.app_context():
-        entry = award_for_activity(db.session, member.id, study, now=at("2026-11-05")).id
-        db.session.commit()
-    return entry
 
 
 def test_a_secretary_cannot_approve_his_own_ten_thousand_point_correction(app, client, login,
                                                                           quiz_org, bank, staff):
     """The attack: a secretary corrects a member's entry by +10,000 and approves it himself."""
     member = quiz_org["people"]["member"]
-    original = _counting_entry(app, quiz_org, bank)
+    original = counting_entry(app, quiz_org, bank)
     login(client, SECRETARY)
     page = client.post(f"/points/entries/{original}/correct",
                        data={"points": "10000", "reason": "补记"}).get_data(as_text=True)
-    if _last_entry_id(app) != original:  # the old code took it
-        client.post(f"/points/entries/{_last_entry_id(app)}/decide", data={"approve": "y"})
-    assert _total(app, member.id) == 5
+    if last_entry_id(app) != original:  # the old code took it
+        client.post(f"/points/entries/{last_entry_id(app)}/decide", data={"approve": "y"})
+    assert total(app, member.id) == 5
     assert "更正分值必须是 -100–100 之间的整数" in page
     # Within the cap, his own correction still waits for someone else.
     client.post(f"/points/entries/{original}/correct", data={"points": "50", "reason": "补记"})
-    correction = _last_entry_id(app)
+    correction = last_entry_id(app)
     refused = client.post(f"/points/entries/{correction}/decide", data={"approve": "y"},
                           follow_redirects=True).get_data(as_text=True)
     assert "不能审批自己提交的记录" in refused
-    assert _total(app, member.id) == 5
+    assert total(app, member.id) == 5
 
 
 def test_a_secretarys_own_entry_goes_to_the_unit_above(app, client, login, quiz_org, staff):
@@ -94,20 +55,20 @@ def test_a_secretarys_own_entry_goes_to_the_unit_above(app, client, login, quiz_
     done = client.post(f"/points/people/{member.id}/entries/new",
                        data={"kind": "award", "points": "20", "reason": "志愿服务"},
                        follow_redirects=True).get_data(as_text=True)
-    entry = _last_entry_id(app)
+    entry = last_entry_id(app)
     # Another secretary of his own branch does not decide it.
     other = app.test_client()
     login(other, DEPUTY)
     page = other.post(f"/points/entries/{entry}/decide", data={"approve": "y"},
                       follow_redirects=True).get_data(as_text=True)
-    assert _total(app, member.id) == 0
+    assert total(app, member.id) == 0
     assert "由上级组织的书记或管理员审批" in page and "/decide" not in page.split("待审批")[-1]
     assert "须由他人审批后计入：由上级组织的书记或管理员审批" in done
     # The secretary of the 总支 above does.
     above = app.test_client()
     login(above, GENERAL_SECRETARY)
     above.post(f"/points/entries/{entry}/decide", data={"approve": "y"})
-    assert _total(app, member.id) == 20
+    assert total(app, member.id) == 20
 
 
 def test_an_admin_decides_a_secretarys_entry_but_never_his_own(app, quiz_org, staff):
@@ -174,7 +135,7 @@ def test_an_admin_sets_the_cap_and_a_lower_admin_can_only_tighten_it(app, client
     assert admin.post(f"/points/rules/{units['general'].id}/cap", data={"cap": "500"}).status_code == 302
     client.post(f"/points/people/{member.id}/entries/new",
                 data={"kind": "award", "points": "300", "reason": "重大贡献"})
-    big = _last_entry_id(app)
+    big = last_entry_id(app)
     # The branch's admin sets a higher cap for his branch: the 总支's 500 still holds ...
     branch_admin = app.test_client()
     login(branch_admin, BRANCH_ADMIN)
@@ -187,7 +148,7 @@ def test_an_admin_sets_the_cap_and_a_lower_admin_can_only_tighten_it(app, client
     refused = branch_admin.post(f"/points/entries/{big}/decide", data={"approve": "y"},
                                 follow_redirects=True).get_data(as_text=True)
     assert "超过单条上限 200 分，不能批准" in refused
-    assert _total(app, member.id) == 0
+    assert total(app, member.id) == 0
     with app.app_context():
         caps = db.session.execute(text("SELECT cap FROM point_cap ORDER BY cap")).scalars().all()
         assert caps == [200, 500]

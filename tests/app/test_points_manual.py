@@ -3,55 +3,32 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 
 import pytest
 from activity_helpers import Outcome, add_result, at, make_activity
+from points_helpers import (  # noqa: F401 - staff: a fixture
+    GENERAL_SECRETARY,
+    ORGANIZER,
+    OTHER_SECRETARY,
+    SECRETARY,
+    counting_entry,
+    last_entry_id,
+    staff,
+    total,
+)
 from quiz_helpers import MEMBER, MEMBER_2, bank, quiz_org  # noqa: F401 - fixtures
 from sqlalchemy import select
 
 from quizapp.extensions import db
-from quizapp.models import ActivityKind, EntryKind, PointDecision, PointEntry, QuestionType, Role
+from quizapp.models import EntryKind, PointDecision, PointEntry
 from quizapp.points.manual import PointsError, add_correction, add_manual_entry, decide
-from quizapp.points.queries import total_for
 from quizapp.points.services import award_for_activity
-
-SECRETARY = "13900000002"
-ORGANIZER = "13900000003"
-OTHER_SECRETARY = "13900000004"
-GENERAL_SECRETARY = "13900000006"
-
-
-@pytest.fixture
-def staff(make_person, quiz_org):
-    units = quiz_org["units"]
-    return {
-        "secretary": make_person(name="书记", phone=SECRETARY, unit=units["branch"],
-                                 roles=[(Role.SECRETARY, units["branch"])]),
-        "organizer": make_person(name="组织员", phone=ORGANIZER, unit=units["general"],
-                                 roles=[(Role.ORGANIZER, units["general"])]),
-        "other": make_person(name="别的书记", phone=OTHER_SECRETARY, unit=units["other_branch"],
-                             roles=[(Role.SECRETARY, units["other_branch"])]),
-        # Decides the branch secretary's own entries (issue 19: they go to the unit above).
-        "general": make_person(name="总支书记", phone=GENERAL_SECRETARY, unit=units["general"],
-                               roles=[(Role.SECRETARY, units["general"])]),
-    }
 
 
 def _entries(app, person_id):
     with app.app_context():
         return [(e.kind, e.points, e.corrects_id) for e in db.session.scalars(
             select(PointEntry).where(PointEntry.person_id == person_id).order_by(PointEntry.id))]
-
-
-def _total(app, person_id):
-    with app.app_context():
-        return total_for(db.session, person_id)
-
-
-def _last_entry_id(app):
-    with app.app_context():
-        return db.session.scalar(select(PointEntry.id).order_by(PointEntry.id.desc()).limit(1))
 
 
 @pytest.mark.parametrize(("data", "message"), [
@@ -80,12 +57,12 @@ def test_manual_entries_count_only_once_approved_and_a_decision_is_final(app, cl
     response = client.post(f"/points/people/{member.id}/entries/new",
                            data={"kind": "award", "points": "5", "reason": "志愿服务表现突出"})
     assert response.status_code == 302
-    award = _last_entry_id(app)
+    award = last_entry_id(app)
     client.post(f"/points/people/{member.id}/entries/new",
                 data={"kind": "penalty", "points": "3", "reason": "无故缺席组织生活"})
-    penalty = _last_entry_id(app)
+    penalty = last_entry_id(app)
     assert _entries(app, member.id) == [(EntryKind.AWARD, 5, None), (EntryKind.PENALTY, -3, None)]
-    assert _total(app, member.id) == 0
+    assert total(app, member.id) == 0
     # An organizer adds but does not decide.
     assert client.post(f"/points/entries/{award}/decide", data={"approve": "y"}).status_code == 403
 
@@ -95,7 +72,7 @@ def test_manual_entries_count_only_once_approved_and_a_decision_is_final(app, cl
     assert "待审批（2）" in unit_page and "志愿服务表现突出" in unit_page
     client.post(f"/points/entries/{award}/decide", data={"approve": "y", "note": "同意"})
     client.post(f"/points/entries/{penalty}/decide", data={"reject": "y", "note": "已请假"})
-    assert _total(app, member.id) == 5  # the rejected penalty never counts
+    assert total(app, member.id) == 5  # the rejected penalty never counts
     again = client.post(f"/points/entries/{penalty}/decide", data={"approve": "y"},
                         follow_redirects=True)
     assert "已经审批过了" in again.get_data(as_text=True)
@@ -103,7 +80,7 @@ def test_manual_entries_count_only_once_approved_and_a_decision_is_final(app, cl
         decisions = db.session.scalars(select(PointDecision).order_by(PointDecision.id)).all()
         assert [(d.entry_id, d.approved, d.note) for d in decisions] == [
             (award, True, "同意"), (penalty, False, "已请假")]
-    assert _total(app, member.id) == 5
+    assert total(app, member.id) == 5
 
     client = app.test_client()
     login(client, MEMBER)
@@ -137,12 +114,7 @@ def test_automatic_entries_need_no_decision(app, quiz_org, bank, staff):
 
 def test_a_correction_is_a_new_entry_that_counts_once_approved(app, client, login, quiz_org, bank, staff):
     member = quiz_org["people"]["member"]
-    study = make_activity(app, quiz_org["units"]["general"].id, kind=ActivityKind.STUDY,
-                          period_start=date(2026, 11, 1), parts=((QuestionType.SINGLE, 1, 10),))
-    add_result(app, study, member.id, [Outcome(bank["questions"]["single"].id, True, 10, 10)])
-    with app.app_context():
-        original = award_for_activity(db.session, member.id, study, now=at("2026-11-05")).id
-        db.session.commit()
+    original = counting_entry(app, quiz_org, bank)
     login(client, SECRETARY)
     form = client.get(f"/points/entries/{original}/correct").get_data(as_text=True)
     assert 'value="-5"' in form  # offered as a reversal
@@ -151,18 +123,18 @@ def test_a_correction_is_a_new_entry_that_counts_once_approved(app, client, logi
     assert "更正分值不能为 0" in client.post(f"/points/entries/{original}/correct",
                                            data={"points": "0", "reason": "x"}).get_data(as_text=True)
     client.post(f"/points/entries/{original}/correct", data={"points": "-5", "reason": "重复计分"})
-    correction = _last_entry_id(app)
+    correction = last_entry_id(app)
     assert _entries(app, member.id) == [(EntryKind.STUDY, 5, None),
                                         (EntryKind.CORRECTION, -5, original)]
-    assert _total(app, member.id) == 5
+    assert total(app, member.id) == 5
     page = client.get(f"/points/people/{member.id}").get_data(as_text=True)
     assert f"更正第 {original} 号记录" in page and "待审批" in page
     client.post(f"/points/entries/{correction}/decide", data={"approve": "y"})
-    assert _total(app, member.id) == 5  # not his own correction (issue 19)
+    assert total(app, member.id) == 5  # not his own correction (issue 19)
     above = app.test_client()
     login(above, GENERAL_SECRETARY)
     above.post(f"/points/entries/{correction}/decide", data={"approve": "y"})
-    assert _total(app, member.id) == 0
+    assert total(app, member.id) == 0
     with app.app_context():  # the corrected entry itself is untouched
         assert db.session.get(PointEntry, original).points == 5
 
