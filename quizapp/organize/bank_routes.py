@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from quizapp.auth.decorators import role_required
@@ -77,8 +76,8 @@ def bulk_approve() -> Response | str:
                                  all_variants=choice.all_variants) if choice.top else []
     form = BulkApproveForm()
     if choice.top and form.validate_on_submit():
-        if form.expected.data != len(picked):
-            flash(f"符合条件的题目已变为 {len(picked)} 道，请再确认一次", "warning")
+        if form.expected.data != ranking.fingerprint(picked):
+            flash(f"符合条件的题目已变为 {len(picked)} 道（或已通过），请再确认一次", "warning")
         else:
             approved = review.approve_ids(db.session, picked, current_user)
             db.session.commit()
@@ -87,9 +86,8 @@ def bulk_approve() -> Response | str:
             if back.get("status") == QuestionStatus.DRAFT.value:  # show what was just approved
                 back["status"] = QuestionStatus.APPROVED.value
             return redirect(url_for("organize.bank", **back))
-    form.expected.data = len(picked)
-    shown = list(db.session.scalars(
-        select(BankQuestion).where(BankQuestion.id.in_(picked[:PICKS_SHOWN])).order_by(*queries.BEST_FIRST)))
+    form.expected.data = ranking.fingerprint(picked)
+    shown = ranking.questions_best_first(db.session, picked[:PICKS_SHOWN])
     speech = db.session.get(Speech, bank_filter.speech_id) if bank_filter.speech_id else None
     return render_template(
         "organize/bulk_approve.html", form=form, choice=choice, drafts=drafts, count=len(picked),

@@ -11,7 +11,6 @@ from wtforms import (
     BooleanField,
     DateField,
     HiddenField,
-    IntegerField,
     SearchField,
     SelectField,
     SelectMultipleField,
@@ -147,9 +146,10 @@ def approval_choice_from(args: Mapping[str, str]) -> ApprovalChoice:
 
 class BulkApproveForm(FlaskForm):
     """Confirms a bulk approval; the filter and the choice travel in hidden fields of the same
-    names, ``expected`` is how many the confirmation page showed."""
+    names, ``expected`` names the questions the confirmation page showed (``ranking.fingerprint``):
+    the same form sent twice approves nothing the second time."""
 
-    expected = IntegerField(validators=[InputRequired()])
+    expected = HiddenField(validators=[InputRequired()])
     submit = SubmitField("确认通过")
 
 

@@ -9,6 +9,7 @@ have no rank, last), with the other variants under it.
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -98,3 +99,15 @@ def pick_drafts(session: Session, matching: Select[tuple[BankQuestion]], unit_id
             taken.add(point)
         chosen.append(question_id)
     return chosen
+
+
+def fingerprint(question_ids: list[int]) -> str:
+    """A short name for a pick (``pick_drafts``): what a bulk approval's confirmation carries, so
+    that it approves only the questions it showed."""
+    return hashlib.sha256(",".join(map(str, question_ids)).encode()).hexdigest()[:16]
+
+
+def questions_best_first(session: Session, question_ids: list[int]) -> list[BankQuestion]:
+    """These questions in the review order."""
+    return list(session.scalars(select(BankQuestion).where(BankQuestion.id.in_(question_ids))
+                                .order_by(*BEST_FIRST)))

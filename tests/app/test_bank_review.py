@@ -293,6 +293,18 @@ def test_approve_and_retire_one_question(app, client, bank_org, login, speech_a)
     assert get_question(app, qid).status is QuestionStatus.APPROVED
 
 
+def _confirmation(client, **args):
+    """What the confirmation page's button sends for these arguments."""
+    html = client.get("/organize/questions/approve", query_string=args).get_data(as_text=True)
+    form = html.split('<form method="post">')[1].split("</form>")[0]
+    return dict(re.findall(r'name="(\w+)"[^>]*value="([^"]*)"', form))
+
+
+def _approve(client, **args):
+    """Approve as an organizer does: the confirmation page, then its button."""
+    return client.post("/organize/questions/approve", data=_confirmation(client, **args))
+
+
 def test_the_bank_never_offers_to_approve_all_but_the_best_n(app, client, bank_org, login, speech_a):
     login(client, ORGANIZER_A)
     html = client.get("/organize/questions", query_string={"speech": speech_a}).get_data(as_text=True)
@@ -324,24 +336,26 @@ def test_bulk_approve_takes_the_best_n_one_per_point(app, client, bank_org, logi
     html = confirm.get_data(as_text=True)
     assert "将通过质量分最高的 <strong data-count>3</strong> 道待审核题目" in html
     assert 'name="top" value="3"' in html and f'name="speech" value="{speech_a}"' in html
-    # The set changed since the page was shown: nothing is approved, the count is shown again.
-    stale = client.post("/organize/questions/approve", data={"speech": speech_a, "top": 3, "expected": 4})
-    assert "已变为 3 道" in stale.get_data(as_text=True)
+    # The set changed since the page was shown (another organizer retired one of the three):
+    # nothing is approved, the new three are shown to confirm.
+    form = _confirmation(client, speech=speech_a, top=3)
+    set_status(app, [groups[1][0]], QuestionStatus.RETIRED)
+    stale = client.post("/organize/questions/approve", data=form)
+    assert stale.status_code == 200 and "已变为 3 道" in stale.get_data(as_text=True)
     assert _ids(app, speech_a, status=QuestionStatus.APPROVED) == []
-    done = client.post("/organize/questions/approve", data={"speech": speech_a, "top": 3, "expected": 3})
+    set_status(app, [groups[1][0]], QuestionStatus.DRAFT)
+    done = _approve(client, speech=speech_a, top=3)
     assert done.status_code == 302
     assert _ids(app, speech_a, status=QuestionStatus.APPROVED) == sorted(g[0] for g in groups[:3])
     # More: only points without an approved question, each its best draft.
-    client.post("/organize/questions/approve", data={"speech": speech_a, "top": 500,
-                                                     "expected": len(groups) - 3})
+    _approve(client, speech=speech_a, top=500)
     assert _ids(app, speech_a, status=QuestionStatus.APPROVED) == sorted(g[0] for g in groups)
     nothing = client.get("/organize/questions/approve", query_string={"speech": speech_a, "top": 5})
     assert "没有可通过的待审核题目" in nothing.get_data(as_text=True)
     # Asked to, it approves variants too: the best drafts whatever their point.
     drafts = [i for g in groups for i in g[1:]]
     best = sorted(drafts, key=lambda i: (-get_question(app, i).quality, i))[:2]
-    client.post("/organize/questions/approve", data={"speech": speech_a, "top": 2, "all_variants": "1",
-                                                     "expected": 2})
+    _approve(client, speech=speech_a, top=2, all_variants="1")
     assert _ids(app, speech_a, status=QuestionStatus.APPROVED) == sorted([g[0] for g in groups] + best)
 
 
@@ -350,21 +364,32 @@ def test_bulk_approve_follows_the_filter(app, client, bank_org, login, speech_a)
     assert len(variants) > 2
     set_status(app, [variants[0]], QuestionStatus.RETIRED)
     login(client, ORGANIZER_A)
-    client.post("/organize/questions/approve", data={"speech": speech_a, "concept": "三强", "top": 10,
-                                                     "expected": 1})
+    _approve(client, speech=speech_a, concept="三强", top=10)
     assert _ids(app, speech_a, status=QuestionStatus.APPROVED) == [variants[1]]  # the best left
     assert get_question(app, variants[0]).status is QuestionStatus.RETIRED
-    client.post("/organize/questions/approve", data={"speech": speech_a, "concept": "三强", "top": 10,
-                                                     "all_variants": "y", "expected": len(variants) - 2})
+    _approve(client, speech=speech_a, concept="三强", top=10, all_variants="y")
     assert _ids(app, speech_a, status=QuestionStatus.APPROVED) == sorted(variants[1:])
 
 
 def test_bulk_approve_without_a_filter_covers_only_my_speeches(app, client, bank_org, login, speech_a, speech_b):
     login(client, ORGANIZER_A)
     points = len(_groups(app, speech_a))
-    client.post("/organize/questions/approve", data={"top": 1000, "expected": points})
+    _approve(client, top=1000)
     assert len(_ids(app, speech_a, status=QuestionStatus.APPROVED)) == points
     assert _ids(app, speech_b, status=QuestionStatus.APPROVED) == []
+
+
+def test_a_second_click_on_confirm_approves_nothing_more(app, client, bank_org, login, speech_a):
+    """The confirmation names the questions it showed: the same form sent again (a double click,
+    a reload) approves nothing more, where it used to approve the next best N as well."""
+    groups = _groups(app, speech_a)
+    assert len(groups) >= 4
+    login(client, ORGANIZER_A)
+    form = _confirmation(client, speech=speech_a, top=2)
+    assert client.post("/organize/questions/approve", data=form).status_code == 302
+    again = client.post("/organize/questions/approve", data=form)
+    assert again.status_code == 200 and "请再确认一次" in again.get_data(as_text=True)
+    assert _ids(app, speech_a, status=QuestionStatus.APPROVED) == sorted(g[0] for g in groups[:2])
 
 
 # -- what members see --------------------------------------------------------------------------
@@ -401,3 +426,4 @@ def test_admin_of_the_unit_reviews_too(app, client, bank_org, login, speech_a):
     assert client.get("/organize/questions").status_code == 200
     qid = question_id(app, speech_a, "三强", QuestionType.JUDGE)
     assert client.post(f"/organize/questions/{qid}/approve").status_code == 302
+
