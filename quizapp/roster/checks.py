@@ -26,6 +26,7 @@ from quizapp.models import Person, Role
 from quizapp.roster.plan import FieldChange
 from quizapp.roster.reader import RawRow
 from quizapp.roster.units import UnitIndex, UnitNotFound, UnitRef
+from quizapp.spreadsheet import FORMULA_STARTS
 
 ROLE_BY_LABEL = {role.label: role for role in Role}
 ROLE_NAMES = "、".join(role.label for role in Role)
@@ -34,8 +35,6 @@ MAX_MEMBER_NO_LENGTH = 32
 _MOBILE = re.compile(r"1[3-9]\d{9}")
 _MEMBER_NO = re.compile(r"[0-9A-Z][0-9A-Z_\-]*")
 _SCIENTIFIC = re.compile(r"\d(\.\d+)?E\+\d+", re.IGNORECASE)
-# Text starting with these is run as a formula when a spreadsheet opens it.
-_FORMULA_LEADS = ("=", "+", "-", "@")
 
 
 @dataclass
@@ -123,7 +122,7 @@ class RowChecker:
             facts.errors.append("缺少姓名")
         elif len(facts.name) > MAX_NAME_LENGTH:
             facts.errors.append(f"姓名过长（最多 {MAX_NAME_LENGTH} 个字）")
-        elif facts.name.startswith(_FORMULA_LEADS):
+        elif facts.name.startswith(FORMULA_STARTS):
             facts.errors.append("姓名不能以 = + - @ 开头")
 
     def _check_numbers(self, raw: RawRow, facts: RowFacts) -> None:

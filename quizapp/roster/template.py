@@ -27,11 +27,7 @@ INSTRUCTIONS = (
 
 
 def _set_text(sheet: Worksheet, row: int, column: int, value: str) -> None:
-    """Write ``value`` as text, never as a formula, whatever it starts with (with quotePrefix
-    where it starts like one, so that editing the cell in Excel keeps it text)."""
-    cell = sheet.cell(row=row, column=column)
-    set_cell(cell, value)
-    cell.data_type = "s"
+    set_cell(sheet.cell(row=row, column=column), value)
 
 
 def build_template(example_branch: str, example_group: str) -> bytes:
