@@ -29,7 +29,6 @@ Address = IPv4Address | IPv6Address
 FORWARDED_HEADERS = ("HTTP_X_FORWARDED_FOR", "HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_HOST",
                      "HTTP_X_FORWARDED_PORT", "HTTP_X_FORWARDED_PREFIX", "HTTP_FORWARDED")
 _HOST = re.compile(r"[A-Za-z0-9.\-]+(:\d{1,5})?|\[[0-9A-Fa-f:.]+\](:\d{1,5})?")
-PEER_KEY = "quizapp.proxies.peer"  # the connection's own peer, kept in the environ
 
 
 def parse_networks(items: str | Iterable[str]) -> tuple[Network, ...]:
@@ -91,7 +90,6 @@ class TrustedProxies:
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         peer = environ.get("REMOTE_ADDR", "")
-        environ[PEER_KEY] = peer
         if not self.is_trusted(_address(peer)):
             for key in FORWARDED_HEADERS:
                 environ.pop(key, None)
