@@ -134,6 +134,22 @@ def test_the_idle_limits_are_configurable(make_app, app, make_person, login, clo
         db.engine.dispose()
 
 
+def test_a_short_idle_timeout_is_moved_before_it_passes(make_app, app, make_person, login, clock):
+    """An idle timeout no longer than the slide interval (5 minutes): a request every two
+    minutes keeps the login alive."""
+    short = make_app(LOGIN_IDLE_TIMEOUT=timedelta(minutes=4))
+    make_person(phone=PHONE)
+    client = short.test_client()
+    login(client, PHONE)
+    for _ in range(10):
+        clock.advance(minutes=2)
+        assert _logged_in(client)
+    clock.advance(minutes=4, seconds=1)
+    assert not _logged_in(client)
+    with short.app_context():
+        db.engine.dispose()
+
+
 def test_autosaves_alone_keep_the_login_alive(app, client, login, clock, monkeypatch):
     """The answering page is one page: for as long as a member answers, only autosaves arrive
     (on PostgreSQL the quick path, which loads no person)."""
