@@ -17,11 +17,11 @@ While an activity is live for a member, the member is withheld the key of every 
 pool (the questions its blueprint parts may draw for its audience, whatever their status now),
 of every question of their own sittings of it, and of every *variant* of those: a question on
 the same source sentence of the same speech (the builder makes several questions from one
-sentence, and the sentence holds the answer), or of the same key point once the bank records
-one (``_variants_of``). Withheld questions are never drawn into the member's practice (自测, 错题
-练习, any activity's 考前练习); a result page, the 错题本 and 查看原文 show them with no key,
-correctness, explanation or source sentence (``WITHHELD_NOTE``); and answering one does not
-change the member's 错题本 (its presence there would tell right from wrong).
+sentence, and the sentence holds the answer), or of the same key point (``_variants_of``).
+Withheld questions are never drawn into the member's practice (自测, 错题练习, any activity's
+考前练习); a result page, the 错题本 and 查看原文 show them with no key, correctness, explanation
+or source sentence (``WITHHELD_NOTE``); and answering one does not change the member's 错题本
+(its presence there would tell right from wrong).
 
 A scored sitting's result page shows its own questions as its activity's answer policy says
 (``activity_pages.answers_revealed``); only the *other* live activities withhold from it
@@ -48,7 +48,6 @@ from sqlalchemy import (
     DateTime,
     Integer,
     Select,
-    String,
     and_,
     bindparam,
     exists,
@@ -57,6 +56,7 @@ from sqlalchemy import (
     select,
     tuple_,
     union,
+    union_all,
 )
 from sqlalchemy.orm import Session, aliased
 
@@ -150,10 +150,16 @@ def _live() -> Select[tuple[int]]:
 LIVE = _live()
 
 
-def _pools(live: CTE) -> Select[tuple[int]]:
+def _seed(question: type[BankQuestion]) -> tuple[Any, ...]:
+    """What the variant rule needs of a seed (``_variants_of``): read with the seed, so that
+    the rule need not look each seed up again (two lookups a seed were most of the cost)."""
+    return question.id, question.speech_id, question.sentence, question.point
+
+
+def _pools(live: CTE) -> Select[tuple[int, int, str, str]]:
     """The questions the blueprint parts of these activities may draw for their audiences:
     a part's type, speech and concept (when set), on a speech of the activity's unit or a unit
-    above it (``draw.activity_pool`` and ``draw.in_part``), in any status."""
+    above it (``draw.activity_pool`` and ``draw.in_part``), in any status. As ``_seed``."""
     units = (select(Activity.id.label("activity_id"), Unit.id.label("unit_id"), Unit.parent_id)
              .join(Unit, Unit.id == Activity.unit_id).where(Activity.id.in_(select(live.c.id)))
              .cte("secrecy_audience_units", recursive=True))
@@ -165,40 +171,35 @@ def _pools(live: CTE) -> Select[tuple[int]]:
     fits = and_(part.type == question.type,
                 or_(part.speech_id.is_(None), part.speech_id == question.speech_id),
                 or_(part.concept == "", part.concept == question.concept))
-    return (select(question.id).join(speech, speech.id == question.speech_id)
+    return (select(*_seed(question)).join(speech, speech.id == question.speech_id)
             .join(part, fits)
             .join(units, and_(units.c.activity_id == part.activity_id,
                               units.c.unit_id == speech.unit_id))
             .correlate(None))
 
 
-def _sittings(live: CTE) -> Select[tuple[int]]:
+def _sittings(live: CTE) -> Select[tuple[int, int, str, str]]:
     """The questions of the member's own sittings of these activities (a pool may have changed
-    since they were drawn)."""
+    since they were drawn). As ``_seed``."""
     item = aliased(AttemptItem, name="sat_item")
     sitting = aliased(Attempt, name="sat_attempt")
-    return (select(item.question_id).join(sitting, sitting.id == item.attempt_id)
+    question = aliased(BankQuestion, name="sat_question")
+    return (select(*_seed(question)).join(item, item.question_id == question.id)
+            .join(sitting, sitting.id == item.attempt_id)
             .where(sitting.person_id == _PERSON, sitting.attempt_no.is_not(None),
                    sitting.activity_id.in_(select(live.c.id)))
             .correlate(None))
 
 
 def _variants_of(question: type[BankQuestion], seeds: CTE) -> ColumnElement[bool]:
-    """``question`` is a variant of one of ``seeds`` (question ids): the same non-empty source
-    sentence of the same speech, or, once the bank has a ``point`` column, the same key point.
-    The one place the variant rule lives."""
-    seed = aliased(BankQuestion, name="seed_question")
-    seeded = seed.id.in_(select(seeds.c.id))
-    rules = [tuple_(question.speech_id, question.sentence).in_(
-        select(seed.speech_id, seed.sentence).where(seeded, seed.sentence != "")
-        .correlate(None))]
-    if "point" in BankQuestion.__table__.c:
-        point, seed_point = getattr(question, "point"), getattr(seed, "point")
-        given = [seed_point.is_not(None)]
-        if isinstance(BankQuestion.__table__.c.point.type, String):
-            given.append(seed_point != "")
-        rules.append(point.in_(select(seed_point).where(seeded, *given).correlate(None)))
-    return or_(*rules)
+    """``question`` is one of ``seeds`` or a variant of one: the same non-empty source sentence
+    of the same speech, or the same key point. The one place the variant rule lives."""
+    return or_(
+        question.id.in_(select(seeds.c.id)),
+        tuple_(question.speech_id, question.sentence).in_(
+            select(seeds.c.speech_id, seeds.c.sentence).where(seeds.c.sentence != "")),
+        question.point.in_(select(seeds.c.point).where(seeds.c.point != "")),
+    )
 
 
 _QUESTION = aliased(BankQuestion, name="withheld_question")
@@ -206,10 +207,9 @@ _QUESTION = aliased(BankQuestion, name="withheld_question")
 
 def _withheld() -> Select[tuple[int]]:
     live = LIVE.cte("secrecy_live")
-    seeds = union(_pools(live), _sittings(live)).cte("secrecy_seeds")
-    return (select(_QUESTION.id)
-            .where(or_(_QUESTION.id.in_(select(seeds.c.id)), _variants_of(_QUESTION, seeds)))
-            .correlate(None))
+    # UNION ALL: the rule only asks whether a value is among the seeds.
+    seeds = union_all(_pools(live), _sittings(live)).cte("secrecy_seeds")
+    return select(_QUESTION.id).where(_variants_of(_QUESTION, seeds)).correlate(None)
 
 
 # Ids of every question whose key the member may not see now: the pools and sittings of the

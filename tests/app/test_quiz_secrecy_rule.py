@@ -100,7 +100,6 @@ def test_the_rule_in_sql_and_python(app, rule_case, offset, expected):
                                              except_activity_id=one) == in_sql - {one}
 
 
-@pytest.mark.skipif("point" not in BankQuestion.__table__.c, reason="the bank records no key points")
 def test_a_question_of_the_same_key_point_is_withheld(app, quiz_org):
     """A variant by key point (another type, another sentence) is withheld with the pool's
     question; a question of another point is not."""
@@ -121,3 +120,26 @@ def test_a_question_of_the_same_key_point_is_withheld(app, quiz_org):
                                       T0 + timedelta(hours=1)) == {pooled, variant}
         assert secrecy.withheld_among(db.session, member, [pooled, variant, other],
                                       T0 + 11 * DAY) == set()
+
+
+def test_a_question_of_the_members_own_sitting_stays_withheld_when_the_pool_moves(app, quiz_org):
+    """A question the member drew stays withheld, with its variant on the same sentence, while
+    the activity is live, though the organizer has since narrowed the pool past it; a member
+    with no sitting is withheld nothing of the narrowed pool."""
+    general = quiz_org["units"]["general"].id
+    speech = add_speech(app, general)
+    drawn = add_question(app, speech, QuestionType.SINGLE, sentence="甲句。").id
+    variant = add_question(app, speech, QuestionType.JUDGE, sentence="甲句。").id
+    other = add_question(app, speech, QuestionType.JUDGE, sentence="丙句。").id
+    activity = make_activity(app, general, opens_at=T0, closes_at=T0 + 10 * DAY,
+                             answers_shown=AnswerPolicy.AFTER_CLOSE,
+                             parts=[(QuestionType.SINGLE, 1, 5)])
+    member, member2 = quiz_org["people"]["member"].id, quiz_org["people"]["member2"].id
+    add_result(app, activity, member, [Outcome(drawn, True)])
+    with app.app_context():
+        db.session.get_one(Activity, activity).parts[0].concept = "另一个概念"
+        db.session.commit()
+        asked = [drawn, variant, other]
+        assert secrecy.withheld_among(db.session, member, asked, T0 + DAY) == {drawn, variant}
+        assert secrecy.withheld_among(db.session, member2, asked, T0 + DAY) == set()
+        assert secrecy.withheld_among(db.session, member, asked, T0 + 11 * DAY) == set()
