@@ -95,9 +95,7 @@ def manual_cap(unit_id: int) -> Response | str:
     """An admin sets the cap on one manual entry or correction for the unit's subtree."""
     unit = db.get_or_404(Unit, unit_id)
     form = CapForm()
-    if request.method == "GET":
-        form.cap.data = cap_for(db.session, unit_id)
-    elif form.validate_on_submit():
+    if form.validate_on_submit():
         try:
             set_cap(db.session, unit_id, form.cap.data, current_user.id)
             db.session.commit()
@@ -111,8 +109,11 @@ def manual_cap(unit_id: int) -> Response | str:
             flash(f"已设定{unit.name}的单条上限：{form.cap.data} 分；现行上限 {cap_for(db.session, unit_id)} 分",
                   "success")
             return redirect(url_for(".rules", unit_id=unit_id))
+    cap = cap_for(db.session, unit_id)
+    if request.method == "GET":
+        form.cap.data = cap
     return render_template("points/cap_form.html", form=form, unit=unit,
-                           path=unit_path(db.session, unit_id), cap=cap_for(db.session, unit_id),
+                           path=unit_path(db.session, unit_id), cap=cap,
                            caps=caps_on_path(db.session, unit_id))
 
 

@@ -154,3 +154,4 @@ def test_an_admin_sets_the_cap_and_a_lower_admin_can_only_tighten_it(app, client
         assert caps == [200, 500]
     cap_page = branch_admin.get(f"/points/rules/{units['branch'].id}/cap").get_data(as_text=True)
     assert re.search(r'data-role="cap">200<', cap_page)
+    assert re.search(r'<input[^>]*name="cap"[^>]*value="200"', cap_page)  # the form starts there
