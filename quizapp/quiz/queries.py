@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Select, case, false, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from quizapp.models import (
@@ -49,20 +49,22 @@ class SpeechChoice:
     withheld: int = 0  # approved questions withheld from practice now (``secrecy``)
 
 
-def practice_speeches(session: Session, person: Person,
-                      now: datetime | None = None) -> list[SpeechChoice]:
+def practice_speeches(session: Session, person: Person, now: datetime | None = None, *,
+                      count_withheld: bool = True) -> list[SpeechChoice]:
     """Visible speeches that have approved questions, newest first, with how many of them the
-    member may practise now and how many are withheld (in a live activity's pool)."""
+    member may practise now and how many are withheld (in a live activity's pool). Without
+    ``count_withheld`` (a start's choices: its draw leaves withheld questions out, and says so
+    if that leaves none) none is counted withheld, which spares the secrecy query."""
+    secret = BankQuestion.id.in_(secrecy.WITHHELD) if count_withheld else false()
     approved = approved_questions_for(session, person).order_by(None).with_only_columns(
-        BankQuestion.id, BankQuestion.speech_id,
-        BankQuestion.id.in_(secrecy.WITHHELD).label("withheld")).subquery()
+        BankQuestion.id, BankQuestion.speech_id, secret.label("withheld")).subquery()
     held = func.sum(case((approved.c.withheld, 1), else_=0))
     rows = session.execute(
         select(Speech.id, Speech.title, func.count(approved.c.id), held)
         .join(approved, approved.c.speech_id == Speech.id)
         .group_by(Speech.id, Speech.title, Speech.delivered_on)
         .order_by(Speech.delivered_on.desc(), Speech.id.desc()),
-        secrecy.binds(person.id, now or utcnow()),
+        secrecy.binds(person.id, now or utcnow()) if count_withheld else None,
     )
     return [SpeechChoice(id_, title, count - (hidden or 0), hidden or 0)
             for id_, title, count, hidden in rows]

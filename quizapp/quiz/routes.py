@@ -109,11 +109,10 @@ def home() -> str:
 @role_required(Role.MEMBER)
 def practice() -> Response | str:
     person = _person()
-    speeches = queries.practice_speeches(db.session, person)
     form = PracticeForm()
-    form.set_speeches(speeches)
-    withheld = sum(choice.withheld for choice in speeches)
-    speeches = [choice for choice in speeches if choice.question_count]
+    if form.is_submitted():
+        # The start leaves withheld questions out itself: its choices need not count them.
+        form.set_speeches(queries.practice_speeches(db.session, person, count_withheld=False))
     if form.validate_on_submit():
         source, speech_id = form.source()
         try:
@@ -130,6 +129,10 @@ def practice() -> Response | str:
         target = activity_views.where_to_answer(attempt)
         db.session.commit()
         return redirect(target)
+    speeches = queries.practice_speeches(db.session, person)
+    form.set_speeches(speeches)
+    withheld = sum(choice.withheld for choice in speeches)
+    speeches = [choice for choice in speeches if choice.question_count]
     form.start_key.data = secrets.token_urlsafe(16)
     home = queries.quiz_home(db.session, person, recent=0)
     return _no_store(render_template(

@@ -24,6 +24,7 @@ from sqlalchemy import select, update
 
 from activity_flow import now, start_via_page
 from activity_helpers import make_activity
+from fault_helpers import counting_statements
 from quiz_helpers import (  # noqa: F401 - fixtures
     MEMBER,
     add_question,
@@ -299,3 +300,30 @@ def test_the_activitys_own_practice_stays_blocked(app, client, login, secret_ban
     with app.app_context():
         assert db.session.get_one(Attempt, practice).source is PracticeSource.ACTIVITY
     assert {i.question_id for i in items_of(app, practice)} <= bank["free"]
+
+
+def test_a_start_reckons_the_withheld_questions_once(app, client, login, secret_bank):
+    """Starting a practice asks which questions are withheld once (the draw leaves them out;
+    the choices of the form need not count them first). A speech whose questions are all
+    withheld is not offered; chosen on a page opened before the test did, it is refused with
+    the reason, not a 500 or a bare form error."""
+    bank = secret_bank
+    _test(app, bank)
+    pooled_only = add_speech(app, bank["units"]["general"].id, title="只有单选题的讲话")
+    for tag in ("a", "b"):
+        add_question(app, pooled_only, QuestionType.SINGLE, sentence=f"出处{tag}。")
+    login(client, MEMBER)
+    assert f"speech-{pooled_only}" not in client.get("/quiz/practice").get_data(as_text=True)
+
+    with app.app_context():
+        engine = db.engine
+    with counting_statements(engine) as count:
+        attempt = attempt_id_from(start(client, count=20, key="once"))
+    assert sum("secrecy_live" in statement for statement in count.statements) == 1
+    assert {i.question_id for i in items_of(app, attempt)} == bank["free"]
+    assert client.post(f"/quiz/attempts/{attempt}/submit").status_code == 302
+
+    reply = start(client, scope=f"speech-{pooled_only}", key="stale")
+    assert reply.status_code == 302 and reply.headers["Location"].endswith("/quiz/practice")
+    page = client.get(reply.headers["Location"]).get_data(as_text=True)
+    assert "暂无可练习的题目：进行中的测试题库中的题目在测试结束并公布答案前暂不参加练习" in page
