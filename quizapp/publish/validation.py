@@ -100,6 +100,7 @@ def _check_parts(session: Session, spec: ActivitySpec, organizer: Person | None)
     if len(spec.parts) > MAX_PARTS:
         raise PublishError(f"出题规则最多 {MAX_PARTS} 行", "parts")
     by_type: dict[object, list[tuple[int, PartSpec]]] = defaultdict(list)
+    points: dict[int, set[str]] = {}  # the key points each row can draw from
     for number, part in enumerate(spec.parts, start=1):
         where = f"第 {number} 行（{part.type.label}）"
         if not 1 <= part.count <= 100:
@@ -110,7 +111,8 @@ def _check_parts(session: Session, spec: ActivitySpec, organizer: Person | None)
             raise PublishError(f"{where}：概念不能超过 200 个字", "parts")
         if part.speech_id is not None:
             _speech(session, part.speech_id, spec, organizer, "parts", where)
-        available = pools.pool_size(session, spec.unit_id, part)
+        points[number] = pools.pool_points(session, spec.unit_id, part)
+        available = len(points[number])
         if available < part.count:
             raise PublishError(
                 f"{where}：需要 {part.count} 道，已审核通过、该组织党员可见的题只有 {available} 道，"
@@ -119,8 +121,6 @@ def _check_parts(session: Session, spec: ActivitySpec, organizer: Person | None)
                 "parts",
             )
         by_type[part.type].append((number, part))
-    points = {number: pools.pool_points(session, spec.unit_id, part)
-              for number, part in enumerate(spec.parts, start=1)}
     for rows in by_type.values():
         if len(rows) < 2:
             continue

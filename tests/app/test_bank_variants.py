@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from activity_flow import now, open_activity, start_scored
+from fault_helpers import counting_statements
 from publish_helpers import org, pub_bank, quarter_spec  # noqa: F401 - fixtures
 from quiz_helpers import add_question, add_speech, quiz_org  # noqa: F401 - fixtures
 from quizapp.extensions import db
@@ -143,7 +144,11 @@ def test_publishing_counts_a_rows_pool_in_points(app, org, pub_bank):
             publish.create_activity(db.session, spec, by=db.session.merge(organizer))
         db.session.rollback()
         spec = quarter_spec(unit, parts=[PartSpec(QuestionType.SINGLE, 3, 1), PartSpec(QuestionType.JUDGE, 1, 1)])
-        assert publish.create_activity(db.session, spec, by=db.session.merge(organizer)).id
+        organizer = db.session.merge(organizer)
+        with counting_statements(db.engine) as count:
+            assert publish.create_activity(db.session, spec, by=organizer).id
+    # Each row's pool is read once, for its size and for the checks across rows.
+    assert sum("bank_question.point" in statement for statement in count.statements) == 2
 
 
 def _ids_of(app, speech_id, qtype):
