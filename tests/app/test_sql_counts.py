@@ -59,6 +59,15 @@ SUBMIT_LATER = 16
 # The person and the attempt; the items with their questions (one query); the member's roles
 # for the menu (once a request, however many links ask).
 QUESTION_PAGE = 4
+# The result of a scored sitting whose answers are shown: the person and the attempt with its
+# activity; the member's audience row (the answer policy); the items with their questions; the
+# member's open 纠错 reports among them; which of them are withheld now (quiz.secrecy: one query
+# for all of them); the member's roles.
+RESULT_PAGE = 7
+# The 错题本: the person; the units whose speeches the member sees (their unit's ancestors, their
+# MEMBER grants); the entries with their questions and speeches; which are withheld now (one
+# query for all of them); the member's roles.
+WRONG_BOOK_PAGE = 6
 
 
 def counted(app: Flask, request: Callable[[], Any]) -> tuple[int, Any, list[str]]:
@@ -182,3 +191,18 @@ def test_statements_of_a_later_submit(app: Flask, login: Any) -> None:
         attempt_id = int(reply.headers["Location"].split("/attempts/")[1].split("/")[0])
         counts.append(submit_count(app, client, attempt_id))
     assert counts == [SUBMIT, SUBMIT_LATER]
+
+
+def test_statements_of_the_result_page_and_the_wrong_book(app: Flask, login: Any) -> None:
+    counts = []
+    for serial, questions in enumerate((10, 30)):
+        client = app.test_client()
+        _crowd, _start, attempt_id = started_crowd(app, client, login, questions, serial)
+        submit_count(app, client, attempt_id)
+        for url in (f"/quiz/attempts/{attempt_id}/result", "/quiz/mistakes"):
+            count, reply, statements = counted(app, lambda: client.get(url))
+            assert reply.status_code == 200
+            # The secrecy rule runs once a page, for all of its questions (not once a question).
+            assert sum("secrecy_live" in statement for statement in statements) == 1
+            counts.append(count)
+    assert counts == [RESULT_PAGE, WRONG_BOOK_PAGE] * 2
