@@ -85,10 +85,10 @@ def pool_secret(activity: Activity, member: ActivityMember | None, sittings: Seq
                 now: datetime) -> bool:
     """Whether the activity is live for the member now (see the module's rule): ``member`` is
     their audience row, ``sittings`` their scored sittings of it. As ``LIVE``."""
-    spans = windows.windows(activity, member)
     if activity.status is not ActivityStatus.PUBLISHED:
         return False
-    if not min(opens for opens, _ in spans) <= now < max(closes for _, closes in spans):
+    first_opens = min(opens for opens, _ in windows.windows(activity, member))
+    if not first_opens <= now < windows.final_close(activity, member):
         return False
     if activity.answers_shown is AnswerPolicy.AFTER_CLOSE:
         return True
