@@ -1,7 +1,9 @@
 """Building within limits: a speech's length, and the time and memory a child process may take.
 
-The web app reads and builds each imported speech in a child process (`run_limited`), so that a
-file too slow or too big to build stops the child, with a clear message, never the web worker.
+The web app reads and builds each imported speech, and proposes questions on a phrase of one
+(`propose_on`), in a child process (`run_limited`), so that a file too slow or too big to build
+stops the child, with a clear message, never the web worker; and the web worker never loads
+jieba's dictionaries (a second of CPU and some 130 MB in each worker).
 Children are forked from multiprocessing's fork server, which has the builder and jieba's
 dictionary loaded (see `questions.warm`), so each starts in milliseconds.
 """
@@ -13,9 +15,10 @@ import resource
 from collections.abc import Callable
 from typing import Any
 
+from .authoring import propose
 from .build import Bank, build_bank
 from .text import SpeechError, speech_from_bytes, speech_from_text
-from .types import Speech
+from .types import Question, Speech
 
 # About five times the longest of the shared speeches (21,095 characters).
 MAX_SPEECH_CHARS = 100_000
@@ -54,6 +57,12 @@ def build_text(file_name: str, text: str) -> tuple[Speech, Bank]:
     check_length(text)
     speech = speech_from_text(file_name, text)
     return speech, build_bank([speech])[0]
+
+
+def propose_on(file_name: str, text: str, paragraph: int, phrase: str) -> list[Question]:
+    """The builder's proposals on `phrase` in paragraph `paragraph` (1-based) of a speech's text
+    (`questions.authoring.propose`); raises AuthoringError or SpeechError with a message."""
+    return propose(speech_from_text(file_name, text), paragraph, phrase)
 
 
 def run_limited(func: Callable[..., Any], args: tuple, seconds: float, memory: int) -> Any:

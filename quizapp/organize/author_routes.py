@@ -20,8 +20,9 @@ from quizapp.organize.scopes import speech_scope
 def author(speech_id: int) -> str:
     speech = db.get_or_404(Speech, speech_id)
     form = AuthorForm()
-    proposal = _proposal(speech, form)
-    return _reader(speech, proposal)
+    if not form.validate_on_submit():
+        return _reader(speech, _invalid(form))
+    return _reader(speech, authoring.propose_for(db.session, speech, form.paragraph.data, form.phrase.data))
 
 
 @bp.route("/speeches/<int:speech_id>/author/add", methods=["POST"])
@@ -29,36 +30,24 @@ def author(speech_id: int) -> str:
 def author_add(speech_id: int) -> Response | str:
     speech = db.get_or_404(Speech, speech_id)
     form = AuthorAddForm()
-    proposal = _proposal(speech, form)
-    if proposal.error:
-        return _reader(speech, proposal)
-    try:
-        added = authoring.add_drafts(db.session, speech, proposal, form.pick.data or [])
-    except authoring.AuthoringError as error:
-        return _reader(speech, authoring.Proposal(proposal.paragraph, proposal.phrase,
-                                                  proposal.questions, str(error)))
-    db.session.commit()
-    kept = len(form.pick.data or []) - len(added)
-    message = f"已添加 {len(added)} 道题为草稿（待审核），可在“题目”中审核"
-    if kept > 0:
-        message += f"；{kept} 道题库中已有，未重复添加"
-    flash(message, "success")
-    number = proposal.paragraph
-    return redirect(url_for("organize.speech", speech_id=speech.id, p=number, s=proposal.sentence) + f"#p{number}")
-
-
-def _proposal(speech: Speech, form: AuthorForm) -> authoring.Proposal:
-    """The builder's proposal for the form's phrase, or the reason there is none."""
-    phrase = (form.phrase.data or "").strip()
-    number = form.paragraph.data
     if not form.validate_on_submit():
-        errors = [message for messages in form.errors.values() for message in messages]
-        return authoring.Proposal(None, phrase, error=errors[0] if errors else "请重新选择词语")
-    try:
-        return authoring.propose_for(db.session, speech, number, phrase)
-    except authoring.AuthoringError as error:
-        number = int(number) if str(number or "").isdigit() and len(str(number)) < 7 else None
-        return authoring.Proposal(number, phrase, error=str(error))
+        return _reader(speech, _invalid(form))
+    done = authoring.add_drafts(db.session, speech, form.paragraph.data, form.phrase.data, form.pick.data or [])
+    if done.proposal.error:
+        return _reader(speech, done.proposal)
+    db.session.commit()
+    message = f"已添加 {done.added} 道题为草稿（待审核），可在“题目”中审核"
+    if done.held:
+        message += f"；{done.held} 道题库中已有，未重复添加"
+    flash(message, "success")
+    number = done.proposal.paragraph
+    return redirect(url_for("organize.speech", speech_id=speech.id, p=number, s=done.proposal.sentence) + f"#p{number}")
+
+
+def _invalid(form: AuthorForm) -> authoring.Proposal:
+    """A form that did not validate (no phrase, no CSRF token), as a proposal with its reason."""
+    errors = [message for messages in form.errors.values() for message in messages]
+    return authoring.Proposal(None, (form.phrase.data or "").strip(), error=errors[0] if errors else "请重新选择词语")
 
 
 def _reader(speech: Speech, proposal: authoring.Proposal) -> str:

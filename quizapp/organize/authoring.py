@@ -4,26 +4,29 @@ keeps are added to the speech's bank as drafts, with the builder's key point and
 
 Proposals are not stored between the two requests: the builder is deterministic, so adding
 proposes again from the same paragraph and phrase and keeps the questions that were ticked (by
-the builder's id). An added question has no ``external_id``: a re-import never retires or
+the builder's id). The builder runs in a child process (``building.propose``), as an import's
+does: the web worker never loads its dictionaries. An added question has no ``external_id``: a re-import never retires or
 rewrites it, it only follows its sentence to the sentence's new paragraph.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from questions.authoring import AuthoringError, propose
-from questions.text import SpeechError, speech_from_text
+from questions.authoring import AuthoringError
+from questions.text import SpeechError
 from questions.types import Question
 from quizapp.models import BankQuestion, QuestionStatus, QuestionType, Speech
+from quizapp.models.base import utcnow
+from quizapp.organize import building
 from quizapp.organize.services import row_values
 
-__all__ = ["AuthoringError", "Proposal", "ProposedQuestion", "add_drafts", "propose_for"]
+__all__ = ["Added", "Proposal", "ProposedQuestion", "add_drafts", "propose_for"]
 
 MAX_PHRASE_INPUT = 200  # what is read of the field; the builder's own limit is lower
 
@@ -82,45 +85,69 @@ class Proposal:
         return self.questions[0].question.source.sentence if self.questions else ""
 
 
+@dataclass(frozen=True)
+class Added:
+    """What ``add_drafts`` did: the proposal it added from (with the reason when it could add
+    nothing), how many drafts it added, and how many of those ticked the bank already held."""
+
+    proposal: Proposal
+    added: int = 0
+    held: int = 0
+
+
 def propose_for(session: Session, speech: Speech, paragraph: str | int | None, phrase: str | None) -> Proposal:
     """The builder's questions on ``phrase`` in paragraph ``paragraph`` (1-based, as the reader
-    numbers them) of ``speech``. Raises AuthoringError with a message for the organizer."""
+    numbers them) of ``speech``, made in a child process (``building.propose``). A selection no
+    question can be made on gives a proposal whose ``error`` says why, in Chinese."""
     phrase = (phrase or "").strip()[:MAX_PHRASE_INPUT]
     number = _number(paragraph)
+    if number is None:
+        return Proposal(None, phrase, error="所选段落不存在")
     try:
-        built = speech_from_text(speech.file_name, speech.text)
-    except SpeechError as error:
-        raise AuthoringError(str(error)) from None
-    questions = propose(built, number, phrase)
-    stems = set(session.scalars(select(BankQuestion.stem).where(
-        BankQuestion.speech_id == speech.id, BankQuestion.stem.in_([q.stem for q in questions]))))
-    return Proposal(number, phrase, [
-        ProposedQuestion(q, q.stem in stems) for q in questions
-    ])
+        questions = building.propose(speech.file_name, speech.text, number, phrase)
+    except (AuthoringError, SpeechError) as error:
+        return Proposal(number, phrase, error=str(error))
+    held = _stems_held(session, speech, questions)
+    return Proposal(number, phrase, [ProposedQuestion(q, q.stem in held) for q in questions])
 
 
-def add_drafts(session: Session, speech: Speech, proposal: Proposal, chosen: Iterable[str]) -> list[BankQuestion]:
-    """Add the chosen proposed questions (by the builder's id) to the speech's bank as drafts;
-    one the bank already holds (the same stem) is not added twice. Flushes; the caller commits.
-    Raises AuthoringError when none is chosen."""
+def add_drafts(session: Session, speech: Speech, paragraph: str | int | None, phrase: str | None,
+               chosen: Iterable[str]) -> Added:
+    """Propose again on the same selection and add the chosen questions (by the builder's id) to
+    the speech's bank as drafts. One the bank already holds (the same stem) is not added twice,
+    even by two requests at once (a double click on 添加为草稿): the speech's row is locked
+    before the bank is read, so the second waits for the first to commit. Flushes; the caller
+    commits."""
+    proposal = propose_for(session, speech, paragraph, phrase)
+    if proposal.error:
+        return Added(proposal)
     wanted = set(chosen)
-    picked = [p for p in proposal.questions if p.id in wanted]
+    picked = [p.question for p in proposal.questions if p.id in wanted]
     if not picked:
-        raise AuthoringError("请至少勾选一道题")
-    added = []
-    for proposed in picked:
-        if proposed.in_bank:
-            continue
-        values = {**row_values(proposed.question), "external_id": None}
-        row = BankQuestion(speech_id=speech.id, status=QuestionStatus.DRAFT, **values)
-        session.add(row)
-        added.append(row)
+        return Added(replace(proposal, error="请至少勾选一道题"))
+    # An UPDATE of the speech's row: the lock a second request waits on, on PostgreSQL and SQLite.
+    session.execute(update(Speech).where(Speech.id == speech.id).values(updated_at=utcnow()))
+    held = _stems_held(session, speech, picked)
+    new = []
+    for question in picked:
+        if question.stem not in held:
+            held.add(question.stem)
+            new.append(question)
+    session.add_all(BankQuestion(speech_id=speech.id, status=QuestionStatus.DRAFT,
+                                 **{**row_values(question), "external_id": None}) for question in new)
     session.flush()
-    return added
+    return Added(proposal, len(new), len(picked) - len(new))
 
 
-def _number(paragraph: str | int | None) -> int:
+def _stems_held(session: Session, speech: Speech, questions: list[Question]) -> set[str]:
+    """The stems among ``questions`` that the speech's bank already holds."""
+    return set(session.scalars(select(BankQuestion.stem).where(
+        BankQuestion.speech_id == speech.id, BankQuestion.stem.in_([q.stem for q in questions]))))
+
+
+def _number(paragraph: str | int | None) -> int | None:
+    """A paragraph number as the form sent it, or None when it is not one."""
     text = str(paragraph if paragraph is not None else "").strip()
     if not (text.isascii() and text.isdigit() and len(text) < 7):
-        raise AuthoringError("所选段落不存在")
+        return None
     return int(text)

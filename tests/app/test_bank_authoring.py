@@ -3,6 +3,8 @@ and the drafts an organizer adds from them (with their key point and rank)."""
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from bank_helpers import (  # noqa: F401 - fixtures
     MEMBER_A,
@@ -18,7 +20,8 @@ from bank_helpers import (  # noqa: F401 - fixtures
 from sqlalchemy import func, select
 
 from quizapp.extensions import db
-from quizapp.models import BankQuestion, QuestionStatus, QuestionType
+from quizapp.models import BankQuestion, QuestionStatus, QuestionType, Speech
+from quizapp.organize import authoring, building
 
 # Paragraph 6 of V1: 第三，加强纪律建设。严格执行《中国共产党纪律处分条例》，持续提升执行力、创新力、凝聚力。
 PARAGRAPH, PHRASE = 6, "执行力"
@@ -62,8 +65,9 @@ def test_a_phrase_gets_proposals_and_one_tap_adds_them_as_drafts(app, client, ba
     assert in_bank == 1 and html.count("checked") == len(picks) - in_bank
     assert _bank(app, speech_a) == before  # proposing changes nothing
 
+    # An id the builder does not propose (a stale page, a forged form) is neither added nor counted.
     added = client.post(f"/organize/speeches/{speech_a}/author/add",
-                        data={"paragraph": str(PARAGRAPH), "phrase": PHRASE, "pick": picks})
+                        data={"paragraph": str(PARAGRAPH), "phrase": PHRASE, "pick": [*picks, "speech-0"]})
     assert added.status_code == 302
     assert added.headers["Location"].endswith(f"#p{PARAGRAPH}")
     new = _bank(app, speech_a)[len(before):]
@@ -127,6 +131,20 @@ def test_a_bad_selection_gets_a_chinese_error_not_a_500(app, client, bank_org, l
     assert _bank(app, speech_a) == before
 
 
+def test_a_proposal_over_its_time_is_stopped_with_a_chinese_error(app, client, bank_org, login, speech_a,
+                                                                   monkeypatch):
+    """The builder proposes in a child process with a time limit, as an import builds."""
+    monkeypatch.setattr(building, "PROPOSE_SECONDS", 0)
+    before = _bank(app, speech_a)
+    login(client, ORGANIZER_A)
+    for url in ("author", "author/add"):
+        response = client.post(f"/organize/speeches/{speech_a}/{url}",
+                               data={"paragraph": str(PARAGRAPH), "phrase": PHRASE, "pick": ["x"]})
+        assert response.status_code == 200, url
+        assert "出题超时或所需内存超过上限，已停止" in response.get_data(as_text=True), url
+    assert _bank(app, speech_a) == before
+
+
 @pytest.mark.parametrize("who", [MEMBER_A, SECRETARY_A, ORGANIZER_B])
 def test_only_the_speechs_organizers_may_author(app, client, bank_org, login, speech_a, who):
     before = _bank(app, speech_a)
@@ -171,3 +189,45 @@ def test_authoring_with_csrf_on_needs_the_token(app, client, bank_org, login, sp
         assert ok.status_code == 200 and "添加为草稿" in ok.get_data(as_text=True)
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
+
+
+def test_two_adds_at_once_add_each_question_once(app, bank_org, speech_a):
+    """A double click on 添加为草稿 (or two tabs) sends two requests: while the first has added
+    its drafts and not yet committed, the second must wait for it, then find them in the bank."""
+    with app.app_context():
+        speech = db.session.get(Speech, speech_a)
+        picks = [p.id for p in authoring.propose_for(db.session, speech, PARAGRAPH, PHRASE).questions
+                 if not p.in_bank]
+        before = db.session.scalar(select(func.count()).select_from(BankQuestion))
+    assert picks
+    first_added, release = threading.Event(), threading.Event()
+    outcomes: dict[str, object] = {}
+
+    def add(name: str) -> None:
+        with app.app_context():
+            try:
+                speech = db.session.get(Speech, speech_a)
+                outcomes[name] = authoring.add_drafts(db.session, speech, str(PARAGRAPH), PHRASE, picks).added
+                if name == "first":
+                    first_added.set()
+                    release.wait(10)
+                db.session.commit()
+            except Exception as error:  # recorded and asserted below
+                db.session.rollback()
+                outcomes[name] = error
+                first_added.set()
+            finally:
+                db.session.remove()
+
+    first = threading.Thread(target=add, args=("first",))
+    first.start()
+    assert first_added.wait(10)
+    second = threading.Thread(target=add, args=("second",))
+    second.start()
+    second.join(0.5)  # the second reads the bank now (the old code) or waits for the first
+    release.set()
+    first.join(10)
+    second.join(10)
+    assert outcomes == {"first": len(picks), "second": 0}
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(BankQuestion)) == before + len(picks)
