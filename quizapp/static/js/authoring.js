@@ -4,10 +4,30 @@
  *
  * Progressive enhancement only: without this script each paragraph has its own form (展开
  * "用词语出题", type the phrase). With it, those forms are folded away and the button at the
- * bottom of the screen fills in the selected paragraph's form and sends it.
+ * bottom of the screen fills in the selected paragraph's form and sends it; and the proposals'
+ * 添加为草稿 is sent once however often it is pressed.
  */
 (function () {
   "use strict";
+
+  // 添加为草稿 is sent once: a second click while the page is on its way would only find the
+  // drafts in the bank already (the server adds nothing twice) and say so.
+  var panels = document.querySelectorAll(".author-panel form");
+  Array.prototype.forEach.call(panels, function (form) {
+    form.addEventListener("submit", function (event) {
+      if (form.getAttribute("data-sent")) {
+        event.preventDefault();
+        return;
+      }
+      form.setAttribute("data-sent", "1");
+    });
+  });
+  // Back from the next page out of the browser's cache: the form works again.
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) {
+      Array.prototype.forEach.call(panels, function (form) { form.removeAttribute("data-sent"); });
+    }
+  });
 
   var text = document.querySelector("[data-authoring]");
   var bar = document.querySelector(".author-bar");
