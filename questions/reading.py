@@ -14,6 +14,7 @@ from pathlib import PurePath
 
 from .archive import ArchiveError, Limits, NotAZipError, check_zip
 
+# The kinds of speech file read (what an upload may be).
 SUFFIXES = (".txt", ".docx", ".pdf")
 DOCX_LIMITS = Limits()
 MAX_PDF_PAGES = 300

@@ -20,6 +20,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from questions.reading import SUFFIXES
 from quizapp.models import QuestionOrigin, QuestionStatus, QuestionType
 from quizapp.organize.queries import BankFilter
 
@@ -36,7 +37,7 @@ class ChineseDateField(DateField):
             raise ValueError("日期格式应为 2024-07-01") from None
 
 
-SPEECH_KINDS = ["txt", "docx", "pdf"]
+SPEECH_KINDS = [suffix.lstrip(".") for suffix in SUFFIXES]
 
 
 class SpeechUploadForm(FlaskForm):

@@ -34,6 +34,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from questions.build import format_report
+from questions.reading import SUFFIXES
 from questions.text import SpeechError
 from questions.types import Question
 from quizapp.models import (
@@ -50,7 +51,6 @@ from quizapp.organize.content import answer_key
 from quizapp.points.regrade import regrade_question
 
 MAX_SPEECH_BYTES = 2 * 1024 * 1024
-SPEECH_SUFFIXES = (".txt", ".docx", ".pdf")
 
 __all__ = ["Built", "ImportResult", "SpeechError", "build_speech_file", "clean_file_name", "import_speech",
            "row_values"]
@@ -122,7 +122,7 @@ def build_speech_file(file_name: str, data: bytes, read_as: str | None = None) -
     """
     if len(data) > MAX_SPEECH_BYTES:
         raise SpeechError("文件超过 2 MB。讲话稿应为纯文本、Word 文档或 PDF，请删去图片后再上传")
-    if Path(read_as or file_name).suffix.lower() not in SPEECH_SUFFIXES:
+    if Path(read_as or file_name).suffix.lower() not in SUFFIXES:
         raise SpeechError("只支持 .txt、.docx 或 .pdf 格式的讲话稿")
     return build_file(file_name, data, read_as)
 
