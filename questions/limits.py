@@ -103,7 +103,7 @@ def _child(sender: Any, func: Callable[..., Any], args: tuple, memory: int) -> N
         answer = (False, MemoryError())
     except Exception as exc:  # noqa: BLE001 - handed to the parent, which raises it
         try:
-            pickle.dumps(exc)
+            pickle.loads(pickle.dumps(exc))  # an exception may pickle and yet not unpickle
             answer = (False, exc)
         except Exception:  # noqa: BLE001 - an exception that cannot travel is described instead
             answer = (False, RuntimeError(f"{type(exc).__name__}: {exc}"))

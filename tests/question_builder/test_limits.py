@@ -1,6 +1,7 @@
 """Work in a child process within a time and a memory limit (questions.limits.run_limited)."""
 from __future__ import annotations
 
+import os
 import time
 
 import pytest
@@ -39,6 +40,30 @@ def test_a_child_over_its_memory_is_stopped():
 def test_what_the_child_raises_is_raised():
     with pytest.raises(SpeechError, match="讲话过长"):
         run_limited(check_length, ("党" * (MAX_SPEECH_CHARS + 1),), 30, GB)
+
+
+def test_a_child_that_dies_without_an_answer_is_a_limit_not_a_hang():
+    """The pipe closes with no answer (the kernel's OOM killer, a crash in a C library)."""
+    started = time.perf_counter()
+    with pytest.raises(MemoryLimitExceeded, match="died without an answer"):
+        run_limited(os._exit, (3,), 30, GB)
+    assert time.perf_counter() - started < 5
+
+
+class _TwoArguments(Exception):
+    """An exception that pickles but cannot be unpickled (its __init__ wants two arguments)."""
+
+    def __init__(self, first: str, second: str) -> None:
+        super().__init__(f"{first} {second}")
+
+
+def _raise_two_arguments() -> None:
+    raise _TwoArguments("读取", "失败")
+
+
+def test_an_exception_that_cannot_travel_is_described():
+    with pytest.raises(RuntimeError, match="_TwoArguments: 读取 失败"):
+        run_limited(_raise_two_arguments, (), 30, GB)
 
 
 def test_length_counts_characters_not_spaces():
