@@ -224,7 +224,7 @@ def count_of(session: Session, statement: Select) -> int:
 
 
 def drafts_among(statement: Select[tuple[BankQuestion]]) -> Select[tuple[BankQuestion]]:
-    """The draft questions of a filtered set: what a bulk approval would approve."""
+    """The draft questions of a filtered set."""
     return statement.where(BankQuestion.status == QuestionStatus.DRAFT)
 
 
