@@ -100,6 +100,7 @@ def find_concepts(speech: Speech, knowledge: Knowledge | None = None) -> list[Co
     formula of the lexicon, only when its members are the lexicon's)."""
     knowledge = knowledge or load_knowledge()
     out = _Collector(speech, knowledge)
+    full = "\n".join(speech.paragraphs)
     _numbered(speech, out)
     for number, text in enumerate(speech.paragraphs, start=1):
         if len(out.by_term) >= MAX_CONCEPTS:
@@ -109,7 +110,7 @@ def find_concepts(speech: Speech, knowledge: Knowledge | None = None) -> list[Co
         _theses(text, number, out)
         _inline_enumerations(text, number, out)
         _trailing_counts(text, number, out)
-        _quoted(text, number, out)
+        _quoted(text, number, out, full)
         _parallel_sets(text, number, out)
         _policies(text, number, out)
         _facts(text, number, out)
@@ -275,10 +276,12 @@ def _trim_last(items: list[str]) -> list[str]:
 
 # ---- quoted formulas and slogans ----------------------------------------------------------
 
-def _quoted(text: str, number: int, out: _Collector) -> None:
+def _quoted(text: str, number: int, out: _Collector, full: str) -> None:
     for match in QUOTE_RE.finditer(text):
         inner = match.group(1).strip()
         if not _is_term(inner, text, match.start()):
+            continue
+        if not _names_formulation(inner, text, match.end(), full, out.knowledge):
             continue
         if "、" in inner:
             parts = re.split(r"[，,]", inner)
@@ -300,6 +303,38 @@ def _is_term(inner: str, text: str, start: int) -> bool:
     if ("，" in inner or "," in inner) and before.endswith(("：", ":")):
         return False
     return len(inner) <= (32 if "、" in inner else 24)
+
+
+# A quoted phrase that is a name or a proposition by its own shape: an ordinal (“第二个答案”), a year's
+# theme (“升级提质年”), a stated judgement (“抓好党建是最大政绩”).
+OWN_NAME_RE = re.compile(r"^第[一二三四五六七八九十0-9]|[^年]年$|[\u4e00-\u9fff]{2}是[\u4e00-\u9fff]{2}|^以.{2,}为")
+# After a quoted phrase, words that say what it is (“红色根脉”是…, “两个先行”即…).
+DEFINED_AFTER_RE = re.compile(r"^[\u4e00-\u9fff]{0,4}?(?:是|即|就是|指|包括|这个|这一|：|:|（|\()")
+
+
+def _names_formulation(inner: str, text: str, end: int, full: str, knowledge: Knowledge) -> bool:
+    """Whether a quoted phrase names a formulation worth asking, rather than a figure of speech
+    (“甩手掌柜”, “施工队长”) used once: a count-named formula or a list, one the lexicon knows, one the
+    speech uses again, or one the text goes on to define."""
+    if starts_with_number(inner) or "、" in inner or "，" in inner or OWN_NAME_RE.search(inner):
+        return True
+    if knowledge.formula(inner) is not None or inner in KNOWN_SLOGANS(knowledge):
+        return True
+    if full.count(inner) >= 2:
+        return True
+    return bool(DEFINED_AFTER_RE.match(text[end:end + 8]))
+
+
+def KNOWN_SLOGANS(knowledge: Knowledge) -> frozenset[str]:  # noqa: N802 - a cached table
+    return _known_slogans(knowledge)
+
+
+import functools  # noqa: E402
+
+
+@functools.lru_cache(maxsize=4)
+def _known_slogans(knowledge: Knowledge) -> frozenset[str]:
+    return frozenset(m for f in knowledge.formulas for m in f.members)
 
 
 # ---- unquoted parallel sets, documents and facts ----------------------------------------

@@ -97,7 +97,7 @@ class Chooser:
             if item in picked or item in answers or not item.strip() or _masked(item):
                 continue
             inside = item in joined if "\x00" not in item else any(item in a for a in answers)
-            if inside or any(a in item for a in answers):
+            if inside or any(a in item for a in answers) or any(_same_words(item, a) for a in answers):
                 continue
             if (avoid and item in avoid) or not similar_length(item, like):
                 continue
@@ -108,6 +108,19 @@ class Chooser:
                 continue
             picked[item] = (-affinity(item, like), -overlap(item, like, like_chars), index)
         return sorted(picked, key=picked.__getitem__)[:want]
+
+
+def _same_words(item: str, answer: str) -> bool:
+    """Whether one of two terms is the other with a word added (两个维护 and 两个坚决维护, 全面从严治党 and
+    从严治党): the two name the same thing, so the distractor would be right too."""
+    shorter, longer = sorted((item, answer), key=len)
+    if len(longer) - len(shorter) > 3 or len(shorter) < 3:
+        return False
+    i = 0
+    for ch in longer:  # `shorter` is a subsequence of `longer`
+        if i < len(shorter) and ch == shorter[i]:
+            i += 1
+    return i == len(shorter)
 
 
 @functools.lru_cache(maxsize=16384)

@@ -11,7 +11,7 @@ import random
 import re
 from dataclasses import dataclass
 
-from . import lists
+from . import lists, roles, theses
 from .distractors import Chooser
 from .figures import changed_figures
 from .knowledge import Formula, Knowledge
@@ -144,7 +144,9 @@ class Maker:
 
     def thesis(self, c: Concept) -> None:
         """A judgement: the term it is stated of, asked in its sentence; 关系 pairs as a whole.
-        A long term (a whole condition, 只有……才能) is too much to blank: only a 判断 as said."""
+        A long term (a whole condition, 只有……才能) is too much to blank: only a 判断 as said.
+        Where the judgement's own word has a family (首要政治任务, 根本宗旨), that word is asked too."""
+        self.thesis_role(c)
         if len(c.term) > MAX_THESIS_BLANK:
             framed = frame(c.source.sentence, c.term)
             if framed is not None and len(framed.text) <= MAX_JUDGE_TRUE:
@@ -158,6 +160,21 @@ class Maker:
         kin += self.pools.family_of(c.term)
         wrong = self.chooser.choose(kin, {c.term}, SINGLE_WRONG, c.term, c.source.sentence)
         self.in_context(c, c.term, wrong, "哪一项")
+
+    def thesis_role(self, c: Concept) -> None:
+        """把学习贯彻……作为____: the standing the thesis gives its subject, among the other words
+        of its family (roles.FAMILIES), once the word stands in the sentence once, after the term."""
+        word, family = roles.role_of(c.key)
+        sentence = c.source.sentence
+        at = sentence.find(c.term)
+        if not word or at < 0 or sentence.count(word) != 1 or sentence.find(word) < at + len(c.term):
+            return
+        where = sentence.find(word)
+        if not (theses.word_edge(sentence, where) and theses.word_edge(sentence, where + len(word))) \
+                or sentence[where + len(word):where + len(word) + 1] in ("性", "型", "化"):
+            return  # 基础性, 基础工程: the word is part of a longer one
+        wrong = self.chooser.choose(list(family), {word}, SINGLE_WRONG, word, sentence)
+        self.in_context(c, word, wrong, "哪一项", variant="-role")
 
     def event(self, c: Concept) -> None:
         """A named congress or plenum: the ordinal changed gives its siblings."""

@@ -30,6 +30,8 @@ REVIEW_OPENING_RE = re.compile(r"^(?:[一二三四五六七八九十]是)?(?:一
 STRICT_DEMAND_RE = re.compile(r"(?<![重主需必首纲只])要(?![求点素害紧])|必须|务必|应当|坚决")
 DEMAND_RE = re.compile(r"要|必须|务必|应当|坚决|切实|着力|进一步|坚持|不断|持续|始终")
 CLAUSE_CUT = "；;，,"
+# A sentence that opens by quoting a leader: the quote's speaker is the stem's attribution.
+SPEAKER_RE = re.compile(r"^((?:习近平)?总书记(?:在[^，。；]{2,30}?)?(?:强调|指出|要求|明确提出|深刻指出))[，：,:]")
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,12 @@ def frame(sentence: str, answer: str) -> Framed | None:
     elif body.endswith("！"):
         body = body[:-1] + "。"
     lead = attribution(sentence)
+    speaker = SPEAKER_RE.match(body)
+    if speaker and at >= speaker.end():
+        # 习近平总书记强调，…: the stem says who said it, not 讲话要求 on top of it.
+        lead, body, at = speaker.group(1), body[speaker.end():], at - speaker.end()
+    elif lead == "讲话要求" and body.startswith(("要求", "明确要求")):
+        lead = "讲话指出"
     if lead == "讲话要求" and body.startswith("要") and at > 0:
         body, at = body[1:], at - 1  # 讲话要求，要… says the demand twice
     return Framed(body, at, at + len(answer), cut, lead)

@@ -12,10 +12,17 @@ THESIS_WORDS = (
     "首要任务|根本任务|第一要务|首要政治任务|首要政治责任|第一责任|政治责任|根本保证|根本遵循|行动指南|根本方向|"
     "根本性建设|根本宗旨|根本立场|根本目的|根本要求|根本原则|总要求|总目标|总基调|主线|主题|灵魂|生命线|"
     "基石|根基|根本|关键|核心|重中之重|第一位|首位|统领|引领|基础|前提|保障|抓手|突破口|着力点|落脚点|出发点|试金石|"
-    "必由之路|必然要求|内在要求|重要保证|重要法宝|传家宝|定盘星|压舱石|主心骨|最大优势|本质特征|最高政治原则"
+    "必由之路|必然要求|内在要求|重要保证|重要法宝|传家宝|定盘星|压舱石|主心骨|最大优势|本质特征|最高政治原则|"
+    "关键一招|总基调|根本宗旨|鲜明品格|一条红线|价值取向|主攻方向|首位战略|底色|鲜明特征|独特优势|强大支撑|"
+    "重要支撑|必修课|金钥匙|指路明灯|定海神针|风向标|永恒课题|重大政治任务"
 )
+# V X的Y where Y names X's standing (坚持稳中求进工作总基调, 践行全心全意为人民服务的根本宗旨).
+APPOSITION_RE = re.compile(r"(?:坚持|践行|忠实践行|实施|全面实施|深入实施|发挥好?|贯彻|落实|遵循|坚守)"
+                           r"([^，。；：、“”]{2,20}?)的?((?:工作)?总基调|根本宗旨|首位战略|根本方针|基本方略|基本国策|"
+                           r"基本方针|根本制度|根本政治制度|基本政治制度|专门协商机构|根本原则|根本方法)"
+                           r"(?=[，。；！、和]|$)")
 # 以X为统领 / 把X作为…的首要任务 / 将X作为…
-AS_RE = re.compile(rf"(?:以|把|将)([^，。；：以把将]{{2,30}}?)(?:作为|为|当作)([^，。；]{{0,16}}?(?:{THESIS_WORDS}))")
+AS_RE = re.compile(rf"(?:以|把|将)((?:把握|[^，。；：以把将]){{2,30}}?)(?:作为|为|当作)([^，。；]{{0,16}}?(?:{THESIS_WORDS}))")
 # 把X作为Y in general, Y a noun phrase (把学习贯彻党章作为贯彻党的二十大精神的重要内容)
 AS_ANY_RE = re.compile(r"(?:把|将)([^，。；：以把将]{2,30}?)(?:作为|当作)([^，。；！？]{3,24}?)(?=[，。；！]|$)")
 # 用好X这个Y / 聚焦X这个主题
@@ -41,7 +48,7 @@ PREDICATE_JUNK = re.compile(r"^(?:因为|为了|由于|在|从|对|把|要|不�
 
 ONLY_RE = re.compile(r"(?:只有|唯有)([^，。；！]{2,30})，?(?:才能|才会|才可能|方能)([^，。；！]{2,30})")
 RELATION_RE = re.compile(r"处理好([^，。；、]{2,16}?)(?:与|和|同)([^，。；、]{2,16}?)的关系")
-SUBJECT_JUNK = re.compile(r"^(?:这|那|它|其|此|该|我们|大家|同志们|他们|这些|那些|也|就|都|还|又|而|并|但|这是|这就|在座|每一|某种|"
+SUBJECT_JUNK = re.compile(r"^(?:没有|自己|本人|这|那|它|其|此|该|我们|大家|同志们|他们|这些|那些|也|就|都|还|又|而|并|但|这是|这就|在座|每一|某种|"
                           r"[0-9一二三四五六七八九十]+[、.．是]|[（(])|要|不仅|应该|应当|必须|能否|是否|怎样|如何|什么")
 # Words that make a clause a reference or an event rather than a term (做到了这一点, 解决了这个问题之后).
 TERM_JUNK = re.compile(r"了|着|过|这|那|之后|以后|之前|时候|的话|起来|下去|今天|目前|当前|[的地得]$")
@@ -82,7 +89,11 @@ def find(text: str) -> list[Found]:
                     continue
                 if check_subject and not _subject(match.group(1)):
                     continue
+                if check_predicate and (predicate[:1] in "：:“" or not word_edge(s, match.end(2))):
+                    continue
                 _thesis(found, s, span.start, match.group(1), match.start(1), predicate)
+        for match in APPOSITION_RE.finditer(s):
+            _thesis(found, s, span.start, match.group(1), match.start(1), match.group(2))
         for match in KEY_IN_RE.finditer(s):
             _thesis(found, s, span.start, match.group(1), match.start(1), "关键", shortest=1)
         for match in NO_RE.finditer(s):
@@ -103,15 +114,36 @@ def _thesis(found: list[Found], sentence: str, offset: int, term: str, at: int, 
             shortest: int = 2) -> None:
     if term.startswith("“") and term.endswith("”") and term.count("“") == 1:
         term, at = term[1:-1], at + 1
+    lead = LEAD_VERB_RE.match(term)
+    if lead and len(term) - lead.end() == 2:  # 坚持科技是第一生产力: the subject is 科技
+        term, at = term[lead.end():], at + lead.end()
     if (SUBJECT_JUNK.match(term) or TERM_JUNK.search(term) or len(term) < shortest
-            or any(f.term == term for f in found)):
+            or term in GENERIC_SUBJECTS or any(f.term == term for f in found)):
         return
+    if not (word_edge(sentence, at) and word_edge(sentence, at + len(term))):
+        return  # cut inside a word: 握“两个确立”… (把握), 党建和业务不 (不是)
+    words = segment.tagged(term)
+    if words and (words[-1][1] in ("d", "p", "c", "u", "ul", "uj", "r") or words[-1][0] in END_JUNK):
+        return  # 担当作为一直, 加强企业家特别, 自身锻造成
     if term.count("“") != term.count("”") or term.count("《") != term.count("》"):
         return
     found.append(Found("thesis", term, key.lstrip("的"), (), offset + at, sentence))
 
 
 CLAUSE_RE = re.compile(r"[^，；。！？]+")
+# A subject that only points elsewhere (主要就是看…, 内容是…): no term to ask.
+GENERIC_SUBJECTS = {"主要", "内容", "关键", "重点", "目的", "原因", "问题", "方面", "其中", "首先", "其次", "根本",
+                    "核心", "一方面", "另一方面", "结果", "事实", "实践", "历史"}
+END_JUNK = {"成", "人人", "可能", "一直", "特别", "不", "也", "都", "就", "还", "又"}
+# Verbs that govern a whole X是Y clause (坚持科技是第一生产力, 认识到…是…).
+LEAD_VERB_RE = re.compile(r"^(?:坚持|牢固树立|树立|深刻认识到|认识到|坚信|相信|懂得|明白)")
+
+
+def word_edge(sentence: str, at: int) -> bool:
+    """Whether offset `at` of `sentence` falls between two words (or at either end)."""
+    if at <= 0 or at >= len(sentence) or not sentence[at - 1].isalnum() or not sentence[at].isalnum():
+        return True
+    return at in segment.boundaries(sentence)
 
 
 def _nominal(predicate: str) -> bool:
@@ -125,7 +157,7 @@ def _nominal(predicate: str) -> bool:
 def _subject(term: str) -> bool:
     """Whether a clause opening reads as a subject (not an adverb, pronoun, preposition or link)."""
     words = segment.tagged(term)
-    return bool(words) and words[0][1][:1] not in ("d", "c", "p", "r", "u", "m", "q", "f", "t")
+    return bool(words) and words[0][1][:1] not in ("d", "c", "p", "u", "m", "q", "f", "t")
 
 
 def _frames(sentence: str, offset: int) -> list[Found]:

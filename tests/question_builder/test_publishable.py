@@ -156,3 +156,65 @@ def test_a_demand_is_not_said_twice(make_speech):
     demands = [q for q in bank.questions if "讲话要求" in q.stem]
     assert {QType.FILL, QType.SINGLE} <= {q.type for q in demands}
     assert demands and not [q for q in demands if "讲话要求，要" in q.stem]
+
+
+def test_a_quoted_figure_of_speech_used_once_is_no_concept(make_speech):
+    found = concepts_of(
+        make_speech,
+        "一把手要当好“施工队长”，不能当“甩手掌柜”。",
+        "要牢固树立“四个意识”，深入开展“清廉机关”创建，推进“清廉机关”建设走深走实。",
+        "今年是“作风建设提升年”，“红色根脉”是浙江最鲜明的底色。",
+    )
+    assert "施工队长" not in found and "甩手掌柜" not in found  # said once, defined nowhere
+    assert "四个意识" in found  # count-named
+    assert "清廉机关" in found  # the speech says it again
+    assert "作风建设提升年" in found  # a year's theme names itself
+    assert "红色根脉" in found  # the text says what it is
+
+
+def test_thesis_terms_are_whole_words_with_a_subject_that_names_something(make_speech):
+    found = concepts_of(
+        make_speech,
+        "看一个干部，主要就是看是不是牢固树立“四个意识”。",
+        "担当作为一直是这座城市的文化基因。",
+        "要深刻把握“两个确立”的决定性意义，把深刻把握“两个确立”的决定性意义作为巩固学习成果的核心。",
+        "坚持科技是第一生产力。",
+        "要用好改革这个关键一招。忠实践行全心全意为人民服务的根本宗旨。坚持稳中求进工作总基调。",
+    )
+    theses = {t: c.key for t, c in found.items() if c.kind == Kind.THESIS}
+    assert "主要" not in theses and "担当作为一直" not in theses
+    assert not any(t.startswith("握") for t in theses)
+    assert theses.get("深刻把握“两个确立”的决定性意义") == "巩固学习成果的核心"
+    assert theses.get("科技") == "第一生产力"
+    assert theses.get("改革") == "关键一招"
+    assert theses.get("全心全意为人民服务") == "根本宗旨"
+    assert theses.get("稳中求进") == "工作总基调"
+
+
+def test_a_thesis_is_also_asked_by_its_own_word_among_its_family(make_speech):
+    bank = build_bank([make_speech(
+        "要把学习贯彻党的创新理论作为首要政治任务，全面领会精神实质。",
+        "基层党组织是党的全部工作和战斗力的基础性工程，要抓实抓牢。",
+    )])[0]
+    singles = [q for q in bank.questions if q.type == QType.SINGLE and "作为____" in q.stem]
+    assert singles, [q.stem for q in bank.questions]
+    single = singles[0]
+    assert single.options[single.answer[0]] == "首要政治任务"
+    assert all(o.endswith("政治任务") for o in single.options) and len(single.options) == 4
+    # 基础 is part of 基础性: never blanked alone.
+    assert not any("____性" in q.stem for q in bank.questions)
+
+
+def test_a_distractor_that_is_the_key_with_a_word_added_is_never_offered(make_speech):
+    bank = build_bank([make_speech("要坚定拥护“两个确立”，坚决做到“两个坚决维护”。")])[0]
+    for question in bank.questions:
+        if question.type == QType.SINGLE and question.options[question.answer[0]] == "两个坚决维护":
+            assert "两个维护" not in question.options
+
+
+def test_a_quoted_leader_is_the_stems_attribution():
+    framed = frame("习近平总书记强调，党的政治建设是党的根本性建设。", "党的政治建设")
+    assert framed is not None and framed.lead == "习近平总书记强调"
+    assert framed.text.startswith("党的政治建设是")
+    framed = frame("明确要求全体党员要带头学习党章。", "党章")
+    assert framed is not None and framed.lead == "讲话指出"
