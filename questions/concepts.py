@@ -1,6 +1,7 @@
 """Finding the key concepts of a speech: enumerations, formulas, slogans, policies and facts."""
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -318,22 +319,16 @@ def _names_formulation(inner: str, text: str, end: int, full: str, knowledge: Kn
     speech uses again, or one the text goes on to define."""
     if starts_with_number(inner) or "、" in inner or "，" in inner or OWN_NAME_RE.search(inner):
         return True
-    if knowledge.formula(inner) is not None or inner in KNOWN_SLOGANS(knowledge):
+    if knowledge.formula(inner) is not None or inner in _known_members(knowledge):
         return True
     if full.count(inner) >= 2:
         return True
     return bool(DEFINED_AFTER_RE.match(text[end:end + 8]))
 
 
-def KNOWN_SLOGANS(knowledge: Knowledge) -> frozenset[str]:  # noqa: N802 - a cached table
-    return _known_slogans(knowledge)
-
-
-import functools  # noqa: E402
-
-
 @functools.lru_cache(maxsize=4)
-def _known_slogans(knowledge: Knowledge) -> frozenset[str]:
+def _known_members(knowledge: Knowledge) -> frozenset[str]:
+    """Every member of a lexicon formula (忠诚干净担当's 忠诚, 学史明理 …)."""
     return frozenset(m for f in knowledge.formulas for m in f.members)
 
 
