@@ -67,7 +67,8 @@ def _build_one(speech: Speech, knowledge: Knowledge) -> Bank:
     for draft in passed:
         if id(draft) in kept:
             q = draft.question
-            quality = rank(q, by_term.get(q.concept), draft.cut, draft.weak_distractors)
+            quality = rank(q, by_term.get(q.concept), draft.cut, draft.weak_distractors,
+                           known=knowledge.formula(q.concept) is not None)
             bank.questions.append(dataclasses.replace(q, quality=quality))
         else:
             bank.dropped.append(("同一句话出题过多", draft.question.stem))

@@ -19,7 +19,7 @@ if TYPE_CHECKING:  # the maker passes itself in; no import cycle at run time
     from .generate import Maker
 
 MAX_JUDGE_ITEM = 12
-STRUCTURE_RE = re.compile(r"^[一二三四五六七八九十两\d]+(?:点|个方面|方面|部分|个问题)(?:意见|要求|体会|建议|看法|想法|工作)?$")
+STRUCTURE_RE = re.compile(r"^[一二三四五六七八九十两\d]+(?:点|个方面|方面|部分|个问题)的?(?:意见|要求|体会|建议|看法|想法|工作)?$")
 
 
 class ListAsker:
@@ -61,9 +61,14 @@ class ListAsker:
         rng = m.rng(c, "multiple")
         shown = members if len(members) <= 4 else sorted(rng.sample(members, 4), key=members.index)
         wrong = pick(2 if len(shown) <= 3 else 1, shown[0])
+        # A list the speech names by its count or a quoted name ("": a quoted count-named formula
+        # with its members beside it), with no fair sibling to add:
+        # all four items shown are right (QUESTIONS.md: 多选 often all correct).
+        all_right = not wrong and len(shown) == 4 and c.named_by in ("count", "quote", "")
         options, answer = options_of(rng, list(shown), wrong)
         m.add(c, QType.MULTIPLE, "members", f"{where}，{name}包括下列哪些？（多选）", options, answer,
-              f"答案：{'、'.join(shown)}。" + explain, must_quote=shown, need=1, got=len(wrong))
+              f"答案：{'、'.join(shown)}。" + explain, must_quote=shown, need=0 if all_right else 1,
+              got=len(wrong))
         if len(members) >= 3:
             rng = m.rng(c, "not")
             kept = sorted(rng.sample(members, 3), key=members.index)
@@ -88,14 +93,17 @@ class ListAsker:
                   f"答案：{blank}。" + explain, must_quote=(blank,), cut=framed.cut)
 
     def parallel(self, c: Concept, together: bool = True) -> None:
-        """A set of parallel phrases (政治判断力、政治领悟力、政治执行力): asked in its sentence."""
+        """A set of parallel phrases (政治判断力、政治领悟力、政治执行力): asked in its sentence. Which
+        stand together (多选) only for a formulation the lexicon knows: for an unnamed set, a sibling
+        the speech did not say here may be true all the same (纪律建设 beside 政治建设)."""
         m = self.maker
         members = list(c.members)
         if any(is_fragment(x) for x in members) or not self.fixed_wording(c):
             return
         pool, affix = self.pattern_pool(members)
         answers = set(members)
-        if together and len(members) >= 3:  # a 多选 needs two right answers besides the one in the stem
+        fixed = self.maker.knowledge.formula(c.term) is not None
+        if together and fixed and len(members) >= 3:  # a 多选 needs two right answers besides the one in the stem
             wrong = [w for w in m.chooser.choose(pool, answers, 4, members[1], c.source.sentence, affix)
                      if not is_fragment(w)][:2]
             options, answer = options_of(m.rng(c, "together"), members[1:4], wrong)
@@ -104,8 +112,12 @@ class ListAsker:
                   options, answer, f"答案：{'、'.join(members[1:4])}。" + explain, must_quote=members[1:4],
                   need=2, got=len(wrong))
         blank = members[len(members) // 2]
-        wrong = m.chooser.choose(pool, answers, 5, blank, c.source.sentence, affix)
-        m.in_context(c, blank, [w for w in wrong if not is_fragment(w)][:3], "哪一项", variant=f"-{blank}")
+        wrong = [w for w in m.chooser.choose(pool, answers, 5, blank, c.source.sentence, affix)
+                 if not is_fragment(w)][:3]
+        # A phrase of the speech that only shares a head or tail (社会号召力 beside 社会治理) is a weak
+        # sibling: no false 判断 on it, and a lower rank.
+        listed = set(m.pools.items) | set(m.pools.lexicon_items)
+        m.in_context(c, blank, wrong, "哪一项", variant=f"-{blank}", weak=any(w not in listed for w in wrong))
 
     def fixed_wording(self, c: Concept) -> bool:
         """Whether a parallel set is a fixed formulation worth completing (政治判断力、政治领悟力、

@@ -14,13 +14,17 @@ BAD_END = set("的了和与及或之在对把被将为以而并且也都就才�
 # Every question looks through a pool for its distractors: more than this many siblings of a
 # kind (the shared speeches have at most 256, the lexicon's formulas included) only slow it.
 MAX_POOL = 1000
+# …but these are whole phrases (担当作为, 有所作为).
+WHOLE_ENDINGS = ("担当作为", "有所作为", "大有作为", "积极作为", "主动作为", "履职作为")
 FRAGMENT_END = ("取得", "实现", "推进", "加强", "坚持", "做到", "开展", "进行", "成为", "作为", "通过")
 
 
 def is_fragment(text: str) -> bool:
     """Whether an option reads as a broken piece of a sentence rather than a whole item."""
     text = text.strip()
-    if not text or text[0] in BAD_START or text[-1] in BAD_END or text.endswith(FRAGMENT_END):
+    if not text or text[0] in BAD_START:
+        return True
+    if (text[-1] in BAD_END or text.endswith(FRAGMENT_END)) and not text.endswith(WHOLE_ENDINGS):
         return True
     return text.count("“") != text.count("”") or text.count("《") != text.count("》")
 

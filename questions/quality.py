@@ -2,7 +2,8 @@
 
 Not a verdict: the organizer reviews every question. The rank orders the review list (best first)
 and lets the demo approve only what clears a threshold. What counts, from QUESTIONS.md's checks:
-- worth asking: theses, named lists and formulas rank above slogans; counts from a review of past
+- worth asking: theses, named lists and formulas rank above slogans, formulas the lexicon knows
+  above a speech's local brands, lists named by a count above the points under a heading; counts from a review of past
   work rank low; frequencies and requirements rank high;
 - well-formed: a stem cut short of its sentence, a long stem, options of unequal length cost;
 - plausible distractors: options from a weak family cost; a 判断 true twin ranks below a 单选.
@@ -20,14 +21,19 @@ BY_TYPE = {QType.SINGLE: 0.05, QType.MULTIPLE: 0.05, QType.FILL: 0.0, QType.JUDG
 FREQUENCY_RE = re.compile(r"^每")
 
 
-def rank(question: Question, concept: Concept | None, cut: bool, weak: bool) -> float:
-    """The quality of one question, rounded to two decimals."""
+def rank(question: Question, concept: Concept | None, cut: bool, weak: bool, known: bool = False) -> float:
+    """The quality of one question, rounded to two decimals. `known`: its concept is a formula of
+    the lexicon (四个意识), not a local brand of one speech (“一县一策”)."""
     score = BASE.get(question.kind, 0.7) + BY_TYPE[question.type]
+    if question.kind == Kind.FORMULA:
+        score += 0.05 if known else -0.1
     if concept is not None:
         if concept.kind == Kind.ENUMERATION and concept.named_by in ("count", "quote"):
             score += 0.05
-        if concept.kind == Kind.ENUMERATION and concept.named_by in ("lead", "frame"):
+        if concept.kind == Kind.ENUMERATION and concept.named_by == "frame":
             score -= 0.05
+        if concept.kind == Kind.ENUMERATION and concept.named_by in ("lead", "heading"):
+            score -= 0.2  # the points under a heading of the speech: near its structure
         if concept.kind == Kind.FACT:
             figure = concept.figures[0] if concept.figures else ""
             score += 0.15 if FREQUENCY_RE.match(figure) else -0.1

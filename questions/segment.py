@@ -71,12 +71,19 @@ def strip_leading(text: str, keep: int = 2) -> str:
     """Drop the verbs, adverbs and particles that lead into `text`, keeping at least `keep` chars."""
     pairs = list(_posseg().cut(text, HMM=False))
     start = 0
-    for pair in pairs:
-        if pair.flag.startswith(LEADING_FLAGS) and pair.flag != "vn" and len(text) - start - len(pair.word) >= keep:
+    for index, pair in enumerate(pairs):
+        leading = pair.flag.startswith(LEADING_FLAGS) and pair.flag != "vn"
+        # The complement of a verb just dropped goes with it (唱好杭州: 唱 and 好, not 好杭州).
+        complement = index > 0 and start and pair.word in COMPLEMENTS
+        if (leading and len(text) - start - len(pair.word) >= keep
+                or complement and len(text) - start - len(pair.word) >= 2):
             start += len(pair.word)
         else:
             break
     return text[start:]
+
+
+COMPLEMENTS = {"好", "到", "出", "起", "实", "牢", "住", "上", "下", "成"}
 
 
 def ends_with_content_word(text: str) -> bool:

@@ -8,6 +8,7 @@ import re
 from questions.build import build_bank
 from questions.concepts import find_concepts
 from questions.meta import is_meta
+from questions.pools import is_fragment
 from questions.stems import attribution, frame
 from questions.types import Kind, QType
 
@@ -218,3 +219,32 @@ def test_a_quoted_leader_is_the_stems_attribution():
     assert framed.text.startswith("党的政治建设是")
     framed = frame("明确要求全体党员要带头学习党章。", "党章")
     assert framed is not None and framed.lead == "讲话指出"
+
+
+def test_an_unnamed_parallel_set_gets_no_which_stand_together_question(make_speech):
+    bank = build_bank([make_speech(
+        "要统筹推进政治建设、思想建设、组织建设、作风建设，把全面建设引向深入，推动发展建设。")])[0]
+    assert not [q for q in bank.questions if q.type == QType.MULTIPLE and "并列提出" in q.stem]
+
+
+def test_担当作为_is_a_whole_phrase():
+    assert not is_fragment("带头担当作为") and is_fragment("党建工作取得") and is_fragment("把握好作为")
+
+
+def test_a_list_named_by_its_count_without_siblings_is_asked_all_right(make_speech):
+    bank = build_bank([make_speech(
+        "要健全“四项机制”：容错纠错、澄清正名、关心关爱、激励奖励。")])[0]
+    multiple = [q for q in bank.questions if q.type == QType.MULTIPLE]
+    assert multiple and multiple[0].options and len(multiple[0].answer) == len(multiple[0].options) == 4
+
+
+def test_a_known_formula_ranks_above_a_local_brand_and_a_heading_list_below_a_count(make_speech):
+    bank = build_bank([make_speech(
+        "要牢固树立“四个意识”，深入实施“三服务一提升”。",
+        "一、加强作风建设",
+        "要做到敢抓敢管、真抓实干、善作善成。",
+        "要落实“两个责任”：主体责任和监督责任。")])[0]
+    rank = {(q.concept, q.type): q.quality for q in bank.questions}
+    known = rank.get(("四个意识", QType.FILL))
+    local = rank.get(("三服务一提升", QType.FILL))
+    assert known is not None and local is not None and known > local
