@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from . import lists
+from . import lists, parallel
 from .pools import is_fragment, short
 from .stems import frame
 from .types import Concept, Kind, QType
@@ -113,7 +113,7 @@ class ListAsker:
                   need=2, got=len(wrong))
         blank = members[len(members) // 2]
         wrong = [w for w in m.chooser.choose(pool, answers, 5, blank, c.source.sentence, affix)
-                 if not is_fragment(w)][:3]
+                 if not is_fragment(w)][:3] if any(affix) else []  # 重在自觉、贵在持久: no sibling is fair
         # A phrase of the speech that only shares a head or tail (社会号召力 beside 社会治理) is a weak
         # sibling: no false 判断 on it, and a lower rank.
         listed = set(m.pools.items) | set(m.pools.lexicon_items)
@@ -127,7 +127,7 @@ class ListAsker:
             return True
         members = list(c.members)
         shared = max(len(lists.common_prefix(members)), len(lists.common_suffix(members)))
-        return len(members) >= 3 and shared >= 2
+        return len(members) >= 3 and (shared >= 2 or parallel.shares_infix(members))
 
     def pattern_pool(self, members: list[str]) -> tuple[list[str], tuple[str, str]]:
         """Siblings for list items, and the head and tail the items share (a distractor must share

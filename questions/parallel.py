@@ -18,7 +18,7 @@ def parallel_sets(text: str, quoted: list[tuple[int, int]]) -> list[tuple[int, s
         items = lists.split_items(clause)
         if len(items) < 3:
             continue
-        members = _best_run(items)
+        members = _best_run(items) or _infix_run(items)
         if not members:
             continue
         first_at = clause.find(members[0])
@@ -51,6 +51,36 @@ def _best_run(items: list[str]) -> tuple[str, ...]:
             if members:
                 return members
     return ()
+
+
+def _infix_run(items: list[str]) -> tuple[str, ...]:
+    """Three or more items of one length (3 to 6) that share the same inner characters at the same
+    places (重在自觉、贵在持久、难在彻底; 内容上全涵盖、对象上全覆盖、责任上全链条), the first item
+    freed of the words leading into it."""
+    best: tuple[str, ...] = ()
+    for start in range(len(items) - 2):
+        size = len(items[start + 1])
+        if not 3 <= size <= 6:
+            continue
+        first = segment.strip_leading(items[start], keep=size)
+        run = [first[len(first) - size:]] if len(first) >= size else []
+        for item in items[start + 1:start + 1 + MAX_RUN]:  # bounded: a pasted run stays linear
+            if len(item) != size:
+                break
+            run.append(item)
+        if len(run) < 3 or len(set(run)) != len(run) or any(m[0] in NUMBER_CHARS for m in run):
+            continue
+        inner = [i for i in range(1, size - 1) if len({m[i] for m in run}) == 1]
+        if inner and len({m[0] for m in run}) == len(run) and len(run) > len(best):
+            best = tuple(run)
+    return best
+
+
+def shares_infix(members: list[str] | tuple[str, ...]) -> bool:
+    """Whether three or more items of one length share the same inner characters at one place."""
+    if len(members) < 3 or len({len(m) for m in members}) != 1 or len(members[0]) < 3:
+        return False
+    return any(len({m[i] for m in members}) == 1 for i in range(1, len(members[0]) - 1))
 
 
 def _may_fit(items: list[str]):
@@ -98,8 +128,9 @@ def _shape(items: list[str]) -> tuple[str, ...]:
     if not _weak(prefix):
         first = _cut_at_prefix(first, prefix, target)
     else:
-        if "的" in first[:-1]:
-            first = first[first.rindex("的") + 1:]
+        own = first[:len(first) - len(suffix)] if not _weak(suffix) and first.endswith(suffix) else first[:-1]
+        if "的" in own:  # …的X, but never inside the shared tail (党的故事、革命的故事)
+            first = first[own.rindex("的") + 1:]
         if first[:1] in PREPOSITIONS and not middle[0].startswith(first[:1]):
             first = first[1:]
         first = segment.strip_leading(first, keep=max(2, len(suffix) + 1))

@@ -248,3 +248,22 @@ def test_a_known_formula_ranks_above_a_local_brand_and_a_heading_list_below_a_co
     known = rank.get(("四个意识", QType.FILL))
     local = rank.get(("三服务一提升", QType.FILL))
     assert known is not None and local is not None and known > local
+
+
+def test_parallel_sets_sharing_a_tail_with_的_or_an_inner_word(make_speech):
+    found = concepts_of(
+        make_speech,
+        "要讲好党的故事、革命的故事、英雄的故事，加强革命传统教育。",
+        "清廉重在自觉、贵在持久、难在彻底。",
+        "一是甲乙丙、二是丁戊己、三是庚辛壬。",
+    )
+    assert found["党的故事、革命的故事、英雄的故事"].members == ("党的故事", "革命的故事", "英雄的故事")
+    assert found["重在自觉、贵在持久、难在彻底"].members == ("重在自觉", "贵在持久", "难在彻底")
+    assert not [t for t in found if t.startswith("一是")]
+
+
+def test_a_set_sharing_only_an_inner_word_is_completed_never_given_siblings(make_speech):
+    bank = build_bank([make_speech("清廉重在自觉、贵在持久、难在彻底，要久久为功。")])[0]
+    on_set = [q for q in bank.questions if q.concept == "重在自觉、贵在持久、难在彻底"]
+    assert any(q.type == QType.FILL for q in on_set)
+    assert not [q for q in on_set if q.type in (QType.SINGLE, QType.MULTIPLE)]
