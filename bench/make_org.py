@@ -148,16 +148,18 @@ def plan_activities(org: data.Org, bank: dict[int, list[data.Question]], now: da
             published_at=opens - timedelta(days=3),
             finalized_at=None if current else closes + timedelta(minutes=5))
         # As an organizer would: a type the bank has too few of gets what there is, the rest
-        # goes to 单选 (a speech may have no fair 多选: see questions/lists_ask.py).
+        # goes to the type it has most of (a speech may have no fair 多选: see questions/lists_ask.py).
+        source = bank[speech_id] if study else every
+        have = {t: sum(1 for q in source if q.type is t) for t in QuestionType}
         parts, short = [], 0
         for qtype, count, points in (STUDY_PARTS if study else TEST_PARTS):
-            have = sum(1 for q in (bank[speech_id] if study else every) if q.type is qtype)
-            if have < count:
-                short, count = short + count - have, have
+            if have[qtype] < count:
+                short, count = short + count - have[qtype], have[qtype]
             if count:
                 parts.append((qtype, count, points))
         if short:
-            parts = [(t, c + short, p) if t is QuestionType.SINGLE else (t, c, p) for t, c, p in parts]
+            spare = max(parts, key=lambda part: have[part[0]] - part[1])[0]
+            parts = [(t, c + short, p) if t is spare else (t, c, p) for t, c, p in parts]
         activity.parts = [BlueprintPart(position=i, type=t, count=c, points_each=p, speech_id=speech_id)
                           for i, (t, c, p) in enumerate(parts, start=1)]
         pools = []

@@ -19,6 +19,8 @@ MAX_STEM = 220
 SENSITIVE_RE = re.compile(r"文化大革命|文革|四人帮|林彪|反革命|右派|二十一条|大跃进|反右")
 # A quotation, saying or figure of speech introduced as such: “俗话说：‘…’”, 所谓“…”.
 SAYING_RE = re.compile(r"(?:俗话说|俗语说|常言道|古人云|古语说|有句话|所谓|说过|说：|讲：|比喻为|称为|叫做|形象地说)[：:，,]?“$")
+# The speaker telling of himself (我就强调…, 我当时…): an anecdote, not a point.
+FIRST_PERSON_RE = re.compile(r"我(?![们国省市区县党军校局部委厅办院所])")
 MAX_OPTION = 30
 PER_SENTENCE = 6
 
@@ -113,6 +115,10 @@ def _problem(draft: Draft, speech: Speech, kb_text: str) -> str:
         return "含敏感历史名词"
     if q.kind in (Kind.SLOGAN, Kind.FORMULA) and SAYING_RE.search(q.source.sentence.split(q.concept)[0][-8:] + "“"):
         return "引语、俗语或比喻，不是要点"
+    if FIRST_PERSON_RE.search(q.stem):
+        return "第一人称的叙述（讲话人自己的经历）"
+    if q.kind == Kind.EVENT and not re.search(r"讲话(?:要求|强调)", q.stem):
+        return "会议名出现在叙述中，不是要求"
     if q.source.paragraph == 1 and speech.title and q.source.sentence.startswith(speech.title):
         return "标题行不是正文"
     if len(set(q.options)) != len(q.options):

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from . import facts, lists, parallel, segment, theses
 from .knowledge import Knowledge, load_knowledge
 from .meta import is_meta
+from .stems import STRICT_DEMAND_RE
 from .numbers import cn_to_int, head_count, is_all_number, starts_with_number
 from .text import is_masked, sentence_at
 from .types import Concept, Kind, Source, Speech
@@ -54,7 +55,12 @@ class _Collector:
         key = term
         existing = self.by_term.get(key)
         if existing is not None:
-            if not (kind == Kind.ENUMERATION and existing.concept.kind != Kind.ENUMERATION):
+            # A meeting is asked where the speech asks something of it (学习贯彻党的二十大精神),
+            # not where it is first told of (在党的二十大上，…提出).
+            better_event = (kind == Kind.EVENT and existing.concept.kind == Kind.EVENT and sentence is not None
+                            and STRICT_DEMAND_RE.search(sentence)
+                            and not STRICT_DEMAND_RE.search(existing.concept.source.sentence))
+            if not (kind == Kind.ENUMERATION and existing.concept.kind != Kind.ENUMERATION) and not better_event:
                 return
         if kind in (Kind.ENUMERATION, Kind.SLOGAN) and members:
             if existing is None and any(set(members) <= set(seen) for seen in self.member_sets):

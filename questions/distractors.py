@@ -101,7 +101,8 @@ class Chooser:
                 continue
             if (avoid and item in avoid) or not similar_length(item, like):
                 continue
-            if (prefix or suffix) and not ((prefix and item.startswith(prefix)) or (suffix and item.endswith(suffix))):
+            # Both the head and the tail a set shares (政治判断力、政治执行力 → 政治…力, never 政治能力).
+            if (prefix and not item.startswith(prefix)) or (suffix and not item.endswith(suffix)):
                 continue
             where = self._sentences_with(item)
             if where and where & answer_sentences:  # said together with an answer

@@ -125,9 +125,19 @@ class Maker:
     def term(self, c: Concept) -> None:
         """A formula, slogan or document named in a sentence: 单选 (which fills the blank), 填空, 判断."""
         weak = False
+        swaps: list[str] | None = None
         if c.kind == Kind.FORMULA:
+            if self.knowledge.formula(c.term) is None:
+                # A speech's own brand (“两个健康”, “四个最严”, “八八战略”): the lexicon's formulas of
+                # the same count are of another field (“两个维护”), so no option and no swap is fair.
+                self.in_context(c, c.term, [], "哪个提法", judge_true=False)
+                return
             pool = self.pools.family_of(c.term)
             what = "哪个提法"
+            family = self.knowledge.family(c.term)
+            # A 判断 says the swapped formula as a fact: only one of the same family reads as a
+            # real claim (两个确立 for 两个维护; never 坚决做到“两个先锋队”).
+            swaps = [f for f in pool if family and self.knowledge.family(f) == family]
         elif c.kind == Kind.POLICY:
             ending = next((e for e in DOCUMENT_ENDINGS if c.term.endswith(e)), "")
             pool = [p for p in self.pools.policies if ending and p.endswith(DOCUMENT_ENDINGS)]
@@ -140,7 +150,9 @@ class Maker:
         wrong = self.chooser.choose(pool, {c.term}, SINGLE_WRONG, c.term, c.source.sentence)
         if c.kind == Kind.SLOGAN:
             weak = any(w not in siblings for w in wrong)
-        self.in_context(c, c.term, wrong, what, weak=weak)
+        if swaps is not None:
+            swaps = [w for w in wrong if w in swaps]
+        self.in_context(c, c.term, wrong, what, weak=weak, swaps=swaps)
 
     def thesis(self, c: Concept) -> None:
         """A judgement: the term it is stated of, asked in its sentence; 关系 pairs as a whole.
@@ -189,9 +201,11 @@ class Maker:
         self.in_context(c, figure, wrong, "哪一项")
 
     def in_context(self, c: Concept, right: str, wrong: list[str], what: str, variant: str = "",
-                   weak: bool = False) -> None:
+                   weak: bool = False, judge_true: bool = True, swaps: list[str] | None = None) -> None:
         """单选 (which fills the blank), 填空 and 判断 (as said, and with `right` changed), all on the
-        sentence around `right` from its start, with who says it."""
+        sentence around `right` from its start, with who says it. `swaps`: the distractors a false
+        判断 may say in place of `right` (all of `wrong` by default); `judge_true`: whether reading
+        the sentence back as true tests anything."""
         framed = frame(c.source.sentence, right)
         if framed is None:
             return
@@ -205,12 +219,13 @@ class Maker:
         if typeable(right) and not in_quote_chain(context):
             self.add(c, QType.FILL, "fill" + variant, f"{lead}，{context}", (), (right,),
                      f"答案：{right}。" + explain, must_quote=(right,), cut=framed.cut)
-        if len(said) <= MAX_JUDGE_TRUE:  # a long sentence read back as true tests nothing
+        if judge_true and len(said) <= MAX_JUDGE_TRUE:  # a long sentence read back as true tests nothing
             self.add(c, QType.JUDGE, "true" + variant, f"判断：{lead}，{said}", (), True,
                      f"正确。{explain}", must_quote=(right,), cut=framed.cut)
-        if wrong and not weak and not (c.kind == Kind.FACT and right.endswith("年")):
-            self.add(c, QType.JUDGE, "false" + variant, f"判断：{lead}，{framed.replaced(wrong[0])}", (), False,
-                     f"错误。原文是{q(right)}，不是{q(wrong[0])}。{explain}", must_quote=(right,),
+        swaps = wrong if swaps is None else swaps
+        if swaps and not weak and not (c.kind == Kind.FACT and right.endswith("年")):
+            self.add(c, QType.JUDGE, "false" + variant, f"判断：{lead}，{framed.replaced(swaps[0])}", (), False,
+                     f"错误。原文是{q(right)}，不是{q(swaps[0])}。{explain}", must_quote=(right,),
                      cut=framed.cut, weak=weak)
 
     def member_siblings(self, entry: Formula) -> list[str]:

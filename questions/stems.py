@@ -23,6 +23,7 @@ SUBJECTLESS_RE = re.compile(
     r"如|比如|例如|等|的|上述|以上|这些|那些|他|她|我们?说)"
 )
 REVIEW_RE = re.compile(r"(?<![为除到])[\u4e00-\u9fff]了(?![解如])|一年来|过去|去年|近年来|多年来|年来|以来|先后|累计|共计|已经|取得了|完成了|开展了|实现了|"
+                       r"郑重提出|我们在[^，。；]{2,30}领导下|闭幕后|"
                        r"举办了|召开了|组织了|建立了|出台了|印发了|制定了|了[，。；、]")
 REVIEW_OPENING_RE = re.compile(r"^(?:[一二三四五六七八九十]是)?(?:一年来|过去一年|过去五年|五年来|近年来|多年来|去年|今年以来|"
                                r"[0-9一二三四五六七八九十]+年来|(?:19|20)\d\d年[，,]?(?!是|起|底前|前|内|要))")
@@ -97,7 +98,8 @@ def frame(sentence: str, answer: str) -> Framed | None:
         body += "。"
     elif body.endswith("！"):
         body = body[:-1] + "。"
-    lead = attribution(sentence)
+    # Who says it, by what the stem shows: a demand in a clause the stem leaves out is not its.
+    lead = attribution(body if cut else sentence)
     speaker = SPEAKER_RE.match(body)
     if speaker and at >= speaker.end():
         # 习近平总书记强调，…: the stem says who said it, not 讲话要求 on top of it.
@@ -105,7 +107,7 @@ def frame(sentence: str, answer: str) -> Framed | None:
     elif lead == "讲话要求" and body.startswith(("要求", "明确要求")):
         lead = "讲话指出"
     if lead == "讲话要求" and body.startswith("要") and at > 0:
-        body, at = body[1:], at - 1  # 讲话要求，要… says the demand twice
+        lead = "讲话强调"  # 讲话要求，要… says the demand twice; 讲话强调，要… does not
     return Framed(body, at, at + len(answer), cut, lead)
 
 

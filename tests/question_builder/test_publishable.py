@@ -151,12 +151,13 @@ def test_fact_distractors_are_never_said_in_the_same_sentence(make_speech):
 
 
 def test_a_demand_is_not_said_twice(make_speech):
-    """讲话要求，要… reads the demand twice: the stem drops the sentence's own 要, in every type."""
+    """讲话要求，要… reads the demand twice: a stem that keeps the sentence's own 要 says 讲话强调."""
     bank = build_bank([make_speech("要着力建设学习强、作风强、纪律强的“三强”机关。", "队伍强、业绩强是基础。",
                                    "要坚决做到“两个维护”。")])[0]
-    demands = [q for q in bank.questions if "讲话要求" in q.stem]
+    demands = [q for q in bank.questions if re.search("讲话(?:要求|强调)", q.stem)]
     assert {QType.FILL, QType.SINGLE} <= {q.type for q in demands}
     assert demands and not [q for q in demands if "讲话要求，要" in q.stem]
+    assert [q for q in demands if "讲话强调，要" in q.stem]
 
 
 def test_a_quoted_figure_of_speech_used_once_is_no_concept(make_speech):
@@ -267,3 +268,39 @@ def test_a_set_sharing_only_an_inner_word_is_completed_never_given_siblings(make
     on_set = [q for q in bank.questions if q.concept == "重在自觉、贵在持久、难在彻底"]
     assert any(q.type == QType.FILL for q in on_set)
     assert not [q for q in on_set if q.type in (QType.SINGLE, QType.MULTIPLE)]
+
+
+def test_a_speechs_own_brand_is_only_completed(make_speech):
+    bank = build_bank([make_speech("要促进“两个健康”，拓展民营经济发展空间。", "要坚决做到“两个维护”。")])[0]
+    brand = [q for q in bank.questions if q.concept == "两个健康"]
+    assert brand and {q.type for q in brand} == {QType.FILL}
+    # A formula of the lexicon is swapped in a false 判断 only for one of its own family.
+    false = [q for q in bank.questions if q.concept == "两个维护" and q.type == QType.JUDGE and q.answer is False]
+    assert all("两个确立" in q.stem for q in false)
+
+
+def test_a_set_sharing_a_head_and_a_tail_gets_siblings_sharing_both(make_speech):
+    bank = build_bank([make_speech(
+        "要有很强的政治判断力、政治领悟力、政治执行力，增强政治能力。",
+        "提高政治鉴别力，加强政治领导，提升政治免疫力。")])[0]
+    for q in bank.questions:
+        if q.type == QType.SINGLE and q.concept.startswith("政治判断力"):
+            assert all(o.startswith("政治") and o.endswith("力") for o in q.options), q.options
+
+
+def test_no_anecdote_in_the_first_person_and_no_meeting_in_a_narrative(make_speech):
+    bank = build_bank([make_speech(
+        "党的十八大闭幕后，常委同志一起参观展览，我就强调要承担起历史使命。",
+        "在党的二十大上，总书记郑重提出新的重大命题。",
+        "要深入学习贯彻党的二十大精神。")])[0]
+    assert not [q for q in bank.questions if "我就" in q.stem]
+    events = [q for q in bank.questions if q.kind == Kind.EVENT]
+    assert events and all(re.search("讲话(?:要求|强调)", q.stem) for q in events)
+
+
+def test_attribution_follows_what_the_stem_shows():
+    long_review = ("面对复杂局面，我们在党中央坚强领导下，全面落实各项部署，增强“四个意识”、坚定“四个自信”，"
+                   "统筹推进各项工作取得明显成效，全省经济总量稳步攀升，城乡居民收入持续增长，社会大局保持稳定，"
+                   "生态环境质量明显改善，人民群众获得感幸福感安全感不断增强，今后还要始终牢记使命。")
+    framed = frame(long_review, "四个自信")
+    assert framed is not None and framed.cut and framed.lead == "讲话回顾"
