@@ -315,6 +315,10 @@ def _is_term(inner: str, text: str, start: int) -> bool:
 # A quoted phrase that is a name or a proposition by its own shape: an ordinal (“第二个答案”), a year's
 # theme (“升级提质年”), a stated judgement (“抓好党建是最大政绩”).
 OWN_NAME_RE = re.compile(r"^第[一二三四五六七八九十0-9]|[^年]年$|[\u4e00-\u9fff]{2}是[\u4e00-\u9fff]{2}|^以.{2,}为")
+# How the title of a document ends (《中国共产党支部工作条例（试行）》 ends in its parenthesis).
+DOCUMENT_ENDINGS = ("条例", "意见", "办法", "方案", "通知", "规定", "规划", "要点", "细则", "准则", "决定", "决议",
+                    "章程", "制度", "措施", "报告", "纲要", "计划", "清单", "守则", "党章", "规则", "法", "（试行）",
+                    "(试行)", "论", "论述", "选集", "文选", "讲话", "宪法", "书", "公约", "纪要")
 # After a quoted phrase, words that say what it is (“红色根脉”是…, “两个先行”即…).
 DEFINED_AFTER_RE = re.compile(r"^[\u4e00-\u9fff]{0,4}?(?:是|即|就是|指|包括|这个|这一|：|:|（|\()")
 
@@ -327,7 +331,9 @@ def _names_formulation(inner: str, text: str, end: int, full: str, knowledge: Kn
         return True
     if knowledge.formula(inner) is not None or inner in _known_members(knowledge):
         return True
-    if full.count(inner) >= 2:
+    # Said again: quoted again, or (a name of four characters or more) said again at all; a short
+    # word recurs inside others (“陷阱” in 中等收入陷阱).
+    if full.count(f"“{inner}”") >= 2 or (len(inner) >= 4 and full.count(inner) >= 2):
         return True
     return bool(DEFINED_AFTER_RE.match(text[end:end + 8]))
 
@@ -359,8 +365,12 @@ def _theses(text: str, number: int, out: _Collector) -> None:
 
 
 def _policies(text: str, number: int, out: _Collector) -> None:
+    """《…》 titles of documents: one with a document's ending (条例, 意见, 决定 …) or one the lexicon
+    knows; a book, a film or a column (《庄子》, 《复兴之路》) is no policy to ask about."""
     for match in POLICY_RE.finditer(text):
-        out.add(match.group(1), Kind.POLICY, number, match.start())
+        title = match.group(1)
+        if title.endswith(DOCUMENT_ENDINGS) or title in out.knowledge.policies or "讲话" in title:
+            out.add(title, Kind.POLICY, number, match.start())
 
 
 def _facts(text: str, number: int, out: _Collector) -> None:

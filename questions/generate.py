@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from . import lists, roles, theses
+from .concepts import DOCUMENT_ENDINGS
 from .distractors import Chooser
 from .figures import changed_figures
 from .knowledge import Formula, Knowledge
@@ -25,8 +26,6 @@ from .wording import BLANK, in_quote_chain, numbered, options_of, q, typeable
 SINGLE_WRONG = 3  # a 单选 has four options
 MAX_THESIS_BLANK = 10  # characters of a thesis term a blank may stand for
 MAX_JUDGE_TRUE = 60  # characters of speech a true 判断 may read back
-DOCUMENT_ENDINGS = ("条例", "意见", "办法", "方案", "通知", "规定", "规划", "要点", "细则", "准则", "决定",
-                    "决议", "章程", "制度", "措施", "报告", "纲要", "计划", "清单", "守则", "党章", "规则")
 
 
 @dataclass

@@ -140,7 +140,7 @@ def test_real_speeches_meet_the_bank_targets(speech_paths):
         speech = read_speech(path)
         built = [q.to_json() for q in build_bank([speech])[0].questions]
         result = audit(json.loads(json.dumps(built, ensure_ascii=False)), speech, knowledge)
-        assert result.questions >= 40, path.name
+        assert result.questions >= 30, path.name  # fewer, better: the gate drops what it cannot ask fairly
         # Every type, though a 单选 or 多选 needs distractors of the key's own kind, and a speech
         # without them for a point gets only its 填空 and 判断.
         assert all(result.by_type[t] >= 3 for t in ("judge", "fill")) and result.by_type["single"] >= 2, \

@@ -304,3 +304,14 @@ def test_attribution_follows_what_the_stem_shows():
                    "生态环境质量明显改善，人民群众获得感幸福感安全感不断增强，今后还要始终牢记使命。")
     framed = frame(long_review, "四个自信")
     assert framed is not None and framed.cut and framed.lead == "讲话回顾"
+
+
+def test_only_documents_are_policies_and_a_short_word_recurring_inside_others_is_no_name(make_speech):
+    found = concepts_of(
+        make_speech,
+        "毛主席说，《庄子》上有句话。要学习《中国共产党支部工作条例（试行）》，签订《廉洁自律承诺书》。",
+        "防止落入别人设置的“陷阱”，防止落入中等收入陷阱和福利主义陷阱。",
+    )
+    assert "庄子" not in found
+    assert found["中国共产党支部工作条例（试行）"].kind == Kind.POLICY and "廉洁自律承诺书" in found
+    assert "陷阱" not in found
