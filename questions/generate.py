@@ -167,7 +167,9 @@ class Maker:
             return
         # Siblings only from the lexicon or the speech's own theses of the same head or tail:
         # a phrase of the speech that merely shares two characters is no sibling of a thesis.
-        kin = [t for t in self.pools.theses if t != c.term and (t[:2] == c.term[:2] or t[-2:] == c.term[-2:])]
+        # …and one that differs from the term in a word only (促进 for 实现全体人民共同富裕) says the same.
+        kin = [t for t in self.pools.theses if t != c.term and (t[:2] == c.term[:2] or t[-2:] == c.term[-2:])
+               and _shared_ends(t, c.term) * 2 <= len(c.term)]
         kin += self.pools.family_of(c.term)
         wrong = self.chooser.choose(kin, {c.term}, SINGLE_WRONG, c.term, c.source.sentence)
         self.in_context(c, c.term, wrong, "哪一项")
@@ -259,6 +261,13 @@ class Maker:
 # ---- wording --------------------------------------------------------------------------
 
 ORDINAL_RE = re.compile(r"([一二三四五六七八九十]{1,3})(届|大|次|中全会)")
+
+
+def _shared_ends(a: str, b: str) -> int:
+    """How many characters two terms share at their heads and tails together."""
+    head = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+    tail = next((i for i, (x, y) in enumerate(zip(reversed(a), reversed(b))) if x != y), min(len(a), len(b)))
+    return head + tail
 
 
 def _changed_ordinals(term: str) -> list[str]:

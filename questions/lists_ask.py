@@ -51,6 +51,8 @@ class ListAsker:
             pool = m.pools.heads + m.pools.items if any(affix) else []
         else:
             pool, affix = self.pattern_pool(members)
+            if not any(affix):
+                pool = []  # items that share nothing (杭州、宁波): any other item is of another kind
         explain = f"{where}，{name}是：{numbered(members)}。"
         spanned = "\n".join(m.speech_text[p - 1] for p in (c.source.paragraphs or (c.source.paragraph,)))
 

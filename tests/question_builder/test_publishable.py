@@ -315,3 +315,14 @@ def test_only_documents_are_policies_and_a_short_word_recurring_inside_others_is
     assert "庄子" not in found
     assert found["中国共产党支部工作条例（试行）"].kind == Kind.POLICY and "廉洁自律承诺书" in found
     assert "陷阱" not in found
+
+
+def test_no_sibling_for_items_that_share_nothing_and_no_thesis_swap_by_one_word(make_speech):
+    bank = build_bank([make_speech(
+        "要唱好“双城记”（杭州、宁波），取得系统性、突破性成果。",
+        "实现全体人民共同富裕是一个长期的历史过程。促进全体人民共同富裕是一项长期任务。")])[0]
+    for q in bank.questions:
+        if q.concept == "双城记":
+            assert not set(q.options) & {"系统性", "突破性"}
+        if q.type == QType.JUDGE and q.answer is False:
+            assert "促进全体人民共同富裕是一个长期" not in q.stem
