@@ -26,7 +26,7 @@ def rank(question: Question, concept: Concept | None, cut: bool, weak: bool, kno
     the lexicon (四个意识), not a local brand of one speech (“一县一策”)."""
     score = BASE.get(question.kind, 0.7) + BY_TYPE[question.type]
     if question.kind == Kind.FORMULA:
-        score += 0.05 if known else -0.1
+        score += 0.05 if known else -0.2
     if concept is not None:
         if concept.kind == Kind.ENUMERATION and concept.named_by in ("count", "quote"):
             score += 0.05
