@@ -214,8 +214,10 @@ class Maker:
         lead, said, context = framed.lead, framed.text, framed.blanked(BLANK)
         explain = f"讲话原文（第{c.source.paragraph}段）：{c.source.sentence}"
         options, answer = options_of(self.rng(c, "options" + variant), [right], list(wrong))
+        # Options of another kind beside the key (weak siblings) make a giveaway: the gate drops it.
         self.add(c, QType.SINGLE, "cloze" + variant, f"{lead}，{context}\n横线处应填入{what}？", options,
-                 answer, f"答案：{right}。" + explain, must_quote=(right,), need=SINGLE_WRONG, got=len(wrong),
+                 answer, f"答案：{right}。" + explain, must_quote=(right,), need=SINGLE_WRONG,
+                 got=0 if weak else len(wrong),
                  cut=framed.cut, weak=weak)
         if typeable(right) and not in_quote_chain(context):
             self.add(c, QType.FILL, "fill" + variant, f"{lead}，{context}", (), (right,),

@@ -116,6 +116,8 @@ class ListAsker:
         blank = members[len(members) // 2]
         wrong = [w for w in m.chooser.choose(pool, answers, 5, blank, c.source.sentence, affix)
                  if not is_fragment(w)][:3] if any(affix) else []  # 重在自觉、贵在持久: no sibling is fair
+        if len({len(x) for x in members}) == 1:  # 政治判断力、政治领悟力: a sibling of their length
+            wrong = [w for w in wrong if len(w) == len(blank)]
         # A phrase of the speech that only shares a head or tail (社会号召力 beside 社会治理) is a weak
         # sibling: no false 判断 on it, and a lower rank.
         listed = set(m.pools.items) | set(m.pools.lexicon_items)

@@ -143,7 +143,7 @@ def test_real_speeches_meet_the_bank_targets(speech_paths):
         assert result.questions >= 30, path.name  # fewer, better: the gate drops what it cannot ask fairly
         # Every type, though a 单选 or 多选 needs distractors of the key's own kind, and a speech
         # without them for a point gets only its 填空 and 判断.
-        assert all(result.by_type[t] >= 3 for t in ("judge", "fill")) and result.by_type["single"] >= 2, \
+        assert all(result.by_type[t] >= 3 for t in ("judge", "fill")) and result.by_type["single"] >= 1, \
             result.by_type
         single += result.by_type["single"]
         # A 多选 needs a list the speech names, or siblings the speech does not say together:

@@ -326,3 +326,14 @@ def test_no_sibling_for_items_that_share_nothing_and_no_thesis_swap_by_one_word(
             assert not set(q.options) & {"系统性", "突破性"}
         if q.type == QType.JUDGE and q.answer is False:
             assert "促进全体人民共同富裕是一个长期" not in q.stem
+
+
+def test_no_single_with_weak_siblings_and_siblings_of_a_sets_own_length(make_speech):
+    bank = build_bank([make_speech(
+        "要不断提高政治判断力、政治领悟力、政治执行力，增强政治能力。",
+        "统筹推进社会事业、社会保障、社会结构、社会单元和社会政策变革，激发社会号召力。")])[0]
+    for q in bank.questions:
+        if q.concept.startswith("政治判断力") and q.type == QType.JUDGE and q.answer is False:
+            assert "政治能力、政治执行力" not in q.stem
+        if q.type == QType.SINGLE and q.concept.startswith("社会事业"):
+            assert "社会号召力" not in q.options
