@@ -133,7 +133,8 @@ def _thesis(found: list[Found], sentence: str, offset: int, term: str, at: int, 
 CLAUSE_RE = re.compile(r"[^，；。！？]+")
 # A subject that only points elsewhere (主要就是看…, 内容是…): no term to ask.
 GENERIC_SUBJECTS = {"主要", "内容", "关键", "重点", "目的", "原因", "问题", "方面", "其中", "首先", "其次", "根本",
-                    "核心", "一方面", "另一方面", "结果", "事实", "实践", "历史"}
+                    "核心", "一方面", "另一方面", "结果", "事实", "实践", "历史",
+                    "习近平同志"}  # 以习近平同志为核心的党中央: a set phrase, nothing to ask
 END_JUNK = {"成", "人人", "可能", "一直", "特别", "不", "也", "都", "就", "还", "又"}
 # Verbs that govern a whole X是Y clause (坚持科技是第一生产力, 认识到…是…).
 LEAD_VERB_RE = re.compile(r"^(?:坚持|牢固树立|树立|深刻认识到|认识到|坚信|相信|懂得|明白)")
