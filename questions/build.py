@@ -10,7 +10,7 @@ from .concepts import find_concepts
 from .generate import Draft, Maker
 from .knowledge import Knowledge, load_knowledge
 from .pools import is_fragment
-from .quality import rank
+from .quality import FLOOR, rank
 from .text import is_masked
 from .types import Concept, Kind, Origin, QType, Question, Speech
 
@@ -71,6 +71,9 @@ def _build_one(speech: Speech, knowledge: Knowledge) -> Bank:
             q = draft.question
             quality = rank(q, by_term.get(q.concept), draft.cut, draft.weak_distractors,
                            known=knowledge.formula(q.concept) is not None)
+            if quality < FLOOR:
+                bank.dropped.append((f"质量分低于 {FLOOR}", q.stem))
+                continue
             bank.questions.append(dataclasses.replace(q, quality=quality))
         else:
             bank.dropped.append(("同一句话出题过多", draft.question.stem))

@@ -298,4 +298,4 @@ def test_cli_imports_the_shared_speeches(app, bank_org):
     assert result.exit_code == 0, result.output
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Speech)) == len(paths)
-        assert db.session.scalar(select(func.count()).select_from(BankQuestion)) >= 40 * len(paths)
+        assert db.session.scalar(select(func.count()).select_from(BankQuestion)) >= 25 * len(paths)

@@ -140,11 +140,11 @@ def test_real_speeches_meet_the_bank_targets(speech_paths):
         speech = read_speech(path)
         built = [q.to_json() for q in build_bank([speech])[0].questions]
         result = audit(json.loads(json.dumps(built, ensure_ascii=False)), speech, knowledge)
-        assert result.questions >= 30, path.name  # fewer, better: the gate drops what it cannot ask fairly
-        # Every type, though a 单选 or 多选 needs distractors of the key's own kind, and a speech
-        # without them for a point gets only its 填空 and 判断.
-        assert all(result.by_type[t] >= 3 for t in ("judge", "fill")) and result.by_type["single"] >= 1, \
-            result.by_type
+        # Fewer, better: the gate drops what it cannot ask fairly, and what ranks below quality.FLOOR.
+        assert result.questions >= 25, path.name
+        # A 单选 or 多选 needs distractors of the key's own kind: a speech without them for its
+        # points gets only 填空 and 判断 (the seeds together have enough of each for the demo).
+        assert all(result.by_type[t] >= 3 for t in ("judge", "fill")), result.by_type
         single += result.by_type["single"]
         # A 多选 needs a list the speech names, or siblings the speech does not say together:
         # not every speech has one (the demo's quarterly test takes three from all the seeds).

@@ -337,3 +337,14 @@ def test_no_single_with_weak_siblings_and_siblings_of_a_sets_own_length(make_spe
             assert "政治能力、政治执行力" not in q.stem
         if q.type == QType.SINGLE and q.concept.startswith("社会事业"):
             assert "社会号召力" not in q.options
+
+
+def test_nothing_below_the_floor_is_proposed_and_the_report_says_so(make_speech):
+    from questions.build import format_report
+    from questions.quality import FLOOR
+    bank = build_bank([make_speech(
+        "一年来，我们深入实施“三服务一提升”，开展了“清风行动”。",
+        "要牢固树立“四个意识”，坚决做到“两个维护”。")])[0]
+    assert bank.questions and all(q.quality >= FLOOR for q in bank.questions)
+    assert any(reason.startswith("质量分低于") for reason, _ in bank.dropped)
+    assert "质量分低于" in format_report(bank)
