@@ -104,11 +104,22 @@ class Chooser:
             # Both the head and the tail a set shares (政治判断力、政治执行力 → 政治…力, never 政治能力).
             if (prefix and not item.startswith(prefix)) or (suffix and not item.endswith(suffix)):
                 continue
+            if _affix_inside_word(item, prefix, suffix):
+                continue
             where = self._sentences_with(item)
             if where and where & answer_sentences:  # said together with an answer
                 continue
             picked[item] = (-affinity(item, like), -overlap(item, like, like_chars), index)
         return sorted(picked, key=picked.__getitem__)[:want]
+
+
+def _affix_inside_word(item: str, prefix: str, suffix: str) -> bool:
+    """Whether a one-character head or tail a set shares is, in `item`, part of a two-character
+    word: 好典型 ends in 型 only as 典型 does (学习型、服务型 share 型 as a suffix)."""
+    words = segment.words(item)
+    if len(suffix) == 1 and len(words) > 1 and len(words[-1]) == 2 and words[-1].endswith(suffix):
+        return True
+    return len(prefix) == 1 and len(words) > 1 and len(words[0]) == 2 and words[0].startswith(prefix)
 
 
 def _same_words(item: str, answer: str) -> bool:

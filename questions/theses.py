@@ -189,7 +189,9 @@ def _frames(sentence: str, offset: int) -> list[Found]:
                 i = j
                 continue
             members = tuple(c[len(head):len(c) - len(tail)] for c in group)
-            if all(2 <= len(m) <= 14 for m in members) and len(set(members)) == len(members):
+            # Members that say something (成长都是关怀备至) are clauses of a sentence, not items.
+            if (all(2 <= len(m) <= 14 for m in members) and len(set(members)) == len(members)
+                    and not any(re.search(r"是|都|也", m) for m in members)):
                 out.append(Found("frame", f"{head}…{tail}", "", members, offset + clauses[i][1], sentence))
             i = j
         else:

@@ -348,3 +348,11 @@ def test_nothing_below_the_floor_is_proposed_and_the_report_says_so(make_speech)
     assert bank.questions and all(q.quality >= FLOOR for q in bank.questions)
     assert any(reason.startswith("质量分低于") for reason, _ in bank.dropped)
     assert "质量分低于" in format_report(bank)
+
+
+def test_a_one_character_tail_inside_a_word_makes_no_sibling_and_clauses_are_no_frame_list(make_speech):
+    bank = build_bank([make_speech(
+        "要建设学习型、服务型、创新型、规范型“四型”机关，树立好典型，发挥示范型作用。",
+        "组织对每个干部的成长都是关怀备至的，对每个干部的发展也是倍加爱护的。")])[0]
+    assert not [q for q in bank.questions if "好典型" in q.options]
+    assert not [c for c in bank.concepts if any("都是" in m or "也是" in m for m in c.members)]
