@@ -23,7 +23,7 @@ SUBJECTLESS_RE = re.compile(
     r"如|比如|例如|等|的|上述|以上|这些|那些|他|她|我们?说)"
 )
 REVIEW_RE = re.compile(r"(?<![为除到])[\u4e00-\u9fff]了(?![解如])|一年来|过去|去年|近年来|多年来|年来|以来|先后|累计|共计|已经|取得了|完成了|开展了|实现了|"
-                       r"郑重提出|我们在[^，。；]{2,30}领导下|闭幕后|"
+                       r"郑重提出|我们在[^，。；]{2,30}领导下|闭幕后|\d+(?:\.\d+)?万?余(?:个|场|次|人|件|篇|项|家)|"
                        r"举办了|召开了|组织了|建立了|出台了|印发了|制定了|了[，。；、]")
 REVIEW_OPENING_RE = re.compile(r"^(?:[一二三四五六七八九十]是)?(?:一年来|过去一年|过去五年|五年来|近年来|多年来|去年|今年以来|"
                                r"[0-9一二三四五六七八九十]+年来|(?:19|20)\d\d年[，,]?(?!是|起|底前|前|内|要))")
@@ -31,6 +31,8 @@ REVIEW_OPENING_RE = re.compile(r"^(?:[一二三四五六七八九十]是)?(?:一
 STRICT_DEMAND_RE = re.compile(r"(?<![重主需必首纲只])要(?![求点素害紧])|必须|务必|应当|坚决")
 DEMAND_RE = re.compile(r"要|必须|务必|应当|坚决|切实|着力|进一步|坚持|不断|持续|始终")
 CLAUSE_CUT = "；;，,"
+DEMAND_CLAUSE_RE = re.compile(r"(?:要|必须|坚持|深入|不断|持续|切实|着力|加强|强化|推进|推动|提升|提高|建立|健全|完善|"
+                              r"落实|贯彻|开展|扎实|全面|大力|积极|认真|严格|进一步|始终|牢固|努力|坚决|自觉)")
 # A sentence that opens by quoting a leader: the quote's speaker is the stem's attribution.
 SPEAKER_RE = re.compile(r"^((?:习近平)?总书记(?:在[^，。；]{2,30}?)?(?:强调|指出|要求|明确提出|深刻指出))[，：,:]")
 
@@ -126,8 +128,12 @@ def _clause_start(body: str, at: int) -> int | None:
         return 0
     inside = quoted_positions(body)
     semis = [i + 1 for i in range(0, at) if body[i] in "；;" and not inside[i]]
-    if not semis:
-        return None
+    if not semis or at - semis[-1] > MAX_BODY - 10:
+        # No statement of its own near the answer: a clause that opens with a verb of doing
+        # (深入学习…, 不断提升…) is a whole demand without its subject, as Chinese writes one.
+        commas = [i + 1 for i in range(0, at) if body[i] in "，," and not inside[i]
+                  and at - i <= MAX_BODY - 10 and DEMAND_CLAUSE_RE.match(body[i + 1:])]
+        return commas[0] if commas else None
     start = semis[-1]
     rest = body[start:]
     lead = LEAD_RE.match(rest)

@@ -356,3 +356,13 @@ def test_a_one_character_tail_inside_a_word_makes_no_sibling_and_clauses_are_no_
         "组织对每个干部的成长都是关怀备至的，对每个干部的发展也是倍加爱护的。")])[0]
     assert not [q for q in bank.questions if "好典型" in q.options]
     assert not [c for c in bank.concepts if any("都是" in m or "也是" in m for m in c.members)]
+
+
+def test_a_long_sentence_is_asked_from_the_demand_clause_nearest_the_answer():
+    sentence = ("要深入领会“两个确立”的理论逻辑、历史逻辑和实践逻辑，把深刻把握“两个确立”的决定性意义作为"
+                "巩固拓展学习教育成果的核心内容，建立学习教育常态化、长效化机制，教育引导党员干部做到学史明理、"
+                "学史增信，不断提高政治判断力、政治领悟力、政治执行力，不断增强思想自觉、政治自觉、行动自觉。")
+    framed = frame(sentence, "政治领悟力")
+    assert framed is not None and framed.lead == "讲话要求"
+    assert framed.text.startswith(("建立", "教育引导", "不断提高")) and "政治领悟力" in framed.text
+    assert attribution("举办读书会1.1万余场次，开展学习活动。") == "讲话回顾"
