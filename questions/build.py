@@ -11,6 +11,7 @@ from .generate import Draft, Maker
 from .knowledge import Knowledge, load_knowledge
 from .pools import is_fragment
 from .quality import FLOOR, rank
+from .stems import STRICT_DEMAND_RE, as_review, review_paragraphs
 from .text import is_masked
 from .types import Concept, Kind, Origin, QType, Question, Speech
 
@@ -53,7 +54,11 @@ def _build_one(speech: Speech, knowledge: Knowledge) -> Bank:
     seen_ids: set[str] = set()
     kb_text = knowledge.text()
     passed: list[Draft] = []
+    reviewing = review_paragraphs(speech.paragraphs)
     for draft in maker.drafts:
+        q = draft.question
+        if q.source.paragraph in reviewing and not STRICT_DEMAND_RE.search(q.source.sentence):
+            draft.question = dataclasses.replace(q, stem=as_review(q.stem))
         reason = _problem(draft, speech, kb_text)
         if reason:
             bank.dropped.append((reason, draft.question.stem))
@@ -109,8 +114,9 @@ def _problem(draft: Draft, speech: Speech, kb_text: str) -> str:
         return "干扰项不足"
     if re.search(r"排在第[一二三四五六七八九十]+位|讲话的结构|第[一二三四五六七八九十]+部分", q.stem):
         return "考查列举顺序或讲话结构"
-    if "讲话回顾" in q.stem and q.kind in (Kind.FACT, Kind.SLOGAN, Kind.EVENT, Kind.POLICY):
-        return "回顾以往工作的细节"
+    if "讲话回顾" in q.stem and (q.kind in (Kind.FACT, Kind.SLOGAN, Kind.EVENT, Kind.POLICY)
+                                or f"“{q.concept}”等" in q.source.sentence):
+        return "回顾以往工作的细节"  # …and a formula listed among what was used (“两微一端”等线上学习)
     if q.kind == Kind.FACT and not q.concept.startswith("每") and not re.search(r"每|至少|不少于|不超过|以内|前完成", q.source.sentence):
         if "讲话要求" not in q.stem:
             return "不是要求的数字（回顾或背景）"
@@ -118,6 +124,10 @@ def _problem(draft: Draft, speech: Speech, kb_text: str) -> str:
         return "含敏感历史名词"
     if q.kind in (Kind.SLOGAN, Kind.FORMULA) and SAYING_RE.search(q.source.sentence.split(q.concept)[0][-8:] + "“"):
         return "引语、俗语或比喻，不是要点"
+    if q.kind != Kind.ENUMERATION and _is_heading(speech.paragraph(q.source.paragraph)):
+        return "小标题的措辞，不是要点"
+    if re.match(r"^(?:刚才|刚刚)", q.source.sentence):
+        return "会议程序（刚才……），不是要点"
     if FIRST_PERSON_RE.search(q.stem):
         return "第一人称的叙述（讲话人自己的经历）"
     if q.kind == Kind.EVENT and not re.search(r"讲话(?:要求|强调)", q.stem):
@@ -164,6 +174,12 @@ def _problem(draft: Draft, speech: Speech, kb_text: str) -> str:
         if any(text not in cited for text in draft.must_quote):
             return "答案不在原文中"
     return ""
+
+
+def _is_heading(text: str) -> bool:
+    """A heading of the speech (一、…, （二）…, 第三，…): short, numbered, no sentence end."""
+    return (bool(re.match(r"^(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十\d]{1,3}[）)]|第[一二三四五六七八九十]{1,3}[，,、])", text))
+            and len(text) <= 60 and not text.rstrip().endswith(("。", "！", "？")))
 
 
 def _cited_text(draft: Draft, speech: Speech) -> str:

@@ -139,7 +139,10 @@ class Maker:
             swaps = [f for f in pool if family and self.knowledge.family(f) == family]
         elif c.kind == Kind.POLICY:
             ending = next((e for e in DOCUMENT_ENDINGS if c.term.endswith(e)), "")
-            pool = [p for p in self.pools.policies if ending and p.endswith(DOCUMENT_ENDINGS)]
+            # Documents of its own ending (条例 for a 条例), and only for a document the lexicon
+            # knows: beside a local plan (《2021-2025年…规划》) national titles give the key away.
+            known = c.term in self.knowledge.policies
+            pool = [p for p in self.pools.policies if known and ending and p.endswith(ending)]
             what = "哪份文件" if ending else "哪一项"
             weak = not ending
         else:

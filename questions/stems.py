@@ -56,6 +56,29 @@ class Framed:
         return self.blanked(other)
 
 
+SECTION_RE = re.compile(r"^[一二三四五六七八九十]{1,3}、")
+REVIEW_HEADING_RE = re.compile(r"回顾|成绩|成效|总结|过去|去年|一年来|五年来|取得|工作情况")
+
+
+def review_paragraphs(paragraphs: tuple[str, ...]) -> set[int]:
+    """Paragraph numbers (from 1) under a top-level heading that reviews past work
+    (一、2021年工作回顾; 一、充分肯定成绩…): what they tell is a 讲话回顾 unless they demand."""
+    out: set[int] = set()
+    reviewing = False
+    for number, text in enumerate(paragraphs, start=1):
+        if SECTION_RE.match(text) and len(text) <= 60 and not text.endswith("。"):
+            reviewing = bool(REVIEW_HEADING_RE.search(text))
+            continue
+        if reviewing:
+            out.add(number)
+    return out
+
+
+def as_review(stem: str) -> str:
+    """A stem said of past work: 讲话回顾 in place of the lead it was framed with."""
+    return re.sub(r"^(判断：)?讲话(?:要求|指出|强调)，", lambda m: f"{m.group(1) or ''}讲话回顾，", stem, count=1)
+
+
 def attribution(sentence: str) -> str:
     """讲话回顾 for a report of what was done, 讲话要求 for a demand, else 讲话指出."""
     if REVIEW_OPENING_RE.match(sentence) or (REVIEW_RE.search(sentence) and not STRICT_DEMAND_RE.search(sentence)):
@@ -87,7 +110,7 @@ def frame(sentence: str, answer: str) -> Framed | None:
         inside = quoted_positions(body)
         end = at + len(answer)
         cuts = [i for i in range(end, len(body)) if body[i] in CLAUSE_CUT and not inside[i]]
-        cuts = [i for i in cuts if i >= 12]
+        cuts = [i for i in cuts if i >= 12 and not _dangling(body, i)]
         if not cuts or cuts[0] > MAX_BODY:
             return None
         # The longest cut that fits, preferring a ； (a whole statement) to a ，.
@@ -111,6 +134,17 @@ def frame(sentence: str, answer: str) -> Framed | None:
     if lead == "讲话要求" and body.startswith("要") and at > 0:
         lead = "讲话强调"  # 讲话要求，要… says the demand twice; 讲话强调，要… does not
     return Framed(body, at, at + len(answer), cut, lead)
+
+
+# A clause that only leads into the next (结合…等载体，组织…; 通过…，): a stem never ends on one.
+LEADING_CLAUSE_RE = re.compile(r"^(?:结合|通过|依托|围绕|按照|根据|借助|利用|紧扣|立足|针对|对照|聚焦|随着|为了|面对)"
+                               r"|(?:等载体|等形式|等方式|等平台|等途径|等渠道|为契机|为载体|为抓手|为依托)$")
+
+
+def _dangling(body: str, end: int) -> bool:
+    """Whether the clause of `body` that ends at `end` only leads into what follows."""
+    start = max(body.rfind(mark, 0, end) for mark in "，,；;：:") + 1
+    return bool(LEADING_CLAUSE_RE.search(body[start:end]))
 
 
 def _find(body: str, answer: str) -> int:

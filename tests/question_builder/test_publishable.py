@@ -366,3 +366,35 @@ def test_a_long_sentence_is_asked_from_the_demand_clause_nearest_the_answer():
     assert framed is not None and framed.lead == "讲话要求"
     assert framed.text.startswith(("建立", "教育引导", "不断提高")) and "政治领悟力" in framed.text
     assert attribution("举办读书会1.1万余场次，开展学习活动。") == "讲话回顾"
+
+
+def test_a_section_reviewing_past_work_is_said_as_a_review_and_headings_are_not_asked(make_speech):
+    from questions.stems import review_paragraphs
+    speech = make_speech(
+        "一、2021年工作回顾",
+        "强化“学习强国”、“两微一端”等线上学习，扎实开展“3+X”专项整治。",
+        "二、充分肯定成绩，为“开局之年”提供强大动能",
+        "二、2022年重点工作",
+        "要牢固树立“四个意识”，坚决做到“两个维护”。",
+        "刚才，会议表彰了先进，我们要树立标兵、树立楷模、树立旗帜。")
+    reviewing = review_paragraphs(speech.paragraphs)
+    assert 2 in reviewing and 5 not in reviewing  # make_speech's first line is paragraph 1
+    bank = build_bank([speech])[0]
+    stems = [q.stem for q in bank.questions]
+    assert not [s for s in stems if "两微一端" in s or "3+X" in s or "开局之年" in s or "树立楷模" in s]
+    assert [s for s in stems if "四个意识" in s or "____" in s]
+
+
+def test_a_stem_never_ends_on_a_clause_that_only_leads_into_the_next():
+    sentence = ("牢牢把握全面学习宣传贯彻会议精神这条主线，把学习贯彻会议精神作为首要政治任务，结合学习教育、"
+                "“三会一课”、主题党日、理论中心组学习等载体，组织广大党员干部深刻领会把握会议精神实质和丰富内涵并且"
+                "努力在学懂弄通做实上下功夫。")
+    framed = frame(sentence, "首要政治任务")
+    assert framed is not None and framed.text.endswith("首要政治任务。")
+
+
+def test_a_local_document_gets_no_national_titles_beside_it(make_speech):
+    bank = build_bank([make_speech(
+        "要按照《2021-2025年市直机关党员教育培训规划》，分层分类开展党员集中培训。",
+        "要落实《干部教育培训工作条例》和《中国共产党纪律处分条例》。")])[0]
+    assert not [q for q in bank.questions if q.type == QType.SINGLE and "2021-2025年市直机关党员教育培训规划" in q.options]
