@@ -71,11 +71,13 @@ def _build_one(speech: Speech, knowledge: Knowledge) -> Bank:
         seen_ids.add(draft.question.id)
         passed.append(draft)
     kept = _spread(passed)
+    full_text = "\n".join(speech.paragraphs)
     for draft in passed:
         if id(draft) in kept:
             q = draft.question
             quality = rank(q, by_term.get(q.concept), draft.cut, draft.weak_distractors,
-                           known=knowledge.formula(q.concept) is not None)
+                           known=knowledge.formula(q.concept) is not None,
+                           repeated=full_text.count(q.concept) >= 2)
             if quality < FLOOR:
                 bank.dropped.append((f"质量分低于 {FLOOR}", q.stem))
                 continue

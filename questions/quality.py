@@ -25,12 +25,14 @@ BY_TYPE = {QType.SINGLE: 0.05, QType.MULTIPLE: 0.05, QType.FILL: 0.0, QType.JUDG
 FREQUENCY_RE = re.compile(r"^每")
 
 
-def rank(question: Question, concept: Concept | None, cut: bool, weak: bool, known: bool = False) -> float:
+def rank(question: Question, concept: Concept | None, cut: bool, weak: bool, known: bool = False,
+         repeated: bool = False) -> float:
     """The quality of one question, rounded to two decimals. `known`: its concept is a formula of
-    the lexicon (四个意识), not a local brand of one speech (“一县一策”)."""
+    the lexicon (四个意识), not a local brand of one speech (“一县一策”); `repeated`: the speech
+    names it more than once (a brand it builds on, not a programme it mentions in passing)."""
     score = BASE.get(question.kind, 0.7) + BY_TYPE[question.type]
     if question.kind == Kind.FORMULA:
-        score += 0.05 if known else -0.2
+        score += 0.05 if known else -0.2 if repeated else -0.3
     if concept is not None:
         if concept.kind == Kind.ENUMERATION and concept.named_by in ("count", "quote"):
             score += 0.05

@@ -241,7 +241,7 @@ def test_a_list_named_by_its_count_without_siblings_is_asked_all_right(make_spee
 
 def test_a_known_formula_ranks_above_a_local_brand_and_a_heading_list_below_a_count(make_speech):
     bank = build_bank([make_speech(
-        "要牢固树立“四个意识”，深入实施“三服务一提升”。",
+        "要牢固树立“四个意识”，深入实施“三服务一提升”。“三服务一提升”要落到实处。",
         "一、加强作风建设",
         "要做到敢抓敢管、真抓实干、善作善成。",
         "要落实“两个责任”：主体责任和监督责任。")])[0]
@@ -271,7 +271,8 @@ def test_a_set_sharing_only_an_inner_word_is_completed_never_given_siblings(make
 
 
 def test_a_speechs_own_brand_is_only_completed(make_speech):
-    bank = build_bank([make_speech("要促进“两个健康”，拓展民营经济发展空间。", "要坚决做到“两个维护”。")])[0]
+    bank = build_bank([make_speech("要促进“两个健康”，拓展民营经济发展空间。", "要坚决做到“两个维护”。",
+                                   "“两个健康”是民营经济的方向。")])[0]
     brand = [q for q in bank.questions if q.concept == "两个健康"]
     assert brand and {q.type for q in brand} == {QType.FILL}
     # A formula of the lexicon is swapped in a false 判断 only for one of its own family.
@@ -398,3 +399,12 @@ def test_a_local_document_gets_no_national_titles_beside_it(make_speech):
         "要按照《2021-2025年市直机关党员教育培训规划》，分层分类开展党员集中培训。",
         "要落实《干部教育培训工作条例》和《中国共产党纪律处分条例》。")])[0]
     assert not [q for q in bank.questions if q.type == QType.SINGLE and "2021-2025年市直机关党员教育培训规划" in q.options]
+
+
+def test_a_brand_mentioned_once_in_passing_is_not_proposed_one_the_speech_builds_on_is(make_speech):
+    bank = build_bank([make_speech(
+        "要深入实施“六大行动”，建设科技创新共同体。",
+        "要忠实践行“八八战略”，奋力打造重要窗口。",
+        "“八八战略”是引领发展的总纲。")])[0]
+    concepts = {q.concept for q in bank.questions}
+    assert "六大行动" not in concepts and "八八战略" in concepts
