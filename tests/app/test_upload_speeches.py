@@ -23,8 +23,10 @@ from quizapp.models import BankQuestion, Speech
 from quizapp.organize import building
 from tests.question_builder.speech_files import make_pdf
 
-# 1,000 quoted formulas a line: within the length limit, and some seconds of building.
-SLOW = "\n".join("".join(f"“四个意识{i * 100 + j}”" for j in range(100)) + "。" for i in range(60))
+# 600 count-named formulas, each defined by its members and quoted again: within the length limit,
+# and some seconds of building (a formula quoted once names nothing and is passed over at once).
+SLOW = "\n".join(f"“四个意识{i}”是指政治意识{i}、大局意识{i}、核心意识{i}、看齐意识{i}。坚持“四个意识{i}”。"
+                 for i in range(600))
 NO_QUESTION = "同志们：\n大家好。今天天气很好。\n谢谢大家。"
 
 
