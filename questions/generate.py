@@ -237,14 +237,17 @@ class Maker:
     def member_siblings(self, entry: Formula) -> list[str]:
         """Wrong members for a formula of the lexicon: members (of its kin first, then of any formula
         or list of the speech) that share the head and tail its own members share (看齐意识 →
-        忧患意识, never 尊重知识); none when its members share nothing."""
+        忧患意识, never 尊重知识) and are about as long (经得起各种风浪考验 is no sibling of 执政考验);
+        none when its members share nothing."""
         members = list(entry.members)
         prefix, suffix = lists.common_prefix(members), lists.common_suffix(members)
         kin = self.knowledge.kin(entry.term)
         if len(prefix) >= 2 or len(suffix) >= 2:
             everyone = [m for f in kin for m in f.members] + [m for f in self.knowledge.formulas for m in f.members]
             everyone += self.pools.items
-            return [m for m in dict.fromkeys(everyone) if m.startswith(prefix) and m.endswith(suffix)]
+            low, high = min(map(len, members)) - 1, max(map(len, members)) + 1
+            return [m for m in dict.fromkeys(everyone)
+                    if m.startswith(prefix) and m.endswith(suffix) and low <= len(m) <= high]
         return []  # members of nothing in common (形式主义, 奢靡之风): no sibling is fair
 
     def knowledge_questions(self, c: Concept, entry: Formula) -> None:
@@ -254,9 +257,12 @@ class Maker:
         rng = self.rng(c, "kb")
         options, answer = options_of(rng, members, wrong)
         explain = f"{q(entry.term)}是指：{numbered(members)}。出处：{entry.note}。"
+        # No fair sibling (四大考验: nothing else is a …考验 of its length): its three to five members
+        # are asked all right, as organizers ask a count-named list.
+        all_right = not wrong and 3 <= len(members) <= 5
         self.add(c, QType.MULTIPLE, "kb-members", f"{q(entry.term)}是指下列哪些内容？（多选）",
-                 options, answer, f"答案：{'、'.join(members)}。" + explain, need=2, got=len(wrong),
-                 origin=Origin.KNOWLEDGE)
+                 options, answer, f"答案：{'、'.join(members)}。" + explain, need=0 if all_right else 2,
+                 got=len(wrong), origin=Origin.KNOWLEDGE)
         if wrong:
             changed = members[:-1] + wrong[:1]
             self.add(c, QType.JUDGE, "kb-false", f"判断：{q(entry.term)}是指{'、'.join(changed)}。", (), False,

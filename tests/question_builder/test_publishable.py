@@ -218,7 +218,10 @@ def test_a_quoted_leader_is_the_stems_attribution():
     framed = frame("习近平总书记强调，党的政治建设是党的根本性建设。", "党的政治建设")
     assert framed is not None and framed.lead == "习近平总书记强调"
     assert framed.text.startswith("党的政治建设是")
-    framed = frame("明确要求全体党员要带头学习党章。", "党章")
+    # The leader named in the sentence before: 讲话指出，明确要求… would open on a verb without its subject.
+    assert frame("明确要求全体党员要带头学习党章。", "党章") is None
+    assert frame("强调，全体党员要带头学习党章。", "党章") is None
+    framed = frame("要求全体党员带头学习党章。", "党章")
     assert framed is not None and framed.lead == "讲话指出"
 
 
