@@ -12,7 +12,8 @@ Matching (any kind of concept may cover a point, within one paragraph of it):
 - a fact: its figure stands in the concept's term or members.
 A point is *asked* when a matching concept has at least one question in the bank. An extracted
 concept is precise when it matches some point of any tier. -v lists misses and extras, except on
-the validation set (kept out of tuning; --show-validation to list them anyway).
+the validation set (kept out of tuning; --show-validation to list them anyway), and the tier-1 points
+found but not asked.
 """
 from __future__ import annotations
 
@@ -93,7 +94,7 @@ def evaluate(set_name: str, verbose: bool) -> dict:
         got = [{"term": c.term, "kind": c.kind.value, "paragraphs": list(c.paragraphs or (c.source.paragraph,)),
                 "members": list(c.members or c.figures), "asked": c.term in asked_terms} for c in bank.concepts]
         gold = load(gold_file)
-        missed = []
+        missed, unasked = [], []
         for g in gold:
             hits = [c for c in got if matches(g, c)]
             tier = f"t{g.get('tier', 2)}"
@@ -102,6 +103,8 @@ def evaluate(set_name: str, verbose: bool) -> dict:
                 found[g["kind"]][tier + "found"] += 1
                 if any(c["asked"] for c in hits):
                     found[g["kind"]][tier + "asked"] += 1
+                elif tier == "t1":
+                    unasked.append((g, hits[0]))
             else:
                 missed.append(g)
         extras = []
@@ -115,6 +118,8 @@ def evaluate(set_name: str, verbose: bool) -> dict:
             for g in missed:
                 print(f"  MISSED t{g.get('tier')}", g["paragraph"], g["kind"], g["term"], "|",
                       "、".join(g.get("members", []))[:100], g.get("key", ""), g.get("value", ""))
+            for g, c in unasked:
+                print("  UNASKED t1", g["paragraph"], g["kind"], g["term"], "| found as", c["kind"], c["term"])
             for c in extras:
                 print("  EXTRA ", c["paragraphs"][0], c["kind"], c["term"], "|", "、".join(c["members"])[:100])
     return {"found": found, "precise": precise}

@@ -21,7 +21,7 @@ SENSITIVE_RE = re.compile(r"文化大革命|文革|四人帮|林彪|反革命|�
 # A quotation, saying or figure of speech introduced as such: “俗话说：‘…’”, 所谓“…”.
 SAYING_RE = re.compile(r"(?:俗话说|俗语说|常言道|古人云|古语说|有句话|所谓|说过|说：|讲：|比喻为|称为|叫做|形象地说)[：:，,]?“$")
 # The speaker telling of himself (我就强调…, 我当时…): an anecdote, not a point.
-FIRST_PERSON_RE = re.compile(r"我(?![们国省市区县党军校局部委厅办院所])")
+FIRST_PERSON_RE = re.compile(r"(?<![自忘无])我(?![们国省市区县党军校局部委厅办院所])")
 MAX_OPTION = 30
 PER_SENTENCE = 6
 
@@ -76,7 +76,8 @@ def _build_one(speech: Speech, knowledge: Knowledge) -> Bank:
         if id(draft) in kept:
             q = draft.question
             quality = rank(q, by_term.get(q.concept), draft.cut, draft.weak_distractors,
-                           known=knowledge.formula(q.concept) is not None,
+                           known=(knowledge.formula(q.concept) is not None
+                                  or knowledge.set_of(by_term[q.concept].members if q.concept in by_term else ()) is not None),
                            repeated=full_text.count(q.concept) >= 2)
             if quality < FLOOR:
                 bank.dropped.append((f"质量分低于 {FLOOR}", q.stem))

@@ -119,6 +119,9 @@ class Maker:
         entry = self.knowledge.formula(concept.term)
         if entry is not None and not concept.members and len(entry.members) >= 2:
             self.knowledge_questions(concept, entry)
+        elif concept.kind == Kind.SLOGAN and (entry := self.knowledge.set_of(concept.members)) is not None:
+            # The speech lists a formula's members without its name: what the formula is, asked by name.
+            self.knowledge_questions(concept, entry)
 
     # -- terms, theses, events and facts ---------------------------------------------------
     def term(self, c: Concept) -> None:
@@ -246,6 +249,8 @@ class Maker:
             everyone = [m for f in kin for m in f.members] + [m for f in self.knowledge.formulas for m in f.members]
             everyone += self.pools.items
             low, high = min(map(len, members)) - 1, max(map(len, members)) + 1
+            if low + 2 == high:  # members of one length (政治判断力…): siblings of that length
+                low, high = low + 1, high - 1
             return [m for m in dict.fromkeys(everyone)
                     if m.startswith(prefix) and m.endswith(suffix) and low <= len(m) <= high]
         return []  # members of nothing in common (形式主义, 奢靡之风): no sibling is fair
@@ -257,9 +262,9 @@ class Maker:
         rng = self.rng(c, "kb")
         options, answer = options_of(rng, members, wrong)
         explain = f"{q(entry.term)}是指：{numbered(members)}。出处：{entry.note}。"
-        # No fair sibling (四大考验: nothing else is a …考验 of its length): its three to five members
+        # No fair sibling (四大考验: nothing else is a …考验 of its length): its four or five members
         # are asked all right, as organizers ask a count-named list.
-        all_right = not wrong and 3 <= len(members) <= 5
+        all_right = not wrong and 4 <= len(members) <= 5
         self.add(c, QType.MULTIPLE, "kb-members", f"{q(entry.term)}是指下列哪些内容？（多选）",
                  options, answer, f"答案：{'、'.join(members)}。" + explain, need=0 if all_right else 2,
                  got=len(wrong), origin=Origin.KNOWLEDGE)

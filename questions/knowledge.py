@@ -27,19 +27,34 @@ def inferred_family(term: str) -> str:
     return rest if rest != term and 1 <= len(rest) <= 4 else ""
 
 
+def _plain(member: str) -> str:
+    """A member as a set compares it: 精神懈怠的危险 and 精神懈怠危险 are one."""
+    return member.replace("的", "")
+
+
 @dataclass(frozen=True)
 class Knowledge:
     formulas: tuple[Formula, ...]
     policies: tuple[str, ...]
     _by_term: dict[str, Formula] = field(init=False, repr=False, compare=False, hash=False)
     _kin: dict[str, tuple[Formula, ...]] = field(init=False, repr=False, compare=False, hash=False)
+    _by_members: dict[frozenset, Formula] = field(init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_term", {f.term: f for f in self.formulas})
         object.__setattr__(self, "_kin", {})
+        object.__setattr__(self, "_by_members", {frozenset(_plain(m) for m in f.members): f
+                                                 for f in self.formulas if len(f.members) >= 2})
 
     def formula(self, term: str) -> Formula | None:
         return self._by_term.get(term)
+
+    def set_of(self, members: tuple[str, ...] | list[str]) -> Formula | None:
+        """The formula whose members a speech lists without naming it (执政考验、改革开放考验、
+        市场经济考验、外部环境考验 are the 四大考验), 的 aside; None for any other set."""
+        if len(members) < 2:
+            return None
+        return self._by_members.get(frozenset(_plain(m) for m in members))
 
     def family(self, term: str) -> str:
         """The lexicon's family of `term`, else the one its wording implies."""

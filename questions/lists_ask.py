@@ -104,7 +104,7 @@ class ListAsker:
             return
         pool, affix = self.pattern_pool(members)
         answers = set(members)
-        fixed = self.maker.knowledge.formula(c.term) is not None
+        fixed = self.maker.knowledge.formula(c.term) is not None or self.maker.knowledge.set_of(members) is not None
         if together and fixed and len(members) >= 3:  # a 多选 needs two right answers besides the one in the stem
             wrong = [w for w in m.chooser.choose(pool, answers, 4, members[1], c.source.sentence, affix)
                      if not is_fragment(w)][:2]
@@ -118,6 +118,8 @@ class ListAsker:
                  if not is_fragment(w)][:3] if any(affix) else []  # 重在自觉、贵在持久: no sibling is fair
         if len({len(x) for x in members}) == 1:  # 政治判断力、政治领悟力: a sibling of their length
             wrong = [w for w in wrong if len(w) == len(blank)]
+        else:  # about as long as the items (经得起各种风浪考验 is no sibling of 执政考验)
+            wrong = [w for w in wrong if min(map(len, members)) - 1 <= len(w) <= max(map(len, members)) + 1]
         # A phrase of the speech that only shares a head or tail (社会号召力 beside 社会治理) is a weak
         # sibling: no false 判断 on it, and a lower rank.
         listed = set(m.pools.items) | set(m.pools.lexicon_items)
@@ -127,7 +129,8 @@ class ListAsker:
         """Whether a parallel set is a fixed formulation worth completing (政治判断力、政治领悟力、
         政治执行力; a frame 在…上作表率; a set of the lexicon), not an ad hoc run of words where
         another word would fit as well (荣誉感、责任感和获得感)."""
-        if c.named_by == "frame" or self.maker.knowledge.formula(c.term) is not None:
+        known = self.maker.knowledge
+        if c.named_by == "frame" or known.formula(c.term) is not None or known.set_of(c.members) is not None:
             return True
         members = list(c.members)
         shared = max(len(lists.common_prefix(members)), len(lists.common_suffix(members)))

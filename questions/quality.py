@@ -33,6 +33,8 @@ def rank(question: Question, concept: Concept | None, cut: bool, weak: bool, kno
     score = BASE.get(question.kind, 0.7) + BY_TYPE[question.type]
     if question.kind == Kind.FORMULA:
         score += 0.05 if known else -0.2 if repeated else -0.3
+    elif question.kind == Kind.SLOGAN and known:
+        score += 0.15  # the members of a formula the lexicon knows (政治判断力、政治领悟力、政治执行力)
     if concept is not None:
         if concept.kind == Kind.ENUMERATION and concept.named_by in ("count", "quote"):
             score += 0.05

@@ -411,3 +411,26 @@ def test_a_brand_mentioned_once_in_passing_is_not_proposed_one_the_speech_builds
         "“八八战略”是引领发展的总纲。")])[0]
     concepts = {q.concept for q in bank.questions}
     assert "六大行动" not in concepts and "八八战略" in concepts
+
+
+def test_a_formulas_members_listed_without_its_name_are_asked_by_its_name(make_speech):
+    bank = build_bank([make_speech(
+        "要清醒看到，党面临的执政考验、改革开放考验、市场经济考验、外部环境考验将长期存在，必须常抓不懈。")])[0]
+    named = [q for q in bank.questions if q.stem.startswith("“四大考验”是指")]
+    assert named and named[0].type == QType.MULTIPLE and len(named[0].answer) == 4
+    # 经得起各种风浪考验 (a …考验 of the lexicon, twice as long) is no option beside them.
+    assert not any("经得起各种风浪考验" in q.stem + "".join(q.options) for q in bank.questions)
+
+
+def test_a_formula_without_a_fair_sibling_is_asked_all_right_with_four_members_never_three(make_speech):
+    bank = build_bank([make_speech("要坚持“四大考验”意识，常抓不懈。", "要增强“政治三力”，做到知行合一。")])[0]
+    by_stem = {q.stem: q for q in bank.questions if q.type == QType.MULTIPLE}
+    four = by_stem.get("“四大考验”是指下列哪些内容？（多选）")
+    assert four is not None and set(four.answer) == {0, 1, 2, 3}
+    three = by_stem.get("“政治三力”是指下列哪些内容？（多选）")
+    assert three is None or len(three.options) > len(three.answer)
+
+
+def test_self_words_are_not_the_first_person(make_speech):
+    bank = build_bank([make_speech("要全面推进党的自我净化、自我完善、自我革新、自我提高，使党坚守初心使命。")])[0]
+    assert any("自我" in q.stem for q in bank.questions)
