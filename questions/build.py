@@ -99,12 +99,15 @@ def _spread(drafts: list[Draft]) -> set[int]:
         key = (q.source.paragraph, q.source.sentence)
         by_sentence.setdefault(key, {}).setdefault(q.concept, []).append(draft)
     kept = {id(d) for d in drafts if d.question.origin == Origin.KNOWLEDGE}
-    for concepts in by_sentence.values():
+    for (_, sentence), concepts in by_sentence.items():
         queues = list(concepts.values())
         taken = 0
-        while taken < PER_SENTENCE and any(queues):
+        # A sentence of many statements (五年…：必须把A作为…；必须把B作为…；…) says as many points:
+        # one more question for each statement after the first, up to twice the cap.
+        cap = min(2 * PER_SENTENCE, PER_SENTENCE + len(re.findall(r"[；;]", sentence)))
+        while taken < cap and any(queues):
             for queue in queues:
-                if queue and taken < PER_SENTENCE:
+                if queue and taken < cap:
                     kept.add(id(queue.pop(0)))
                     taken += 1
     return kept

@@ -184,6 +184,10 @@ class Maker:
         """把学习贯彻……作为____: the standing the thesis gives its subject, among the other words
         of its family (roles.FAMILIES), once the word stands in the sentence once, after the term."""
         word, family = roles.role_of(c.key)
+        if not word and len(c.term) > MAX_THESIS_BLANK and 2 <= len(c.key) <= 8:
+            # A long term (全体人民全面发展、社会全面进步) is not blanked: the standing the speech
+            # gives it (价值取向, 基本治理方式) is, completed only: its word has no family to choose from.
+            word = c.key
         sentence = c.source.sentence
         at = sentence.find(c.term)
         if not word or at < 0 or sentence.count(word) != 1 or sentence.find(word) < at + len(c.term):

@@ -434,3 +434,11 @@ def test_a_formula_without_a_fair_sibling_is_asked_all_right_with_four_members_n
 def test_self_words_are_not_the_first_person(make_speech):
     bank = build_bank([make_speech("要全面推进党的自我净化、自我完善、自我革新、自我提高，使党坚守初心使命。")])[0]
     assert any("自我" in q.stem for q in bank.questions)
+
+
+def test_a_thesis_too_long_to_blank_is_asked_by_the_standing_it_is_given(make_speech):
+    bank = build_bank([make_speech(
+        "必须把运用法治思维、推动良法善治作为基本治理方式，坚持在法治轨道上推进改革发展稳定。")])[0]
+    fills = [q for q in bank.questions if q.type == QType.FILL and q.answer == ("基本治理方式",)]
+    assert fills and "推动良法善治作为____，" in fills[0].stem
+    assert not any(q.type == QType.SINGLE and "基本治理方式" in q.options for q in bank.questions)
