@@ -1,6 +1,6 @@
 """Draw the sample of a blind review round (docs/bank-quality.md) and score the reviewer's verdicts.
 
-    python bench/review_sample.py draw --seed N --out DIR
+    python bench/review_sample.py draw --seed N --out DIR [--sample validation=60,seeds=40]
     python bench/review_sample.py score --out DIR VERDICTS.json
 
 `draw` builds the seeds and the validation speeches (tests/data/keypoints/validation) as a user
@@ -11,6 +11,7 @@ would, then writes two files into DIR:
   the builder's quality rank and whether it was drawn at random, from the best-ranked, or both.
 The sample: 60 random questions from the validation speeches, 40 from the seeds, and 5 from each
 speech's 30 best-ranked (the order the review page shows). A question drawn twice is judged once.
+`--sample dev=60` draws from the development speeches instead, for a review to tune on.
 
 `score` reads the reviewer's verdicts, a JSON object {"number": {"verdict": "PASS"|"FAIL",
 "check": "correct"|"unambiguous"|"worth asking"|"well-formed"|"distractors"|""}}, and prints the
@@ -33,15 +34,16 @@ from questions.knowledge import load_knowledge  # noqa: E402
 from questions.text import read_speech  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
-VALIDATION = ROOT / "tests" / "data" / "keypoints" / "validation"
+KEYPOINTS = ROOT / "tests" / "data" / "keypoints"
 RANDOM = {"validation": 60, "seeds": 40}
 BEST_OF, BEST_TAKEN = 30, 5
 TYPE_NAMES = {"single": "单选", "multiple": "多选", "judge": "判断", "fill": "填空"}
 
 
-def speech_paths() -> dict[str, list[Path]]:
-    validation = [SHARED / "corpus" / f"{p.stem}.txt" for p in sorted(VALIDATION.glob("*.jsonl"))]
-    return {"seeds": sorted((SHARED / "speeches").glob("[0-9]*.txt")), "validation": validation}
+def speech_paths(set_name: str) -> list[Path]:
+    if set_name == "seeds":
+        return sorted((SHARED / "speeches").glob("[0-9]*.txt"))
+    return [SHARED / "corpus" / f"{p.stem}.txt" for p in sorted((KEYPOINTS / set_name).glob("*.jsonl"))]
 
 
 def _answer_text(q: dict) -> str:
@@ -62,13 +64,13 @@ def _render(number: int, speech: str, q: dict) -> str:
     return "\n".join(lines)
 
 
-def draw(seed: int, out: Path) -> None:
+def draw(seed: int, out: Path, sample: dict[str, int]) -> None:
     rng = random.Random(seed)
     knowledge = load_knowledge()
     picked: dict[str, dict] = {}
-    for set_name, paths in speech_paths().items():
+    for set_name, count in sample.items():
         pool = []
-        for path in paths:
+        for path in speech_paths(set_name):
             bank = build_bank([read_speech(path)], knowledge)[0]
             questions = [q.to_json() for q in bank.questions]
             best = sorted(questions, key=lambda q: -q["quality"])[:BEST_OF]
@@ -76,7 +78,7 @@ def draw(seed: int, out: Path) -> None:
                 picked.setdefault(q["id"], {"q": q, "set": set_name, "speech": path.name, "draws": set()})
                 picked[q["id"]]["draws"].add("best")
             pool += [(path.name, q) for q in questions]
-        for name, q in rng.sample(pool, min(RANDOM[set_name], len(pool))):
+        for name, q in rng.sample(pool, min(count, len(pool))):
             picked.setdefault(q["id"], {"q": q, "set": set_name, "speech": name, "draws": set()})
             picked[q["id"]]["draws"].add("random")
     entries = list(picked.values())
@@ -96,12 +98,13 @@ def score(out: Path, verdicts_path: Path) -> None:
     missing = sorted(set(key) - set(verdicts), key=int)
     if missing:
         sys.exit(f"no verdict for {len(missing)} questions: {', '.join(missing[:10])}")
+    sets = sorted({k["set"] for k in key.values()})
     for draw_name in ("random", "best"):
-        for set_name in ("validation", "seeds"):
+        for set_name in sets:
             rows = [n for n, k in key.items() if k["set"] == set_name and draw_name in k["draws"]]
             passed = sum(verdicts[n]["verdict"].upper() == "PASS" for n in rows)
             print(f"{draw_name:6} {set_name:10} {passed}/{len(rows)}")
-    for set_name in ("validation", "seeds"):
+    for set_name in sets:
         fails = Counter(verdicts[n].get("check", "") for n, k in key.items()
                         if k["set"] == set_name and verdicts[n]["verdict"].upper() != "PASS")
         print(f"fails {set_name}: " + ", ".join(f"{c or '?'} {n}" for c, n in fails.most_common()))
@@ -115,12 +118,21 @@ def main() -> None:
     d = sub.add_parser("draw")
     d.add_argument("--seed", type=int, required=True)
     d.add_argument("--out", type=Path, required=True)
+    d.add_argument("--sample", default=",".join(f"{k}={v}" for k, v in RANDOM.items()),
+                   help="random questions per set: validation=60,seeds=40 (dev=60 to tune on)")
     s = sub.add_parser("score")
     s.add_argument("--out", type=Path, required=True)
     s.add_argument("verdicts", type=Path)
     args = parser.parse_args()
     if args.command == "draw":
-        draw(args.seed, args.out)
+        try:
+            sample = {name: int(count) for name, count in (part.split("=") for part in args.sample.split(","))}
+        except ValueError:
+            parser.error("--sample takes set=count pairs: validation=60,seeds=40")
+        unknown = set(sample) - {"seeds", "dev", "validation"}
+        if unknown:
+            parser.error(f"unknown set: {', '.join(sorted(unknown))} (seeds, dev or validation)")
+        draw(args.seed, args.out, sample)
     else:
         score(args.out, args.verdicts)
 
