@@ -14,6 +14,7 @@ from .quality import FLOOR, rank
 from .stems import STRICT_DEMAND_RE, as_review, review_paragraphs
 from .text import is_masked
 from .types import Concept, Kind, Origin, QType, Question, Speech
+from .wording import BLANK
 
 MAX_STEM = 220
 # Terms a question never carries, as a key or as filler (QUESTIONS.md: never a sensitive historical term).
@@ -59,7 +60,7 @@ def _build_one(speech: Speech, knowledge: Knowledge) -> Bank:
         q = draft.question
         if q.source.paragraph in reviewing and not STRICT_DEMAND_RE.search(q.source.sentence):
             draft.question = dataclasses.replace(q, stem=as_review(q.stem))
-        reason = _problem(draft, speech, kb_text)
+        reason = _problem(draft, speech, kb_text) or _given_away(draft.question, by_term.get(draft.question.concept))
         if reason:
             bank.dropped.append((reason, draft.question.stem))
             continue
@@ -111,6 +112,23 @@ def _spread(drafts: list[Draft]) -> set[int]:
                     kept.add(id(queue.pop(0)))
                     taken += 1
     return kept
+
+
+def _given_away(q: Question, concept: Concept | None) -> str:
+    """Why a blank is answered by the stem itself: the clause after it spells out every character
+    of a thesis or slogan (“____”就是要始终立在时代大潮的潮头…要做到“勇” for 勇立潮头). Not for an
+    item of a parallel set (政治自觉、____、行动自觉: its own words recur as a matter of course)."""
+    if q.type not in (QType.FILL, QType.SINGLE) or q.kind not in (Kind.THESIS, Kind.SLOGAN):
+        return ""
+    if concept is not None and concept.members:
+        return ""
+    answer = q.answer[0] if q.type == QType.FILL else q.options[q.answer[0]]
+    stem = q.stem.split("\n")[0]
+    at = stem.find(BLANK)
+    after = stem[at + len(BLANK):].split("。")[0] if at >= 0 else ""
+    if len(answer) >= 3 and set(answer) <= set(after):
+        return "题干后文已说出答案"
+    return ""
 
 
 def _problem(draft: Draft, speech: Speech, kb_text: str) -> str:

@@ -14,6 +14,10 @@ WORD_RE = re.compile(r"^[\u4e00-\u9fff]{2,8}$")
 ENDS_AFTER = set("、，,。；;：:！？”」和与及的等")
 
 
+# A phrase that opens with a verb of doing names an action, not a thing of the key's kind.
+VERB_HEAD_RE = re.compile(r"^(?:推进|推动|加强|加快|塑造|打造|深化|实现|坚持|提升|提高|促进|完善|健全|构建|落实|开展|强化|"
+                          r"建立|形成|增强|做好|抓好|搞好)")
+
 class Chooser:
     """Distractor choice for one speech: knows its sentences (to avoid texts said together with
     the answer, which may be right too) and its words (to find siblings of the same pattern)."""
@@ -106,6 +110,8 @@ class Chooser:
                 continue
             if _affix_inside_word(item, prefix, suffix):
                 continue
+            if VERB_HEAD_RE.match(item) and not any(VERB_HEAD_RE.match(a) for a in answers):
+                continue  # 推进现代化建设 beside 经济建设, 政治建设: an action among things
             where = self._sentences_with(item)
             if where and where & answer_sentences:  # said together with an answer
                 continue

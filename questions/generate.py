@@ -200,13 +200,19 @@ class Maker:
         self.in_context(c, word, wrong, "哪一项", variant="-role")
 
     def event(self, c: Concept) -> None:
-        """A named congress or plenum: the ordinal changed gives its siblings."""
+        """A named congress or plenum: the ordinal changed gives its siblings. Not where the meeting
+        only says who proposed what follows (市第八次党代会提出，…): asking who said it is trivia."""
+        at = c.source.sentence.find(c.term)
+        if at >= 0 and re.match(r"(?:上|中)?(?:提出|指出|强调|要求|明确|作出|部署)", c.source.sentence[at + len(c.term):]):
+            return
         wrong = [w for w in _changed_ordinals(c.term) if w not in c.source.sentence][:SINGLE_WRONG]
         self.in_context(c, c.term, wrong, "哪次会议")
 
     def fact(self, c: Concept) -> None:
         """A figure or frequency: 填空, 单选 among changed figures, 判断 true and changed."""
         figure = c.figures[0]
+        if re.search(r"\d(?:多|余)|^(?:近|约)|左右$", figure):
+            return  # 70多年, 近万人: an approximate figure tells the background, not a requirement
         wrong = [w for w in changed_figures(figure, self.rng(c, "fact"))
                  if w not in c.source.sentence][:SINGLE_WRONG]
         self.in_context(c, figure, wrong, "哪一项")
@@ -272,10 +278,14 @@ class Maker:
         self.add(c, QType.MULTIPLE, "kb-members", f"{q(entry.term)}是指下列哪些内容？（多选）",
                  options, answer, f"答案：{'、'.join(members)}。" + explain, need=0 if all_right else 2,
                  got=len(wrong), origin=Origin.KNOWLEDGE)
-        if wrong:
-            changed = members[:-1] + wrong[:1]
+        # A false 判断 swaps in a member of another formula of the lexicon only: a phrase of the speech
+        # that shares a head (全面走在前列 beside 全面从严治党) is no formulation at all.
+        lexicon = {m for f in self.knowledge.formulas for m in f.members}
+        swap = next((w for w in wrong if w in lexicon), "")
+        if swap:
+            changed = members[:-1] + [swap]
             self.add(c, QType.JUDGE, "kb-false", f"判断：{q(entry.term)}是指{'、'.join(changed)}。", (), False,
-                     f"错误。不是{q(wrong[0])}，而是{q(members[-1])}。" + explain, origin=Origin.KNOWLEDGE)
+                     f"错误。不是{q(swap)}，而是{q(members[-1])}。" + explain, origin=Origin.KNOWLEDGE)
 
 
 # ---- wording --------------------------------------------------------------------------

@@ -43,15 +43,19 @@ class Knowledge:
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_term", {f.term: f for f in self.formulas})
         object.__setattr__(self, "_kin", {})
+        # Only formulas known by a counted name (四大考验, 政治三力, 三不腐): a set the lexicon
+        # merely describes (积极性、主动性、创造性) is a stock phrase, not a formulation to ask by name.
         object.__setattr__(self, "_by_members", {frozenset(_plain(m) for m in f.members): f
-                                                 for f in self.formulas if len(f.members) >= 2})
+                                                 for f in self.formulas
+                                                 if len(f.members) >= 2 and re.search(r"[一二三四五六七八九十两\d]", f.term)})
 
     def formula(self, term: str) -> Formula | None:
         return self._by_term.get(term)
 
     def set_of(self, members: tuple[str, ...] | list[str]) -> Formula | None:
-        """The formula whose members a speech lists without naming it (执政考验、改革开放考验、
-        市场经济考验、外部环境考验 are the 四大考验), 的 aside; None for any other set."""
+        """The formula known by a counted name whose members a speech lists without naming it
+        (执政考验、改革开放考验、市场经济考验、外部环境考验 are the 四大考验), 的 aside; None for any
+        other set."""
         if len(members) < 2:
             return None
         return self._by_members.get(frozenset(_plain(m) for m in members))

@@ -20,7 +20,7 @@ def q(text: str) -> str:
 
 
 def numbered(items: list[str]) -> str:
-    marks = "①②③④⑤⑥⑦⑧⑨⑩"
+    marks = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
     return " ".join(f"{marks[i]}{item}" if i < len(marks) else item for i, item in enumerate(items))
 
 

@@ -442,3 +442,44 @@ def test_a_thesis_too_long_to_blank_is_asked_by_the_standing_it_is_given(make_sp
     fills = [q for q in bank.questions if q.type == QType.FILL and q.answer == ("基本治理方式",)]
     assert fills and "推动良法善治作为____，" in fills[0].stem
     assert not any(q.type == QType.SINGLE and "基本治理方式" in q.options for q in bank.questions)
+
+
+def test_a_meeting_that_only_proposed_what_follows_is_not_asked(make_speech):
+    bank = build_bank([make_speech(
+        "市第八次党代会提出，要确保全省第二方阵排头兵地位，奋力向第一方阵进发。",
+        "要深入学习贯彻党的二十大精神，推动各项工作落地见效。")])[0]
+    assert not any("市第八次党代会" in q.options or q.answer == ("市第八次党代会",) for q in bank.questions)
+
+
+def test_an_approximate_figure_is_background(make_speech):
+    bank = build_bank([make_speech("我们党执政70多年，要始终保持自我革命精神。",
+                                   "党支部要每月召开一次支委会。")])[0]
+    answers = {a for q in bank.questions if q.type == QType.FILL for a in q.answer}
+    assert "70多年" not in answers and not any("多年" in "".join(q.options) for q in bank.questions)
+    assert any("每月" in a for a in answers)
+
+
+def test_a_stem_never_opens_on_a_phrase_pointing_back(make_speech):
+    assert frame("特别是“一把手”要当好施工队长，身先士卒、靠前指挥。", "一把手") is None
+
+
+def test_a_blank_the_rest_of_the_stem_spells_out_is_not_asked(make_speech):
+    bank = build_bank([make_speech(
+        "“勇立潮头”就是要始终立在时代大潮的潮头，敢做弄潮儿，要做到“勇”。",
+        "“勇立潮头”是我们的精神状态。")])[0]
+    for q in bank.questions:
+        if q.type in (QType.FILL, QType.SINGLE) and "立在时代大潮的潮头" in q.stem:
+            assert "勇立潮头" not in (q.answer if q.type == QType.FILL else [q.options[q.answer[0]]])
+
+
+def test_an_action_is_no_distractor_beside_things(make_speech):
+    from questions.distractors import Chooser
+    chooser = Chooser(make_speech("要抓好物质文明建设、生态文明建设。", "各地要推进城乡建设。"))
+    picked = chooser.choose(["推进城乡建设", "精神文明建设"], {"生态文明建设"}, 3, "生态文明建设",
+                            affix=("", "建设"))
+    assert "推进城乡建设" not in picked and "精神文明建设" in picked
+
+
+def test_a_long_list_is_numbered_past_ten():
+    from questions.wording import numbered
+    assert "⑪十一" in numbered([str(i) for i in range(1, 11)] + ["十一"])
