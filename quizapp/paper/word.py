@@ -28,6 +28,7 @@ from quizapp.quiz.timefmt import local_time
 FONT = "宋体"
 CHINESE_NUMBERS = "一二三四五六七八九十"
 SHEET_COLUMNS = 10  # answer boxes a row on the answer sheet
+ONE_LINE_CHARS = 24  # options this short in all go on one line
 
 
 def _new_document() -> DocumentType:
@@ -115,12 +116,22 @@ def paper_docx(activity: Activity, paper: Paper, sections: list[Section]) -> byt
         for question in section.questions:
             paragraph = _line(document, _stem(question), before=3)
             paragraph.paragraph_format.keep_with_next = bool(question.option_order)
-            for position, option in enumerate(question.options):
-                option_line = _line(document, f"{LETTERS[position]}. {option}")
-                option_line.paragraph_format.left_indent = Mm(7)
-                option_line.paragraph_format.keep_with_next = position < len(question.options) - 1
+            _options(document, question)
     _answer_sheet(document, activity, paper, sections)
     return _bytes(document)
+
+
+def _options(document: DocumentType, question: PaperQuestion) -> None:
+    """Short options on one line (as a printed paper sets them), long ones a line each; kept
+    on the page of their stem."""
+    labelled = [f"{LETTERS[position]}. {option}" for position, option in enumerate(question.options)]
+    if not labelled:
+        return
+    rows = ["　　".join(labelled)] if sum(len(o) for o in question.options) <= ONE_LINE_CHARS else labelled
+    for n, text in enumerate(rows):
+        option_line = _line(document, text)
+        option_line.paragraph_format.left_indent = Mm(7)
+        option_line.paragraph_format.keep_with_next = n < len(rows) - 1
 
 
 def _answer_sheet(document: DocumentType, activity: Activity, paper: Paper,
@@ -138,16 +149,17 @@ def _answer_sheet(document: DocumentType, activity: Activity, paper: Paper,
                 _line(document, f"{question.number}. {cells}", before=4)
             continue
         numbers = [q.number for q in section.questions]
+        columns = min(SHEET_COLUMNS, len(numbers))
         for start in range(0, len(numbers), SHEET_COLUMNS):
             row_numbers = numbers[start:start + SHEET_COLUMNS]
-            table = document.add_table(rows=2, cols=SHEET_COLUMNS)
+            table = document.add_table(rows=2, cols=columns)
             table.style = "Table Grid"
             table.alignment = WD_TABLE_ALIGNMENT.CENTER
             for column, number in enumerate(row_numbers):
                 cell = table.cell(0, column)
                 cell.text = str(number)
                 cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-            for column in range(SHEET_COLUMNS):
+            for column in range(columns):
                 table.rows[1].cells[column].paragraphs[0].paragraph_format.space_before = Pt(9)
                 table.rows[1].cells[column].paragraphs[0].paragraph_format.space_after = Pt(9)
             document.add_paragraph()

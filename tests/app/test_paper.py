@@ -288,3 +288,50 @@ def test_entry_service_refuses_an_empty_batch(app, setup):
                                           by=db.session.get(type(setup["people"]["organizer"]), setup["people"]["organizer"].id))
         assert error.value.problems == ["请至少填写一行"]
         assert db.session.scalar(select(func.count()).select_from(Attempt)) == 0
+
+
+def _render(tmp_path, name: str, data: bytes) -> Any:
+    """The .docx converted to PDF by LibreOffice, and its pages as PNGs (60 dpi)."""
+    import shutil
+    import subprocess
+    if not (shutil.which("libreoffice") and shutil.which("pdftoppm") and shutil.which("pdftotext")
+            and shutil.which("pdfinfo")):
+        pytest.skip("needs LibreOffice and poppler-utils (Debian: libreoffice-writer poppler-utils)")
+    source = tmp_path / f"{name}.docx"
+    source.write_bytes(data)
+    subprocess.run(["libreoffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
+                   check=True, capture_output=True, timeout=180)
+    pdf = tmp_path / f"{name}.pdf"
+    subprocess.run(["pdftoppm", "-png", "-r", "60", str(pdf), str(tmp_path / name)], check=True,
+                   timeout=60)
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True,
+                          text=True, timeout=60).stdout
+    return text, sorted(tmp_path.glob(f"{name}-*.png"))
+
+
+def test_the_paper_opens_in_libreoffice_on_a4_pages(app, client, login, setup, tmp_path):
+    login(client, ORGANIZER)
+    data = client.get(f"/paper/activities/{setup['activity']}/paper-B.docx").data
+    text, pages = _render(tmp_path, "paper-B", data)
+    assert len(pages) >= 2  # the answer sheet on a page of its own
+    flat = "".join(text.split())  # pdftotext spaces Latin letters and digits off CJK
+    assert "2026年第四季度党建知识测试" in flat and "答题卡（B卷）" in flat
+    assert "第1页共2页" in flat
+    found = sections(app, setup["activity"], "B")
+    for q in (q for s in found for q in s.questions):
+        assert f"{q.number}.{q.question.stem[:6]}" in flat
+    import subprocess
+    info = subprocess.run(["pdfinfo", str(tmp_path / "paper-B.pdf")], check=True,
+                          capture_output=True, text=True, timeout=60).stdout
+    assert "(A4)" in info  # A4 portrait
+
+
+def test_the_key_opens_in_libreoffice(app, client, login, setup, tmp_path):
+    login(client, ORGANIZER)
+    data = client.get(f"/paper/activities/{setup['activity']}/key-B.docx").data
+    text, pages = _render(tmp_path, "key-B", data)
+    flat = "".join(text.split())
+    assert pages and "参考答案与解析（B卷）" in flat
+    for q in (q for s in sections(app, setup["activity"], "B") for q in s.questions):
+        assert f"{q.number}.答案：{q.key_letters()}" in flat
