@@ -232,7 +232,19 @@ def test_paper_entry_counts_in_the_branch_report_points_and_the_members_page(app
     client.post("/auth/logout")
     login(client, MEMBER)
     mine = client.get(f"/quiz/activities/{setup['activity']}").get_data(as_text=True)
-    assert "纸质" in mine and "22/22" in mine
+    assert "纸质" in mine and "22/22" in mine and "录入" in mine
+    with app.app_context():
+        attempt_id = db.session.scalar(select(Attempt.id).where(
+            Attempt.person_id == people["member"].id, Attempt.paper_id.is_not(None)))
+    result = client.get(f"/quiz/attempts/{attempt_id}/result").get_data(as_text=True)
+    assert 'data-role="paper"' in result and "答对 9 / 9 题" in result
+    client.post("/auth/logout")
+    login(client, MEMBER_2)
+    with app.app_context():
+        total_only = db.session.scalar(select(Attempt.id).where(
+            Attempt.person_id == people["member2"].id))
+    result = client.get(f"/quiz/attempts/{total_only}/result").get_data(as_text=True)
+    assert "只登记了总分" in result and "答对" not in result.split('data-role="paper"')[1][:200]
 
 
 @pytest.mark.parametrize("account, status", [(MEMBER, 403), (OTHER_SECRETARY, 403),
