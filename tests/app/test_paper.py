@@ -72,8 +72,9 @@ def test_the_paper_has_header_every_question_options_and_an_answer_sheet(app, cl
         for q in section.questions:
             stem_line = next(p for p in paragraphs if p.startswith(f"{q.number}. "))
             assert q.question.stem.replace("____", "") in stem_line.replace("________", "")
-            for position, option in enumerate(q.options):
-                assert f"{'ABCD'[position]}. {option}" in paragraphs
+            if q.options:  # short options: one line under the stem, in the printed order
+                after = paragraphs[paragraphs.index(stem_line) + 1]
+                assert after == "　　".join(f"{'ABCD'[n]}. {o}" for n, o in enumerate(q.options))
     sheet = paragraphs.index("答题卡（A卷）")
     assert sheet > paragraphs.index("四、填空题（共 2 题，每题 3 分，共 6 分）")
     # Choice and judge numbers get a box each on the sheet; fill questions a numbered line.
