@@ -2,7 +2,7 @@
 
 A ``Paper`` is one printed version of an activity: its questions in the printed order, each
 with the option order printed (``items``: ``question_id``, ``question_version``,
-``option_order`` as in ``AttemptItem``, ``points``). Versions A and B hold the same questions
+``option_order`` as in ``AttemptItem``, ``points``, ``type``). Versions A and B hold the same questions
 in another order, options shuffled again. A paper member's answers, entered by an organizer
 or secretary, become a scored ``Attempt`` whose ``paper_id`` names the version sat: its items
 are copied from the paper, so the letters entered are read in that version's option order and
@@ -36,7 +36,8 @@ class Paper(Base):
     activity_id: Mapped[int] = mapped_column(ForeignKey("activity.id", ondelete="CASCADE"),
                                              index=True)
     label: Mapped[str] = mapped_column(String(1))
-    # [{"question_id", "question_version", "option_order", "points"}] in printed order.
+    # [{"question_id", "question_version", "option_order", "points", "type"}] in printed order
+    # ("type" the question's type when drawn: the sections are laid out by it).
     items: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -13,7 +13,7 @@ import random
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from quizapp.models import (
@@ -105,6 +105,12 @@ def papers_entered(session: Session, activity_id: int) -> bool:
     """Whether any paper sitting of the activity has been entered (its papers are then fixed)."""
     return bool(session.scalar(select(exists().where(
         Attempt.paper_id == Paper.id, Paper.activity_id == activity_id))))
+
+
+def paper_sitting_count(session: Session, activity_id: int) -> int:
+    """How many paper sittings of the activity have been entered."""
+    return session.scalar(select(func.count(Attempt.id)).where(
+        Attempt.activity_id == activity_id, Attempt.paper_id.is_not(None))) or 0
 
 
 def _item(drawn: Drawn, rng: random.Random) -> dict:

@@ -11,14 +11,14 @@ from io import BytesIO
 
 from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from quizapp.auth.access import has_role
 from quizapp.auth.decorators import role_required
 from quizapp.extensions import db
-from quizapp.models import Activity, Attempt, Paper, Person, Role
+from quizapp.models import Activity, Attempt, AttemptItem, Paper, Person, Role
 from quizapp.models.org import subtree_ids
 from quizapp.paper import papers, services, word
 from quizapp.paper.forms import EntryForm, MakePapersForm
@@ -27,6 +27,7 @@ from quizapp.publish.scopes import activity_scope
 bp = Blueprint("paper", __name__)
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 ENTERING = services.ENTERING_ROLES
+ENTERED_SHOWN = 500  # the latest paper sittings listed on the page
 
 
 def _me() -> Person:
@@ -44,15 +45,18 @@ def _activity_for_me(activity_id: int) -> Activity:
 def _page(activity: Activity, entry: EntryForm, status: int = 200) -> tuple[str, int]:
     versions = papers.papers_of(db.session, activity.id)
     sections = papers.sections_of(db.session, versions[0]) if versions else []
+    items = (select(func.count(AttemptItem.id)).where(AttemptItem.attempt_id == Attempt.id)
+             .correlate(Attempt).scalar_subquery())
     entered = list(db.session.execute(
-        select(Attempt, Person.name).join(Person, Attempt.person_id == Person.id)
+        select(Attempt, Person.name, items).join(Person, Attempt.person_id == Person.id)
         .where(Attempt.activity_id == activity.id, Attempt.paper_id.is_not(None))
-        .order_by(Attempt.submitted_at.desc(), Attempt.id.desc()).limit(200)))
+        .order_by(Attempt.submitted_at.desc(), Attempt.id.desc()).limit(ENTERED_SHOWN)))
     labels = {p.id: p.label for p in versions}
     make = MakePapersForm()
     return render_template(
         "paper/index.html", activity=activity, versions=versions, sections=sections,
-        entered=entered, labels=labels, entry=entry, make=make,
+        entered=entered, entered_total=papers.paper_sitting_count(db.session, activity.id),
+        labels=labels, entry=entry, make=make,
         can_make=_may_make(activity), fixed=papers.papers_entered(db.session, activity.id),
     ), status
 
@@ -124,15 +128,14 @@ def enter(activity_id: int) -> Response | tuple[str, int]:
         return _page(activity, form, 400)
     try:
         done = services.enter_paper_sittings(db.session, activity, form.lines.data, by=_me())
+        db.session.commit()
     except services.PaperEntryError as error:
         db.session.rollback()
         form.lines.errors = list(error.problems)
         return _page(activity, form, 400)
-    try:
-        db.session.commit()
-    except IntegrityError:
+    except IntegrityError:  # a member started online (or another entry landed) meanwhile
         db.session.rollback()
-        form.lines.errors = ["录入时有党员刚刚开始在线答题，本批未保存，请重新提交"]
+        form.lines.errors = ["录入时有党员刚刚开始在线答题或已被他人录入，本批未保存，请重新提交以查看具体原因"]
         return _page(activity, form, 409)
     flash(f"已录入并评分 {len(done)} 份纸质答卷。", "success")
     return redirect(url_for("paper.index", activity_id=activity.id))

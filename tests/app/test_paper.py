@@ -348,3 +348,33 @@ def test_the_key_opens_in_libreoffice(app, client, login, setup, tmp_path):
     assert pages and "参考答案与解析（B卷）" in flat
     for q in (q for s in sections(app, setup["activity"], "B") for q in s.questions):
         assert f"{q.number}.答案：{q.key_letters()}" in flat
+
+
+def test_a_member_starting_online_during_the_entry_loses_nothing_and_saves_nothing(
+        app, client, login, setup, monkeypatch):
+    """The race the checks cannot see: the sitting's number is taken when the batch is
+    written. The batch is refused whole (409, in Chinese), the online sitting stays."""
+    from activity_helpers import Outcome, add_result
+    a = sections(app, setup["activity"], "A")
+    add_result(app, setup["activity"], setup["people"]["member"].id,
+               [Outcome(a[0].questions[0].question.id, True, 2, 2)])
+    monkeypatch.setattr(services, "_sitting_problem", lambda sittings: None)  # checked "before" it
+    login(client, ORGANIZER)
+    text = line(MEMBER_2, "A", answer_fields(a)) + "\n" + line(MEMBER, "A", answer_fields(a))
+    response = client.post(f"/paper/activities/{setup['activity']}/entry", data={"lines": text})
+    assert response.status_code == 409
+    assert "本批未保存" in response.get_data(as_text=True)
+    assert [x.paper_id for x in _attempts(app, setup["activity"])] == [None]
+
+
+def test_paper_sittings_are_never_flagged_as_too_fast(app, client, login, setup):
+    from quizapp.quiz.integrity import fast_attempts
+    a = sections(app, setup["activity"], "A")
+    login(client, ORGANIZER)
+    text = line(MEMBER, "A", answer_fields(a)) + "\n" + line(MEMBER_2, "B", answer_fields(sections(app, setup["activity"], "B")))
+    assert client.post(f"/paper/activities/{setup['activity']}/entry", data={"lines": text}).status_code == 302
+    with app.app_context():
+        assert fast_attempts(db.session, setup["activity"]) == []
+        # Entered, not answered on a device: no answer times that could read as a burst.
+        assert db.session.scalar(select(func.count()).select_from(AttemptItem)
+                                 .where(AttemptItem.answered_at.is_not(None))) == 0
