@@ -91,6 +91,8 @@ def check_printable(activity: Activity) -> None:
     """Raise PaperError unless the activity is a published 季度测试."""
     if activity.kind is not ActivityKind.TEST:
         raise PaperError("只有季度测试可以印制纸质试卷")
+    if activity.status is ActivityStatus.CANCELLED:
+        raise PaperError("测试已撤销，不能再出卷或录入纸质答卷")
     if activity.status is not ActivityStatus.PUBLISHED:
         raise PaperError("测试发布后才能印制纸质试卷")
 
