@@ -180,7 +180,8 @@ def _record_answers(session: Session, activity: Activity, row: _Checked, now: da
             raise PaperEntryError([f"第 {row.line.number} 行（{row.line.member}）：第 {position} 题答案无法保存"]) from error
         session.add(AttemptItem(attempt_id=attempt.id, position=position,
                                 question_id=item["question_id"],
-                                question_version=item["question_version"],
+                                # graded now, under the question's current key
+                                question_version=question.question.version,
                                 option_order=item["option_order"], response=stored,
                                 max_points=item["points"], saved_seq=1 if stored is not None else 0))
     session.flush()

@@ -378,3 +378,23 @@ def test_paper_sittings_are_never_flagged_as_too_fast(app, client, login, setup)
         # Entered, not answered on a device: no answer times that could read as a burst.
         assert db.session.scalar(select(func.count()).select_from(AttemptItem)
                                  .where(AttemptItem.answered_at.is_not(None))) == 0
+
+
+def test_long_options_get_a_line_each(app, setup):
+    from quiz_helpers import add_question
+    from activity_helpers import make_activity
+    from quizapp.models import Paper, QuestionType
+    from quizapp.paper import word
+    long = ["坚持和加强党的全面领导，推动全面从严治党向纵深发展", "党课", "讲座", "微课"]
+    add_question(app, setup["speech"], QuestionType.SINGLE, options=long, answer=[0])
+    activity_id = make_activity(app, setup["units"]["general"].id,
+                                parts=((QuestionType.SINGLE, 7, 1),))  # every single of the bank
+    with app.app_context():
+        activity = db.session.get(Activity, activity_id)
+        paper = papers.make_papers(db.session, activity, versions=1, by=None, rng=random.Random(3))[0]
+        found = papers.sections_of(db.session, paper)
+        paragraphs, _ = _docx_text(word.paper_docx(activity, paper, found))
+        question = next(q for q in found[0].questions if q.question.options == long)
+        at = next(n for n, p in enumerate(paragraphs) if p.startswith(f"{question.number}. "))
+        assert paragraphs[at + 1:at + 5] == [f"{'ABCD'[n]}. {o}" for n, o in enumerate(question.options)]
+        assert isinstance(paper, Paper)
