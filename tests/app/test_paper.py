@@ -5,18 +5,24 @@ from __future__ import annotations
 
 import io
 import random
+import shutil
+import subprocess
 from typing import Any
 
 import docx
 import pytest
+from activity_helpers import Outcome, add_result, make_activity
 from paper_helpers import MAX_SCORE, answer_fields, line, paper_test, sections
 from publish_helpers import ORGANIZER, org, pub_bank, quiz_org  # noqa: F401 - fixtures
-from quiz_helpers import MEMBER, MEMBER_2, OUTSIDER
+from quiz_helpers import MEMBER, MEMBER_2, OUTSIDER, add_question
 from sqlalchemy import func, select
 
 from quizapp.extensions import db
-from quizapp.models import Activity, Attempt, AttemptItem, AttemptStatus, PointEntry, Role
-from quizapp.paper import papers, services
+from quizapp.models import (
+    Activity, Attempt, AttemptItem, AttemptStatus, Paper, PointEntry, QuestionType, Role,
+)
+from quizapp.paper import papers, services, word
+from quizapp.quiz.integrity import fast_attempts
 from quizapp.points.queries import total_for
 from quizapp.reports import pages
 
@@ -165,7 +171,6 @@ def test_a_bad_line_is_a_chinese_error_and_nothing_of_the_batch_is_saved(app, cl
 
 
 def test_a_member_with_an_online_sitting_keeps_it_and_is_refused(app, client, login, setup):
-    from activity_helpers import Outcome, add_result
     a = sections(app, setup["activity"], "A")
     question_id = a[0].questions[0].question.id
     add_result(app, setup["activity"], setup["people"]["member"].id,
@@ -305,8 +310,6 @@ def test_entry_service_refuses_an_empty_batch(app, setup):
 
 def _render(tmp_path, name: str, data: bytes) -> Any:
     """The .docx converted to PDF by LibreOffice, and its pages as PNGs (60 dpi)."""
-    import shutil
-    import subprocess
     if not (shutil.which("libreoffice") and shutil.which("pdftoppm") and shutil.which("pdftotext")
             and shutil.which("pdfinfo")):
         pytest.skip("needs LibreOffice and poppler-utils (Debian: libreoffice-writer poppler-utils)")
@@ -334,7 +337,6 @@ def test_the_paper_opens_in_libreoffice_on_a4_pages(app, client, login, setup, t
     found = sections(app, setup["activity"], "B")
     for q in (q for s in found for q in s.questions):
         assert f"{q.number}.{q.question.stem[:6]}" in flat
-    import subprocess
     info = subprocess.run(["pdfinfo", str(tmp_path / "paper-B.pdf")], check=True,
                           capture_output=True, text=True, timeout=60).stdout
     assert "(A4)" in info  # A4 portrait
@@ -354,7 +356,6 @@ def test_a_member_starting_online_during_the_entry_loses_nothing_and_saves_nothi
         app, client, login, setup, monkeypatch):
     """The race the checks cannot see: the sitting's number is taken when the batch is
     written. The batch is refused whole (409, in Chinese), the online sitting stays."""
-    from activity_helpers import Outcome, add_result
     a = sections(app, setup["activity"], "A")
     add_result(app, setup["activity"], setup["people"]["member"].id,
                [Outcome(a[0].questions[0].question.id, True, 2, 2)])
@@ -368,7 +369,6 @@ def test_a_member_starting_online_during_the_entry_loses_nothing_and_saves_nothi
 
 
 def test_paper_sittings_are_never_flagged_as_too_fast(app, client, login, setup):
-    from quizapp.quiz.integrity import fast_attempts
     a = sections(app, setup["activity"], "A")
     login(client, ORGANIZER)
     text = line(MEMBER, "A", answer_fields(a)) + "\n" + line(MEMBER_2, "B", answer_fields(sections(app, setup["activity"], "B")))
@@ -381,10 +381,6 @@ def test_paper_sittings_are_never_flagged_as_too_fast(app, client, login, setup)
 
 
 def test_long_options_get_a_line_each(app, setup):
-    from quiz_helpers import add_question
-    from activity_helpers import make_activity
-    from quizapp.models import Paper, QuestionType
-    from quizapp.paper import word
     long = ["坚持和加强党的全面领导，推动全面从严治党向纵深发展", "党课", "讲座", "微课"]
     add_question(app, setup["speech"], QuestionType.SINGLE, options=long, answer=[0])
     activity_id = make_activity(app, setup["units"]["general"].id,

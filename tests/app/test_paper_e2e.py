@@ -11,7 +11,6 @@ import os
 from pathlib import Path
 from typing import Any
 
-import pytest
 from chromium import launched, needs_chromium
 from flask import Flask
 from live_server import serve
