@@ -36,7 +36,9 @@ from quizapp.models import (
 from quizapp.models.base import utcnow
 from quizapp.models.org import subtree_ids
 from quizapp.paper.entry import Line, LineError, read_answers, split_lines
-from quizapp.paper.papers import PaperError, Section, check_printable, papers_of, sections_of
+from quizapp.paper.papers import (
+    PaperError, PaperQuestion, Section, check_printable, papers_of, sections_of,
+)
 from quizapp.points.services import award_for_activity
 from quizapp.quiz.responses import BadResponse, to_stored
 from quizapp.quiz.services import submit_attempt
@@ -74,10 +76,18 @@ def entering_unit_ids(session: Session, person: Person) -> set[int]:
     return ids
 
 
-def _find_person(session: Session, key: str) -> list[Person]:
-    return list(session.scalars(
-        select(Person).where(or_(Person.member_no == key, Person.phone == key, Person.name == key))
-        .limit(3)))
+def _find_person(session: Session, activity_id: int, key: str) -> list[Person]:
+    """The people ``key`` names: by 党员编号 or 手机号 (unique), else by name, preferring the
+    namesakes in the activity's audience (a name is unique far more often within one test)."""
+    by_number = session.scalars(
+        select(Person).where(or_(Person.member_no == key, Person.phone == key))).first()
+    if by_number is not None:
+        return [by_number]
+    named = select(Person).where(Person.name == key).order_by(Person.id).limit(3)
+    in_audience = list(session.scalars(named.join(
+        ActivityMember, (ActivityMember.person_id == Person.id)
+        & (ActivityMember.activity_id == activity_id))))
+    return in_audience or list(session.scalars(named))
 
 
 def _sitting_problem(sittings: list[Attempt]) -> str | None:
@@ -94,7 +104,7 @@ def _sitting_problem(sittings: list[Attempt]) -> str | None:
 
 def _check_line(session: Session, activity: Activity, line: Line, papers: dict[str, Paper],
                 sections: dict[str, list[Section]], units: set[int]) -> _Checked:
-    found = _find_person(session, line.member)
+    found = _find_person(session, activity.id, line.member)
     if not found:
         raise LineError(f"找不到党员“{line.member}”（请填党员编号、手机号或姓名）")
     if len(found) > 1:
@@ -164,14 +174,14 @@ def check_batch(session: Session, activity: Activity, text: str, by: Person,
     return checked
 
 
-def _record_answers(session: Session, activity: Activity, row: _Checked, now: datetime) -> Attempt:
+def _record_answers(session: Session, activity: Activity, row: _Checked, now: datetime,
+                    questions: dict[int, PaperQuestion]) -> Attempt:
     items = row.paper.items
     attempt = Attempt(person_id=row.person.id, kind=AttemptKind.TEST, activity_id=activity.id,
                       attempt_no=1, paper_id=row.paper.id, question_count=len(items),
                       started_at=now, updated_at=now)
     session.add(attempt)
     session.flush()
-    questions = {q.question.id: q for s in sections_of(session, row.paper) for q in s.questions}
     for position, (item, shown) in enumerate(zip(items, row.shown), start=1):
         question = questions[item["question_id"]]
         try:
@@ -211,5 +221,8 @@ def enter_paper_sittings(session: Session, activity: Activity, text: str, *, by:
     then nothing is written. Flushes; the view commits."""
     now = now or utcnow()
     checked = check_batch(session, activity, text, by, now)
-    return [(_record_total if row.line.total is not None else _record_answers)(session, activity, row, now)
+    questions = {q.question.id: q for paper in {row.paper for row in checked}
+                 for s in sections_of(session, paper) for q in s.questions}
+    return [_record_total(session, activity, row, now) if row.line.total is not None
+            else _record_answers(session, activity, row, now, questions)
             for row in checked]

@@ -394,3 +394,13 @@ def test_long_options_get_a_line_each(app, setup):
         at = next(n for n, p in enumerate(paragraphs) if p.startswith(f"{question.number}. "))
         assert paragraphs[at + 1:at + 5] == [f"{'ABCD'[n]}. {o}" for n, o in enumerate(question.options)]
         assert isinstance(paper, Paper)
+
+
+def test_a_name_finds_the_namesake_in_the_audience(app, client, login, setup, make_person):
+    make_person(name="张三", phone="13800000099", unit=setup["units"]["other_branch"])
+    a = sections(app, setup["activity"], "A")
+    login(client, ORGANIZER)
+    response = client.post(f"/paper/activities/{setup['activity']}/entry",
+                           data={"lines": line("张三", "A", answer_fields(a))})
+    assert response.status_code == 302
+    assert [x.person_id for x in _attempts(app, setup["activity"])] == [setup["people"]["member"].id]
