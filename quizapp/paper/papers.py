@@ -30,6 +30,7 @@ from quizapp.models.base import utcnow
 from quizapp.models.org import ancestor_ids
 from quizapp.quiz.draw import Drawn, draw_from_units
 from quizapp.quiz.responses import blank_count
+from quizapp.quiz.timefmt import as_utc
 
 SECTION_ORDER = (QuestionType.SINGLE, QuestionType.MULTIPLE, QuestionType.JUDGE,
                  QuestionType.FILL)
@@ -107,6 +108,12 @@ def papers_entered(session: Session, activity_id: int) -> bool:
     """Whether any paper sitting of the activity has been entered (its papers are then fixed)."""
     return bool(session.scalar(select(exists().where(
         Attempt.paper_id == Paper.id, Paper.activity_id == activity_id))))
+
+
+def key_open_to_secretaries(activity: Activity, now: datetime) -> bool:
+    """Whether secretaries may download the key: once the test has closed (organizers may
+    always; a secretary sits the test too, and the key is the pool's)."""
+    return now >= as_utc(activity.closes_at)
 
 
 def paper_sitting_count(session: Session, activity_id: int) -> int:

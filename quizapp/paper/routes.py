@@ -22,7 +22,9 @@ from quizapp.models import Activity, Attempt, AttemptItem, Paper, Person, Role
 from quizapp.models.org import subtree_ids
 from quizapp.paper import papers, services, word
 from quizapp.paper.forms import EntryForm, MakePapersForm
+from quizapp.models.base import utcnow
 from quizapp.publish.scopes import activity_scope
+from quizapp.quiz.timefmt import local_time
 
 bp = Blueprint("paper", __name__)
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -57,7 +59,9 @@ def _page(activity: Activity, entry: EntryForm, status: int = 200) -> tuple[str,
         "paper/index.html", activity=activity, versions=versions, sections=sections,
         entered=entered, entered_total=papers.paper_sitting_count(db.session, activity.id),
         labels=labels, entry=entry, make=make,
-        can_make=_may_make(activity), fixed=papers.papers_entered(db.session, activity.id),
+        can_make=_may_make(activity),
+        key_open=_may_make(activity) or papers.key_open_to_secretaries(activity, utcnow()),
+        fixed=papers.papers_entered(db.session, activity.id),
     ), status
 
 
@@ -114,6 +118,11 @@ def paper_file(activity_id: int, label: str) -> Response:
 def key_file(activity_id: int, label: str) -> Response:
     activity = _activity_for_me(activity_id)
     paper = _version(activity, label)
+    if not _may_make(activity) and not papers.key_open_to_secretaries(activity, utcnow()):
+        # A secretary is in the audience too: the key of the pool waits for the close.
+        flash(f"参考答案在测试截止（{local_time(activity.closes_at)}）后向支部书记开放；"
+              "阅卷请联系组织员", "warning")
+        return redirect(url_for("paper.index", activity_id=activity.id))
     data = word.key_docx(activity, paper, papers.sections_of(db.session, paper))
     return send_file(BytesIO(data), mimetype=DOCX, as_attachment=True,
                      download_name=f"{activity.title}-{paper.label}卷-参考答案.docx")

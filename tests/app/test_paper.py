@@ -7,6 +7,7 @@ import io
 import random
 import shutil
 import subprocess
+from datetime import timedelta
 from typing import Any
 
 import docx
@@ -21,6 +22,7 @@ from quizapp.extensions import db
 from quizapp.models import (
     Activity, Attempt, AttemptItem, AttemptStatus, Paper, PointEntry, QuestionType, Role,
 )
+from quizapp.models.base import utcnow
 from quizapp.paper import papers, services, word
 from quizapp.quiz.integrity import fast_attempts
 from quizapp.points.queries import total_for
@@ -404,3 +406,22 @@ def test_a_name_finds_the_namesake_in_the_audience(app, client, login, setup, ma
                            data={"lines": line("张三", "A", answer_fields(a))})
     assert response.status_code == 302
     assert [x.person_id for x in _attempts(app, setup["activity"])] == [setup["people"]["member"].id]
+
+
+def test_secretaries_get_the_key_only_after_the_close(app, client, login, setup):
+    now = utcnow()
+    open_test = make_activity(app, setup["units"]["general"].id, parts=((QuestionType.SINGLE, 2, 5),),
+                              opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=2))
+    with app.app_context():
+        papers.make_papers(db.session, db.session.get(Activity, open_test), versions=1, by=None)
+        db.session.commit()
+    login(client, SECRETARY)
+    page = client.get(f"/paper/activities/{open_test}").get_data(as_text=True)
+    assert 'data-role="key-later"' in page and "key-A.docx" not in page
+    refused = client.get(f"/paper/activities/{open_test}/key-A.docx", follow_redirects=True)
+    assert "参考答案在测试截止" in refused.get_data(as_text=True)
+    assert not refused.mimetype.endswith("document")
+    assert client.get(f"/paper/activities/{open_test}/paper-A.docx").mimetype.endswith("document")
+    client.post("/auth/logout")
+    login(client, ORGANIZER)
+    assert client.get(f"/paper/activities/{open_test}/key-A.docx").mimetype.endswith("document")
