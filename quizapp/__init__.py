@@ -28,6 +28,7 @@ from quizapp.organize import bp as organize_bp
 from quizapp.points import bp as points_bp
 from quizapp.proxies import TrustedProxies, parse_networks
 from quizapp.publish import bp as publish_bp
+from quizapp.paper import bp as paper_bp
 from quizapp.reports import bp as reports_bp
 from quizapp.roster import bp as roster_bp
 from quizapp.security import init_security
@@ -71,6 +72,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(publish_bp, url_prefix="/publish")
     app.register_blueprint(points_bp, url_prefix="/points")
     app.register_blueprint(reports_bp, url_prefix="/reports")
+    app.register_blueprint(paper_bp, url_prefix="/paper")
     errors.register(app)
     init_security(app)  # after errors.register: its CSRF error handler replaces the default
     cli.register(app)

@@ -23,12 +23,14 @@ from quizapp.models.bank import (
 )
 from quizapp.models.base import Base
 from quizapp.models.org import LoginSession, Person, Role, RoleGrant, Unit, UnitKind
+from quizapp.models.paper import PAPER_LABELS, Paper
 from quizapp.models.points import EntryKind, PointCap, PointDecision, PointEntry, RuleKind, RuleVersion
 from quizapp.models.reports import ReportRollup, RollupState
 
 __all__ = [
     "Activity", "ActivityChange", "ActivityKind", "ActivityMember", "ActivityStatus", "AnswerPolicy",
     "BlueprintPart", "Notice", "StudyPassage",
+    "PAPER_LABELS", "Paper",
     "EntryKind", "PointCap", "PointDecision", "PointEntry", "RuleKind", "RuleVersion",
     "Attempt", "AttemptItem", "AttemptKind", "AttemptStatus", "PracticeSource", "WrongBookEntry",
     "BankQuestion", "Base", "LoginSession", "Person", "QuestionOrigin", "QuestionReport", "QuestionStatus", "QuestionType",

@@ -160,6 +160,11 @@ class Attempt(Base):
     score: Mapped[int | None] = mapped_column()
     max_score: Mapped[int | None] = mapped_column()
     correct_count: Mapped[int | None] = mapped_column()
+    # A paper sitting (纸质): the printed version sat, its answers entered by an organizer or
+    # secretary (``paper``); None for a sitting on a phone or computer.
+    paper_id: Mapped[int | None] = mapped_column(
+        ForeignKey("paper.id", ondelete="RESTRICT"), index=True
+    )
 
     person: Mapped[Person] = relationship()
     speech: Mapped[Speech | None] = relationship()
@@ -167,6 +172,11 @@ class Attempt(Base):
     items: Mapped[list[AttemptItem]] = relationship(
         back_populates="attempt", order_by="AttemptItem.position", passive_deletes=True
     )
+
+    @property
+    def on_paper(self) -> bool:
+        """A paper sitting (纸质), entered by an organizer or secretary."""
+        return self.paper_id is not None
 
     def __repr__(self) -> str:
         return f"<Attempt {self.id} {self.kind.value} {self.status.value} of person {self.person_id}>"

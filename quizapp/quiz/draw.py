@@ -213,6 +213,16 @@ def draw_blueprint(session: Session, person: Person, activity: Activity, rng: ra
     ``withhold`` (a practice's: the member's ``secrecy.binds``) none whose key is withheld."""
     seen = seen_question_ids(session, person.id) if prefer_unseen else set()
     units, visible = audience_units(session, person, activity)
+    return draw_from_units(session, activity, units, visible, seen, rng, withhold)
+
+
+def draw_from_units(session: Session, activity: Activity, units: list[int],
+                    visible: set[int] | None, seen: set[int], rng: random.Random,
+                    withhold: Mapping[str, Any] | None = None) -> list[Drawn]:
+    """The blueprint's questions from the pool of ``units`` (the audience's), limited to
+    speeches of ``visible`` units when given, unseen first: ``draw_blueprint`` for a member,
+    and a printed paper for the whole audience (``units`` the activity's chain, no ``visible``,
+    nothing seen)."""
     pool = activity_pool(session, activity, units, withhold)
     audiences = {part.position: in_part(pool, part) for part in activity.parts}
     # Parts share key points whatever their types: the one with the fewest points to spare

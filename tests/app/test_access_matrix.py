@@ -127,6 +127,14 @@ EXPECTED: dict[str, tuple[str, str, str, str, str, str]] = {
     "reports.period_xlsx":            (LOGIN, FORBIDDEN, OK,        FORBIDDEN, FORBIDDEN, OK),
     "reports.mastery":                (LOGIN, FORBIDDEN, OK,        FORBIDDEN, FORBIDDEN, OK),
     "reports.mastery_xlsx":           (LOGIN, FORBIDDEN, OK,        FORBIDDEN, FORBIDDEN, OK),
+    # Paper tests: organizers and secretaries of units in the test's audience (both branches
+    # of org A); making papers is for the test's organizers. The world's test has no papers
+    # made, so their downloads are 404 to those who may see them (test_paper downloads them).
+    "paper.index":                    (LOGIN, FORBIDDEN, OK,        OK,        FORBIDDEN, OK),
+    "paper.make":                     (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
+    "paper.paper_file":               (LOGIN, FORBIDDEN, HIDDEN,    HIDDEN,    FORBIDDEN, HIDDEN),
+    "paper.key_file":                 (LOGIN, FORBIDDEN, HIDDEN,    HIDDEN,    FORBIDDEN, HIDDEN),
+    "paper.enter":                    (LOGIN, FORBIDDEN, OK,        OK,        FORBIDDEN, OK),
 }
 
 # What each persona's allowed pages must never show: org A's bank, test and people for the
@@ -169,6 +177,7 @@ ARGUMENTS: dict[str, Callable[[World], Any]] = {
     "notice_id": lambda w: w.notice,
     "position": lambda w: 1,
     "kind": lambda w: "points",
+    "label": lambda w: "A",
 }
 ARGUMENT_OVERRIDES: dict[str, dict[str, Callable[[World], Any]]] = {
     # The result page and 纠错 need a submitted sitting.
