@@ -349,7 +349,21 @@ def _known_members(knowledge: Knowledge) -> frozenset[str]:
 def _parallel_sets(text: str, number: int, out: _Collector) -> None:
     quoted = [m.span() for m in QUOTE_RE.finditer(text)]
     for start, term, members in parallel.parallel_sets(text, quoted):
-        out.add(term, Kind.SLOGAN, number, start, members)
+        if not _figure_of_speech(members):
+            out.add(term, Kind.SLOGAN, number, start, members)
+
+
+# Items that say where or to whom (各地、各部门), or tell what happened (更大了、更严了).
+SCOPE_OR_NARRATIVE_RE = re.compile(r"^各|了$")
+
+
+def _figure_of_speech(members: tuple[str, ...]) -> bool:
+    """Whether an unquoted parallel set is a turn of phrase rather than a formulation: items that
+    name the scope (各地各部门、各个领域、各个岗位) or tell what happened (更大了、更高了), or a
+    pair of short colloquial items (等一等、看一看; 老手势、老办法; 怕问责、怕丢官)."""
+    if all(SCOPE_OR_NARRATIVE_RE.search(m) for m in members):
+        return True
+    return len(members) == 2 and all(len(m) <= 3 for m in members)
 
 
 def _theses(text: str, number: int, out: _Collector) -> None:

@@ -483,3 +483,14 @@ def test_an_action_is_no_distractor_beside_things(make_speech):
 def test_a_long_list_is_numbered_past_ten():
     from questions.wording import numbered
     assert "⑪十一" in numbered([str(i) for i in range(1, 11)] + ["十一"])
+
+
+def test_turns_of_phrase_are_no_parallel_sets(make_speech):
+    speech = make_speech(
+        "各地各部门、各个领域、各个岗位都要行动起来。",
+        "要求更大了、更高了、更严了，大家要适应。",
+        "不能等一等、看一看，不能怕问责、怕丢官。",
+        "要增强政治判断力、政治领悟力、政治执行力。")
+    terms = {c.term for c in find_concepts(speech)}
+    assert not any(t.startswith(("各地", "更大了", "等一等", "怕问责")) for t in terms)
+    assert any("政治领悟力" in t for t in terms)
