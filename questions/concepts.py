@@ -326,7 +326,9 @@ DEFINED_AFTER_RE = re.compile(r"^[\u4e00-\u9fff]{0,4}?(?:是|即|就是|指|包�
 def _names_formulation(inner: str, text: str, end: int, full: str, knowledge: Knowledge) -> bool:
     """Whether a quoted phrase names a formulation worth asking, rather than a figure of speech
     (“甩手掌柜”, “施工队长”) used once: a count-named formula or a list, one the lexicon knows, one the
-    speech uses again, or one the text goes on to define."""
+    speech uses again, or one the text goes on to define. A figure with one word (“30强”) is a rank."""
+    if re.fullmatch(r"[0-9]+[\u4e00-\u9fff]?", inner):
+        return False
     if starts_with_number(inner) or "、" in inner or "，" in inner or OWN_NAME_RE.search(inner):
         return True
     if knowledge.formula(inner) is not None or inner in _known_members(knowledge):

@@ -24,6 +24,8 @@ from .types import Concept, Kind, Origin, QType, Question, Speech
 from .wording import BLANK, in_quote_chain, numbered, options_of, q, typeable
 
 SINGLE_WRONG = 3  # a 单选 has four options
+# A thesis's standing that only one thing can hold: its subject's siblings are wrong beside it.
+UNIQUE_RE = re.compile(r"首要|第一|根本|最|唯一|核心|统领|首位|主线|关键|重中之重|灵魂|基石|命脉|生命线|总基调|总要求")
 MAX_THESIS_BLANK = 10  # characters of a thesis term a blank may stand for
 MAX_JUDGE_TRUE = 60  # characters of speech a true 判断 may read back
 
@@ -178,6 +180,10 @@ class Maker:
                and _shared_ends(t, c.term) * 2 <= len(c.term)]
         kin += self.pools.family_of(c.term)
         wrong = self.chooser.choose(kin, {c.term}, SINGLE_WRONG, c.term, c.source.sentence)
+        if not UNIQUE_RE.search(c.key):
+            # 实现高质量发展 is “一个长期的历史过程” as well as 共同富裕: only a standing that one thing
+            # can hold (首要, 根本, 核心…) makes the other subjects wrong.
+            wrong = []
         self.in_context(c, c.term, wrong, "哪一项")
 
     def thesis_role(self, c: Concept) -> None:

@@ -76,13 +76,6 @@ def _infix_run(items: list[str]) -> tuple[str, ...]:
     return best
 
 
-def shares_infix(members: list[str] | tuple[str, ...]) -> bool:
-    """Whether three or more items of one length share the same inner characters at one place."""
-    if len(members) < 3 or len({len(m) for m in members}) != 1 or len(members[0]) < 3:
-        return False
-    return any(len({m[i] for m in members}) == 1 for i in range(1, len(members[0]) - 1))
-
-
 def _may_fit(items: list[str]):
     """A test, in constant time, of what `_shape` needs of a window: its middle items (kept as
     they are) of 2 to 12 characters and all different, and its items after the first sharing a

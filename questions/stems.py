@@ -36,7 +36,9 @@ CLAUSE_CUT = "；;，,"
 DEMAND_CLAUSE_RE = re.compile(r"(?:要|必须|坚持|深入|不断|持续|切实|着力|加强|强化|推进|推动|提升|提高|建立|健全|完善|"
                               r"落实|贯彻|开展|扎实|全面|大力|积极|认真|严格|进一步|始终|牢固|努力|坚决|自觉)")
 # A sentence that opens by quoting a leader: the quote's speaker is the stem's attribution.
-SPEAKER_RE = re.compile(r"^((?:习近平)?总书记(?:在[^，。；]{2,30}?)?(?:强调|指出|要求|明确提出|深刻指出))[，：,:]")
+# …or a document (党的二十大报告指出：“…”, 《准则》规定：…): the stem names it once, not 讲话指出 before it.
+SPEAKER_RE = re.compile(r"^((?:习近平)?总书记(?:在[^，。；]{2,30}?)?(?:强调|指出|要求|明确提出|深刻指出)|"
+                        r"(?:党的[^，。；：“”]{1,12}?报告|党章|《[^》]{2,30}》)中?(?:强调|指出|明确提出|规定|要求))[，：,:]")
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,10 @@ def frame(sentence: str, answer: str) -> Framed | None:
     body = sentence[lead.end():] if lead else sentence
     body = body.strip()
     at = _find(body, answer)
+    opening = SPEAKER_RE.match(body)
+    if opening and 0 <= at < opening.end():  # 党 in 党的二十大报告指出：…关键在党: the one it says
+        later = _find(body[opening.end():], answer)
+        at = opening.end() + later if later >= 0 else at
     if at < 0:
         return None
     start = _clause_start(body, at)
@@ -121,7 +127,7 @@ def frame(sentence: str, answer: str) -> Framed | None:
         chosen = semis[-1] if semis else fitting[-1]
         body, cut = body[:chosen], True
     body = body.rstrip("，,；;：: ")
-    if not body.endswith(("。", "！", "!", "……")):
+    if not body.endswith(("。", "！", "!", "……", "。”", "！”")):
         body += "。"
     elif body.endswith("！"):
         body = body[:-1] + "。"
@@ -131,6 +137,8 @@ def frame(sentence: str, answer: str) -> Framed | None:
     if speaker and at >= speaker.end():
         # 习近平总书记强调，…: the stem says who said it, not 讲话要求 on top of it.
         lead, body, at = speaker.group(1), body[speaker.end():], at - speaker.end()
+        if body.startswith("“") and body.endswith(("。”", "”。")) and body.count("“") == 1:
+            body, at = body[1:].replace("”", ""), at - 1  # the quotation whole: its marks say nothing more
     elif lead == "讲话要求" and body.startswith(("要求", "明确要求")):
         lead = "讲话指出"
     if lead == "讲话要求" and body.startswith("要") and at > 0:
