@@ -85,6 +85,8 @@ def find(text: str) -> list[Found]:
         for pattern, check_predicate, check_subject in THESIS_PATTERNS:
             for match in pattern.finditer(s):
                 predicate = match.group(2)
+                if pattern is AS_RE and s[match.end(2):match.end(2) + 1] == "的" and s[match.start():match.start() + 1] == "以":
+                    continue  # 以集体经济为核心的…改革: a description of the reform, not a judgement
                 if check_predicate and (not _nominal(predicate) or PREDICATE_JUNK.search(predicate)):
                     continue
                 if check_subject and not _subject(match.group(1)):

@@ -520,3 +520,10 @@ def test_a_thesis_whose_standing_others_share_gets_no_siblings(make_speech):
         "实现高质量发展是全面建设社会主义现代化国家的首要任务。")])[0]
     on_long = [q for q in bank.questions if q.concept == "实现全体人民共同富裕"]
     assert on_long and not [q for q in on_long if q.type == QType.SINGLE or q.answer is False]
+
+
+def test_a_reform_described_by_its_core_is_no_thesis(make_speech):
+    theses = {c.term for c in find_concepts(make_speech(
+        "深化以集体经济为核心的强村富民乡村集成改革，打造数字乡村引领区。",
+        "要以党的政治建设为统领，全面推进党的建设。")) if c.kind == Kind.THESIS}
+    assert "集体经济" not in theses and "党的政治建设" in theses
