@@ -10,6 +10,7 @@ from flask import Blueprint, flash, redirect, render_template, request, send_fil
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from quizapp.auth.access import organizer_unit_choices
 from quizapp.auth.decorators import role_required
 from quizapp.extensions import db
 from quizapp.models import Role, Speech, Unit
@@ -51,7 +52,7 @@ def speeches() -> str:
 @role_required(Role.ORGANIZER)
 def upload() -> str:
     form = SpeechUploadForm()
-    form.unit.choices = queries.managed_units(db.session, current_user)
+    form.unit.choices = organizer_unit_choices(db.session, current_user)
     existing = None
     if form.validate_on_submit():
         file_name = services.clean_file_name(form.file.data.filename)

@@ -28,11 +28,11 @@ from quizapp.models import (
     Person,
 )
 from quizapp.models.base import utcnow
-from quizapp.publish.periods import show
+from quizapp.results.clock import show
 from quizapp.publish.services import apply_spec, replace_rows, spec_of
 from quizapp.publish.specs import ActivitySpec, PartSpec, PassageSpec, PublishError
 from quizapp.publish.validation import check_spec
-from quizapp.quiz.windows import attempt_deadline, refresh_deadlines
+from quizapp.results.windows import attempt_deadline, refresh_deadlines
 
 LABELS = {
     "title": "标题", "intro": "说明", "practice_opens_at": "练习开放时间", "opens_at": "开始时间",

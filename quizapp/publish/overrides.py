@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from quizapp.models import Activity, ActivityMember, ActivityStatus, Person
 from quizapp.models.base import utcnow
 from quizapp.publish.specs import PublishError
-from quizapp.quiz.windows import refresh_deadlines
+from quizapp.results.windows import refresh_deadlines
 
 REASONS = ("出差", "病假", "其他")
 

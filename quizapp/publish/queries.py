@@ -17,7 +17,7 @@ from quizapp.models import (
     AttemptStatus,
     Person,
 )
-from quizapp.quiz.timefmt import as_utc
+from quizapp.results.clock import as_utc
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,9 @@ from quizapp.extensions import db
 from quizapp.models import Activity, ActivityStatus, Unit
 from quizapp.models.base import utcnow
 from quizapp.models.org import ancestor_ids
-from quizapp.reports import excel, pages, rollups
-from quizapp.reports.periods import PeriodError, parse_period
+from quizapp.reports import excel, pages
+from quizapp.results import rollups
+from quizapp.results.periods import PeriodError, parse_period
 
 
 def _unit(text: str) -> Unit:

@@ -15,10 +15,11 @@ from sqlalchemy.orm import Session
 
 from quizapp.models import Activity, ActivityMember, Unit, UnitKind
 from quizapp.models.org import unit_path
-from quizapp.quiz.timefmt import local_time
+from quizapp.results.clock import local_time
 from quizapp.reports import queries
-from quizapp.reports.periods import Period, activity_period
+from quizapp.results.periods import Period, activity_period
 from quizapp.reports.queries import Figures, MemberStatus, Share
+from quizapp.results.scores import EXCELLENT, PASSED, shown_percent, verdict
 from quizapp.reports.ratings import Ranked, Rating, rank_members, rank_units, rate, rating_rules
 
 DIRECT = "本级直属"
@@ -217,17 +218,28 @@ class MyResult:
 
     activity: Activity
     branch_name: str
-    percent: float | None
+    best: Any  # the best sitting (score, max_score), None without a result
     rank: int | None
     of: int
 
     @property
+    def percent(self) -> float | None:
+        return None if self.best is None else shown_percent(self.best.score, self.best.max_score)
+
+    @property
+    def verdict(self) -> str | None:
+        if self.best is None:
+            return None
+        return verdict(self.best.score, self.best.max_score, self.activity.pass_percent,
+                       self.activity.excellent_percent)
+
+    @property
     def passed(self) -> bool:
-        return self.percent is not None and self.percent >= self.activity.pass_percent
+        return self.verdict in (EXCELLENT, PASSED)
 
     @property
     def excellent(self) -> bool:
-        return self.percent is not None and self.percent >= self.activity.excellent_percent
+        return self.verdict == EXCELLENT
 
 
 def branch_of(session: Session, unit_id: int) -> Unit:
@@ -246,16 +258,17 @@ def my_results(session: Session, person_id: int) -> list[MyResult]:
         .order_by(Activity.period_start.desc(), Activity.id.desc())
     ).all()
     branches = {unit_id: branch_of(session, unit_id) for unit_id in {u for _a, u in rows}}
-    percents: dict[tuple[int, int], float] = {}
+    bests: dict[tuple[int, int], Any] = {}
     for branch in {b.id: b for b in branches.values()}.values():
         ids = [a.id for a, u in rows if branches[u].id == branch.id]
-        percents.update(queries.best_percents(
+        bests.update(queries.best_sittings(
             session, branch.id, queries.activity_filter() + [Activity.id.in_(ids)]))
     results = []
     for activity, unit_id in rows:
-        mine = percents.get((activity.id, person_id))
-        peers = [v for (a, _p), v in percents.items() if a == activity.id]
-        rank, of = rank_members(peers, mine) if mine is not None else (None, len(peers))
-        results.append(MyResult(activity, branches[unit_id].name,
-                                None if mine is None else queries.round1(mine), rank, of))
+        mine = bests.get((activity.id, person_id))
+        peers = [shown_percent(b.score, b.max_score) for (a, _p), b in bests.items()
+                 if a == activity.id]
+        rank, of = ((rank_members(peers, shown_percent(mine.score, mine.max_score)))
+                    if mine is not None else (None, len(peers)))
+        results.append(MyResult(activity, branches[unit_id].name, mine, rank, of))
     return results

@@ -49,8 +49,7 @@ from quizapp.models import (
     Speech,
     Unit,
 )
-from quizapp.reports.figures import (  # noqa: F401 - BIN_LABELS, pct, pooled, round1 for callers
-    BIN_EDGES,
+from quizapp.results.figures import (  # noqa: F401 - BIN_LABELS, pct, pooled, round1 for callers
     BIN_LABELS,
     MIN_CONCEPT_ANSWERS,
     Figures,
@@ -59,7 +58,14 @@ from quizapp.reports.figures import (  # noqa: F401 - BIN_LABELS, pct, pooled, r
     pooled,
     round1,
 )
-from quizapp.reports.selection import activity_filter, prepared  # noqa: F401 - activity_filter for callers
+from quizapp.results.selection import activity_filter, prepared  # noqa: F401 - activity_filter for callers
+from quizapp.results.tally import audience as _audience
+from quizapp.results.tally import best as _best
+from quizapp.results.tally import best_percent as _best_percent
+from quizapp.results.tally import live as _live
+from quizapp.results.tally import on as _on
+from quizapp.results.tally import open_attempts as _open_attempts
+from quizapp.results.tally import unit_results  # noqa: F401 - for callers
 from quizapp.reports.tree import (
     Split,
     few_units_of,
@@ -68,111 +74,6 @@ from quizapp.reports.tree import (
     transaction_state,
     units_of,
 )
-
-
-def _audience(units: Any, conditions: list[Any]) -> Any:
-    """Audience rows of the matching activities in these units (ids, or a parameter of
-    them; in any unit with ``None``)."""
-    in_units = [] if units is None else [ActivityMember.unit_id.in_(
-        list(units) if isinstance(units, dict) else units)]
-    return (
-        select(ActivityMember.activity_id, ActivityMember.person_id, ActivityMember.unit_id,
-               ActivityMember.reminded_at, Activity.pass_percent, Activity.excellent_percent)
-        .join(Activity, Activity.id == ActivityMember.activity_id)
-        .where(*in_units, *conditions)
-        .cte("report_audience")
-    )
-
-
-def _results() -> list[Any]:
-    """Submitted scored attempts: those a result is made of."""
-    return [Attempt.status == AttemptStatus.SUBMITTED, Attempt.kind != AttemptKind.PRACTICE,
-            Attempt.max_score > 0]
-
-
-def _scored(conditions: list[Any]) -> list[Any]:
-    """Submitted scored attempts of the matching activities. Naming the activities lets the
-    planner read only their attempts (an index) instead of hashing every attempt ever made."""
-    return [*_results(), Attempt.activity_id.in_(select(Activity.id).where(*conditions))]
-
-
-def _best(audience: Any, conditions: list[Any]) -> Any:
-    """Each audience member's best submitted scored attempt (ties: the earliest)."""
-    order = func.row_number().over(
-        partition_by=(Attempt.activity_id, Attempt.person_id),
-        order_by=((Attempt.score * 1.0 / Attempt.max_score).desc(), Attempt.submitted_at, Attempt.id),
-    )
-    ranked = (
-        select(Attempt.id.label("attempt_id"), Attempt.activity_id, Attempt.person_id,
-               Attempt.score, Attempt.max_score, order.label("rn"))
-        .join(audience, and_(audience.c.activity_id == Attempt.activity_id,
-                             audience.c.person_id == Attempt.person_id))
-        .where(*_scored(conditions))
-        .subquery("ranked")
-    )
-    return select(ranked).where(ranked.c.rn == 1).subquery("best")
-
-
-def _best_percent(audience: Any, conditions: list[Any]) -> Any:
-    """Each audience member's best score % (an aggregate: cheaper than ``_best`` when the
-    attempt itself is not needed)."""
-    return (
-        select(Attempt.activity_id, Attempt.person_id,
-               func.max(Attempt.score * 100.0 / Attempt.max_score).label("percent"))
-        .join(audience, and_(audience.c.activity_id == Attempt.activity_id,
-                             audience.c.person_id == Attempt.person_id))
-        .where(*_scored(conditions))
-        .group_by(Attempt.activity_id, Attempt.person_id)
-        .subquery("best_percent")
-    )
-
-
-def _open_attempts() -> Any:
-    return (select(Attempt.activity_id, Attempt.person_id)
-            .where(Attempt.status == AttemptStatus.OPEN, Attempt.kind != AttemptKind.PRACTICE)
-            .subquery("open_attempt"))
-
-
-def _on(audience: Any, other: Any) -> Any:
-    return and_(other.c.activity_id == audience.c.activity_id,
-                other.c.person_id == audience.c.person_id)
-
-
-def _live(session: Session, units: dict[int, int] | None,
-          conditions: list[Any]) -> list[tuple[int, int, Figures]]:
-    """Figures per (unit, activity id) from the attempts themselves (all units with ``None``)."""
-    audience = _audience(units, conditions)
-    best, opened = _best_percent(audience, conditions), _open_attempts()
-    percent = best.c.percent
-
-    def count_if(condition: Any) -> Any:
-        return func.sum(case((condition, 1), else_=0))
-
-    edges = (0, *BIN_EDGES)
-    bins = [count_if(and_(percent >= low, percent < high))
-            for low, high in zip(edges, edges[1:])] + [count_if(percent >= edges[-1])]
-    rows = session.execute(
-        select(audience.c.unit_id, audience.c.activity_id, func.count(), func.count(percent),
-               count_if(and_(percent.is_(None), opened.c.person_id.is_not(None))),
-               func.sum(percent),
-               count_if(percent >= audience.c.pass_percent),
-               count_if(percent >= audience.c.excellent_percent), *bins)
-        .select_from(audience)
-        .outerjoin(best, _on(audience, best))
-        .outerjoin(opened, _on(audience, opened))
-        .group_by(audience.c.unit_id, audience.c.activity_id)
-    )
-    return [(row[0], row[1], Figures(row[2], row[3], int(row[4] or 0), float(row[5] or 0),
-                                     int(row[6] or 0), int(row[7] or 0),
-                                     [int(v or 0) for v in row[8:]], members=row[2]))
-            for row in rows]
-
-
-def unit_results(session: Session, activity_id: int) -> dict[int, Figures]:
-    """One published activity's figures per unit of its audience, from the attempts: what
-    a roll-up of that activity must hold (``reports.rollups`` stores the result sums)."""
-    return {unit_id: part for unit_id, _a, part
-            in _live(session, None, activity_filter(activity_id=activity_id))}
 
 
 @cache
@@ -278,26 +179,6 @@ def figures(session: Session, root_id: int, conditions: list[Any], *,
     return found
 
 
-def member_bests(session: Session, activity_id: int, person_ids: Any, *,
-                 leave_out: int | None = None,
-                 scores: dict[int, int] | None = None) -> dict[int, float]:
-    """Each member's best score % in the activity (members without a result are absent),
-    leaving out attempt ``leave_out`` and reading ``scores`` (attempt id -> score) in place of
-    the stored scores: the before and after of a grading or a regrade."""
-    scores = scores or {}
-    bests: dict[int, float] = {}
-    for attempt_id, person_id, score, max_score in session.execute(
-        select(Attempt.id, Attempt.person_id, Attempt.score, Attempt.max_score)
-        .where(Attempt.activity_id == activity_id, Attempt.person_id.in_(list(person_ids)),
-               *_results())
-    ):
-        if attempt_id == leave_out:
-            continue
-        percent = scores.get(attempt_id, score) * 100 / max_score
-        bests[person_id] = max(percent, bests.get(person_id, percent))
-    return bests
-
-
 @dataclass(frozen=True)
 class MemberStatus:
     """One audience member of one activity in a report, and how far they got."""
@@ -387,11 +268,19 @@ def weakest_concepts(shares: dict[tuple[int, str], Share], limit: int = 5) -> li
     return pooled_shares[:limit]
 
 
-def best_percents(session: Session, root_id: int, conditions: list[Any]) -> dict[tuple[int, int], float]:
-    """Best percent per (activity, person) of the participants in the root's subtree."""
-    best = _best_percent(_audience(units_of(session, root_id, False), conditions), conditions)
-    rows = session.execute(select(best.c.activity_id, best.c.person_id, best.c.percent))
-    return {(a, p): float(value) for a, p, value in rows}
+def best_sittings(session: Session, root_id: int, conditions: list[Any]) -> dict[tuple[int, int], Any]:
+    """The best sitting (score, max_score) per (activity, person) of the participants in the
+    root's subtree (``results.tally.best``: the one rule)."""
+    best = _best(_audience(units_of(session, root_id, False), conditions), conditions)
+    rows = session.execute(select(best.c.activity_id, best.c.person_id, best.c.score,
+                                  best.c.max_score))
+    return {(a, p): BestScore(score, max_score) for a, p, score, max_score in rows}
+
+
+@dataclass(frozen=True)
+class BestScore:
+    score: int
+    max_score: int
 
 
 def activities_by_id(session: Session, ids: Any) -> dict[int, Activity]:

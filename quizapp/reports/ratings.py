@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from quizapp.models import RuleKind
-from quizapp.points.rules import STAR_NAMES, describe_rating_rules, rules_in_effect
+from quizapp.results.rules import STAR_NAMES, describe_rating_rules, rules_in_effect
 from quizapp.reports.queries import Figures, round1
 
 TOO_FEW = "人数不足，不参与排名"

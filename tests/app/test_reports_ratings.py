@@ -10,9 +10,9 @@ from flask import Flask
 from report_helpers import org  # noqa: F401 - fixture
 from quizapp.extensions import db
 from quizapp.models import RuleKind, RuleVersion, Unit, UnitKind
-from quizapp.points.rules import DEFAULT_RATING_RULES, validate_rating_rules
+from quizapp.results.rules import DEFAULT_RATING_RULES, validate_rating_rules
 from quizapp.reports import pages
-from quizapp.reports.periods import parse_period
+from quizapp.results.periods import parse_period
 from quizapp.reports.queries import Figures
 from quizapp.reports.ratings import RuleInfo, rank_members, rank_units, rate
 

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from quizapp.models import Activity, ActivityMember, Attempt, AttemptStatus
-from quizapp.quiz.timefmt import as_utc
+from quizapp.results.clock import as_utc
 
 
 def windows(activity: Activity, member: ActivityMember | None) -> list[tuple[datetime, datetime]]:

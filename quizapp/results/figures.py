@@ -1,16 +1,17 @@
 """The figures of a report as plain sums (additive over members, units and activities), and
-the rates derived from them, to one decimal, halves up. Filled only by ``queries``."""
+the rates derived from them, to one decimal, halves up. Filled by ``tally`` (SQL) and
+``result_figures`` (one member, for the roll-up deltas)."""
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-# Lower edges of the score bins: <60, 60–69, 70–79, 80–89, 90–100.
-BIN_EDGES = (60, 70, 80, 90)
-BIN_LABELS = ("60以下", "60–69", "70–79", "80–89", "90–100")
+from quizapp.results.scores import BIN_EDGES, BIN_LABELS, bin_of, percent, reaches
+
+__all__ = ["BIN_EDGES", "BIN_LABELS"]  # re-exported for the report pages
+
 MIN_CONCEPT_ANSWERS = 3
 
 
@@ -70,15 +71,16 @@ class Figures:
         return pct(self.excellent, self.participants)
 
 
-def result_figures(percent: float | None, pass_percent: int, excellent_percent: int) -> Figures:
-    """One member's share of the result sums for a best score % (nothing without a result);
-    the same bins and thresholds as the report queries."""
-    if percent is None:
+def result_figures(best: Any, pass_percent: int, excellent_percent: int) -> Figures:
+    """One member's share of the result sums for their best sitting (anything with score and
+    max_score; nothing without a result): the rule of ``scores``, as the report SQL counts."""
+    if best is None:
         return Figures()
     bins = [0] * len(BIN_LABELS)
-    bins[bisect_right(BIN_EDGES, percent)] = 1
-    return Figures(0, 1, 0, percent, int(percent >= pass_percent), int(percent >= excellent_percent),
-                   bins)
+    bins[bin_of(best.score, best.max_score)] = 1
+    return Figures(0, 1, 0, percent(best.score, best.max_score),
+                   int(reaches(best.score, best.max_score, pass_percent)),
+                   int(reaches(best.score, best.max_score, excellent_percent)), bins)
 
 
 def pooled(parts: Any) -> Figures:

@@ -21,9 +21,9 @@ from sqlalchemy.orm import Session
 
 from quizapp.models import Activity, Attempt, AttemptItem, AttemptStatus, BankQuestion, PointEntry
 from quizapp.models.base import utcnow
-from quizapp.points.services import award_for_members
-from quizapp.quiz.grading import grade
-from quizapp.reports.rollups import record_regrade
+from quizapp.results.awards import award_for_members
+from quizapp.results.grading import grade
+from quizapp.results.rollups import record_regrade
 
 BATCH = 500
 
