@@ -106,15 +106,35 @@ def granted_unit_ids(session: Session, person: Person, role: Role) -> list[int]:
 
 # -- scopes: role -> units ---------------------------------------------------------------------
 
-def managed_unit_ids(session: Session, person: Person) -> set[int]:
-    """Every unit in the subtrees where ``person`` is an organizer or an admin."""
+def scope_roots(session: Session, person: Person, roles: Iterable[Role]) -> list[int]:
+    """The roots of the subtrees where the person holds one of the roles (or is admin),
+    without roots inside another root's subtree, highest first."""
+    roots: set[int] = set()
+    for role in {*roles, Role.ADMIN}:
+        roots.update(granted_unit_ids(session, person, role))
+    covered: set[int] = set()
+    kept = []
+    for root in sorted(roots, key=lambda unit_id: (len(unit_path(session, unit_id)), unit_id)):
+        if root in covered:
+            continue
+        kept.append(root)
+        covered |= subtree_ids(session, root)
+    return kept
+
+
+def units_held(session: Session, person: Person, roles: Iterable[Role]) -> set[int]:
+    """Every unit in the subtrees where an active person holds one of the roles (or admin)."""
     if not person.active:
         return set()
     ids: set[int] = set()
-    for role in (Role.ORGANIZER, Role.ADMIN):
-        for root in granted_unit_ids(session, person, role):
-            ids |= subtree_ids(session, root)
+    for root in scope_roots(session, person, roles):
+        ids |= subtree_ids(session, root)
     return ids
+
+
+def managed_unit_ids(session: Session, person: Person) -> set[int]:
+    """Every unit in the subtrees where ``person`` is an organizer or an admin."""
+    return units_held(session, person, (Role.ORGANIZER,))
 
 
 def organizer_unit_choices(session: Session, person: Person) -> list[tuple[int, str]]:

@@ -109,7 +109,8 @@ def export_command(unit: str, period_text: str | None, activity_id: int | None, 
         return
     t = report.total
     subject = f"《{report.activity.title}》" if report.activity else report.period.label
-    click.echo(f"{target.name} {subject}：应参加 {t.audience} 人次，已参加 {t.participants}，"
+    word = "人次" if report.activity is None else "人"
+    click.echo(f"{target.name} {subject}：应参加 {t.due} {word}，已参加 {t.participants} {word}，"
                f"参与率 {_p(t.participation)}，平均得分率 {_p(t.average)}；已写入 {xlsx}")
 
 

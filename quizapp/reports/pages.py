@@ -14,13 +14,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from quizapp.models import Activity, ActivityMember, Unit, UnitKind
+from quizapp.models.base import utcnow
 from quizapp.models.org import unit_path
+from quizapp.results import windows
 from quizapp.results.clock import local_time
 from quizapp.reports import queries
 from quizapp.results.periods import Period, activity_period
 from quizapp.reports.queries import Figures, MemberStatus, Share
 from quizapp.results.scores import EXCELLENT, PASSED, shown_percent, verdict
-from quizapp.reports.ratings import Ranked, Rating, rank_members, rank_units, rate, rating_rules
+from quizapp.reports.ratings import Ranked, Rating, pending, rank_members, rank_units, rate, rating_rules
 
 DIRECT = "本级直属"
 
@@ -51,6 +53,13 @@ class Report:
     activity: Activity | None = None
     members: list[MemberStatus] = field(default_factory=list)
     per_activity: list[tuple[Activity, Figures]] = field(default_factory=list)
+    # Activities not yet closed for everyone: a period counts only their results (进行中).
+    in_progress: list[Activity] = field(default_factory=list)
+
+    @property
+    def in_progress_text(self) -> str:
+        """进行中 N 项 (their results counted, their other members not yet), or ""."""
+        return f"进行中 {len(self.in_progress)} 项" if self.in_progress else ""
 
 
 def children_of(session: Session, unit_id: int) -> list[Unit]:
@@ -70,14 +79,16 @@ def _by_bucket(found: dict[tuple[int, int], Figures]) -> dict[int, Figures]:
     return buckets
 
 
-def _split(session: Session, unit_id: int, conditions: list[Any]) -> tuple[dict, dict[int, Figures]]:
-    found = queries.figures(session, unit_id, conditions, split=True)
+def _split(session: Session, unit_id: int, conditions: list[Any],
+           open_apart: bool = True) -> tuple[dict, dict[int, Figures]]:
+    found = queries.figures(session, unit_id, conditions, split=True, open_apart=open_apart)
     return found, _by_bucket(found)
 
 
-def rollup(session: Session, unit: Unit, conditions: list[Any]) -> tuple[dict[tuple[int, int], Figures], list[UnitRow]]:
+def rollup(session: Session, unit: Unit, conditions: list[Any],
+           open_apart: bool = True) -> tuple[dict[tuple[int, int], Figures], list[UnitRow]]:
     """The raw figures and the roll-up rows (children, then direct members if any)."""
-    found, buckets = _split(session, unit.id, conditions)
+    found, buckets = _split(session, unit.id, conditions, open_apart)
     rows = [UnitRow(child.id, child.name, buckets.get(child.id, Figures()))
             for child in children_of(session, unit.id)]
     if unit.id in buckets:
@@ -86,9 +97,9 @@ def rollup(session: Session, unit: Unit, conditions: list[Any]) -> tuple[dict[tu
 
 
 def sibling_ranking(session: Session, parent: Unit, conditions: list[Any],
-                    period: Period) -> list[UnitRow]:
+                    period: Period, open_apart: bool = True) -> list[UnitRow]:
     """The parent's children with their figures and ranks (rules in effect for the parent)."""
-    _found, buckets = _split(session, parent.id, conditions)
+    _found, buckets = _split(session, parent.id, conditions, open_apart)
     rows = [UnitRow(child.id, child.name, buckets.get(child.id, Figures()))
             for child in children_of(session, parent.id)]
     rule = rating_rules(session, parent.id, period.last_day)
@@ -116,8 +127,12 @@ def kind_ranking(session: Session, root: Unit, kind: UnitKind, period: Period) -
     return rows
 
 
-def _report(session: Session, unit: Unit, period: Period, conditions: list[Any]) -> Report:
-    found, rows = rollup(session, unit, conditions)
+def _report(session: Session, unit: Unit, period: Period, conditions: list[Any],
+            activity: Activity | None = None) -> Report:
+    # One activity's own report shows its progress while it is open (every audience row
+    # due) and is rated once it has closed; a period counts an open activity's results only.
+    open_apart = activity is None
+    found, rows = rollup(session, unit, conditions, open_apart)
     by_activity: dict[int, Figures] = {}
     for (_bucket, activity_id), figures in found.items():
         by_activity.setdefault(activity_id, Figures()).add(figures)
@@ -126,12 +141,19 @@ def _report(session: Session, unit: Unit, period: Period, conditions: list[Any])
     parent = session.get(Unit, unit.parent_id) if unit.parent_id else None
     rank = None
     if parent is not None:
-        rank = next(row.rank for row in sibling_ranking(session, parent, conditions, period)
+        rank = next(row.rank for row in sibling_ranking(session, parent, conditions, period,
+                                                        open_apart)
                     if row.unit_id == unit.id)
-    rating = rate(total, rating_rules(session, unit.id, period.last_day))
+    activities = queries.activities_by_id(session, by_activity)
+    closed = windows.closed_for_all(session, activities, utcnow())
+    in_progress = sorted((a for a in activities.values() if a.id not in closed),
+                         key=lambda a: (a.closes_at, a.id))
+    rule = rating_rules(session, unit.id, period.last_day)
+    rating = (pending(rule) if activity is not None and activity.id not in closed
+              else rate(total, rule))
     weakest = queries.weakest_concepts(queries.concept_shares(session, unit.id, conditions))
     report = Report(unit, period, total, rows, rank, parent, rating, weakest)
-    activities = queries.activities_by_id(session, by_activity)
+    report.in_progress = in_progress
     report.per_activity = sorted(((activities[a], f) for a, f in by_activity.items()),
                                  key=lambda item: (item[0].period_start, item[0].id))
     return report
@@ -140,7 +162,7 @@ def _report(session: Session, unit: Unit, period: Period, conditions: list[Any])
 def activity_report(session: Session, unit: Unit, activity: Activity) -> Report:
     """The unit's report for one published activity, with every member's status."""
     conditions = queries.activity_filter(activity_id=activity.id)
-    report = _report(session, unit, activity_period(activity), conditions)
+    report = _report(session, unit, activity_period(activity), conditions, activity)
     report.activity = activity
     report.members = queries.member_statuses(session, unit.id, conditions)
     return report

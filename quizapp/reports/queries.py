@@ -1,27 +1,30 @@
-"""Branch results: the only place scores are aggregated (set-based SQL, a few queries a report).
+"""Branch results: reports read the aggregated figures here (set-based SQL, a few queries a
+report), built on the rule of ``quizapp.results`` (``scores``, ``tally``, ``windows``).
 
 Definitions (also shown on the report pages):
 
 - **Audience** of an activity in a unit U: its ``ActivityMember`` rows whose ``unit_id`` is in
   U's subtree, i.e. members are counted where they were when it was published, even if they
   moved since. Only PUBLISHED activities count (never drafts or cancelled ones).
-- A member's **result** in an activity: their best submitted scored attempt (score / max score
-  as a percent; of equal ones the earliest). A **participant** is an audience member with a
-  result; open or abandoned attempts are not results ("started, not finished").
-- Per unit: audience, participants, participation rate (participants / audience), average
-  score % over participants, pass and excellent rates over participants (by the activity's
-  ``pass_percent`` / ``excellent_percent``), and the distribution of score % in bins.
-- A **period** pools its activities: participation = results / audience slots, the average is
-  over all results. A unit's figures are sums over its member rows, never averages of averages:
-  every query returns additive sums per child unit ("bucket"), and a parent is their sum.
-- **Roll-ups**: the result sums per (activity, unit) are kept in ``report_rollup`` (see
-  ``reports.rollups``) with the audience sizes, and read from there when the activity's
-  roll-up is usable; the unfinished are counted from the open attempts. Every other figure
-  reads the attempts.
+- A member's **result** in an activity: their best sitting, its percent, verdict and bin, as
+  ``results.scores`` defines them. A **participant** is an audience member with a result
+  (``results.tally``; publishing counts the same); open or abandoned attempts are not results.
+- Per unit: audience, participants, participation rate (participants / due rows), average
+  score % over participants, pass and excellent rates over participants, and the bins.
+- **Due** rows: every audience row of an activity closed for everyone (make-ups included,
+  ``results.windows.closed_for_all``); of one still open only the rows with a result, so
+  nobody has missed an open activity (``Figures.due``). One activity's own report counts all
+  its rows (its progress) and is rated once it has closed.
+- A **period** pools its activities: participation = results / due member × activity rows
+  (人次), the average is over all results. A unit's figures are sums over its member rows,
+  never averages of averages: every query returns additive sums per child unit ("bucket").
+- **Roll-ups**: the result sums per (activity, unit) are kept in ``report_rollup`` (written by
+  ``results.rollups``) with the audience sizes, and read from there when the activity's
+  roll-up is usable; the unfinished are counted from the open attempts.
 - **Concepts**: share of correct answers per ``BankQuestion.concept`` (or speech) over the
   items of the counted (best) attempts.
 
-Percentages are compared as shown, to one decimal (see ``ratings``).
+Rates are compared as shown, to one decimal (see ``ratings``).
 """
 
 from __future__ import annotations
@@ -49,6 +52,9 @@ from quizapp.models import (
     Speech,
     Unit,
 )
+from quizapp.models.base import utcnow
+from quizapp.results import windows
+from quizapp.results.scores import verdict_of
 from quizapp.results.figures import (  # noqa: F401 - BIN_LABELS, pct, pooled, round1 for callers
     BIN_LABELS,
     MIN_CONCEPT_ANSWERS,
@@ -161,13 +167,27 @@ def rolled_up_ids(session: Session, conditions: list[Any]) -> tuple[list[int], l
 
 
 def figures(session: Session, root_id: int, conditions: list[Any], *,
-            split: Split = True) -> dict[tuple[int, int], Figures]:
+            split: Split = True, open_apart: bool = True,
+            now: datetime | None = None) -> dict[tuple[int, int], Figures]:
     """Figures per (bucket, activity id) for the root's subtree: from the roll-ups where they
     are usable, from the attempts for the other activities.
 
     With ``split`` the buckets are the root's children (and the root itself for members
     directly in it); pool them with ``pooled`` for the root, or by activity for a period.
+    With ``open_apart`` an activity not yet closed for everyone (``windows.closed_for_all``)
+    counts in the participation rate only its members with a result: nobody has missed it.
     """
+    found = _figures(session, root_id, conditions, split)
+    if open_apart and found:
+        closed = windows.closed_for_all(session, {a for _b, a in found}, now or utcnow())
+        for (_bucket, activity_id), part in found.items():
+            if activity_id not in closed:
+                part.only_results()
+    return found
+
+
+def _figures(session: Session, root_id: int, conditions: list[Any],
+             split: Split) -> dict[tuple[int, int], Figures]:
     usable, others = rolled_up_ids(session, conditions)
     found: dict[tuple[int, int], Figures] = {}
     if usable:
@@ -187,9 +207,10 @@ class MemberStatus:
     person_id: int
     name: str
     unit_name: str
-    percent: float | None  # best result, None if none
+    percent: float | None  # best result as shown, None if none
     started: bool  # an open scored attempt, no result yet
     reminded_at: datetime | None
+    verdict: str | None = None  # 优秀 / 合格 / 不合格 of the best result (``results.scores``)
 
     @property
     def finished(self) -> bool:
@@ -201,7 +222,8 @@ def _member_statuses_statement(conditions: list[Any], units: Any) -> Any:
     best, opened = _best_percent(audience, conditions), _open_attempts()
     return (
         select(audience.c.activity_id, audience.c.person_id, Person.name, Unit.name,
-               best.c.percent, opened.c.person_id.is_not(None), audience.c.reminded_at)
+               best.c.percent, opened.c.person_id.is_not(None), audience.c.reminded_at,
+               best.c.passed, best.c.excellent)
         .select_from(audience)
         .join(Person, Person.id == audience.c.person_id)
         .join(Unit, Unit.id == audience.c.unit_id)
@@ -216,8 +238,9 @@ def member_statuses(session: Session, root_id: int, conditions: list[Any]) -> li
     rows = session.execute(*prepared(_member_statuses_statement, conditions,
                                       units_of(session, root_id, False)))
     return [MemberStatus(a, p, name, unit, None if value is None else round1(float(value)),
-                         bool(started) and value is None, reminded)
-            for a, p, name, unit, value, started, reminded in rows]
+                         bool(started) and value is None, reminded,
+                         None if value is None else verdict_of(bool(passed), bool(excellent)))
+            for a, p, name, unit, value, started, reminded, passed, excellent in rows]
 
 
 def _concept_statement(conditions: list[Any], units: Any, by_speech: bool) -> Any:
@@ -296,7 +319,7 @@ def activities_by_id(session: Session, ids: Any) -> dict[int, Activity]:
 
 def open_activities(session: Session, root_id: int, now: datetime) -> list[Activity]:
     """Published activities with audience in the root's subtree whose scored window is open."""
-    conditions = activity_filter() + [Activity.opens_at <= now, Activity.closes_at > now]
+    conditions = activity_filter() + [windows.open_sql(now)]
     audience = _audience(units_of(session, root_id, False), conditions)
     ids = select(audience.c.activity_id).distinct()
     return list(session.scalars(select(Activity).where(Activity.id.in_(ids))

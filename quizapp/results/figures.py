@@ -41,9 +41,13 @@ class Figures:
     bins: list[int] = field(default_factory=lambda: [0] * 5)
     # The unit's size for min_members: its audience, over a period its largest one activity's.
     members: int = 0
+    # Audience rows that count in the participation rate (``due``), when not all of them do.
+    counted: int | None = None
 
     def add(self, other: Figures) -> Figures:
         """Pool another set of rows into this one (returns self)."""
+        if self.counted is not None or other.counted is not None:
+            self.counted = self.due + other.due
         self.audience += other.audience
         self.participants += other.participants
         self.unfinished += other.unfinished
@@ -55,8 +59,19 @@ class Figures:
         return self
 
     @property
+    def due(self) -> int:
+        """Audience rows a participation rate counts: every row of a closed activity, and of
+        one still open only the members who already have a result (``only_results``)."""
+        return self.audience if self.counted is None else self.counted
+
+    def only_results(self) -> Figures:
+        """Count only the rows with a result as due (an activity still open); returns self."""
+        self.counted = self.participants
+        return self
+
+    @property
     def participation(self) -> float | None:
-        return pct(self.participants, self.audience)
+        return pct(self.participants, self.due)
 
     @property
     def average(self) -> float | None:

@@ -56,11 +56,13 @@ def reaches(score: int | None, max_score: int | None, line: int) -> bool:
 def verdict(score: int | None, max_score: int | None, pass_percent: int,
             excellent_percent: int) -> str:
     """优秀, 合格 or 不合格 by the lines, read on the percent as shown."""
-    if reaches(score, max_score, excellent_percent):
-        return EXCELLENT
-    if reaches(score, max_score, pass_percent):
-        return PASSED
-    return FAILED
+    return verdict_of(reaches(score, max_score, pass_percent),
+                      reaches(score, max_score, excellent_percent))
+
+
+def verdict_of(passed: bool, excellent: bool) -> str:
+    """The verdict from the two line checks (as ``tally`` computes them in SQL)."""
+    return EXCELLENT if excellent else (PASSED if passed else FAILED)
 
 
 def bin_of(score: int | None, max_score: int | None) -> int:

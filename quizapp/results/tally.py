@@ -163,3 +163,18 @@ def member_bests(session: Session, activity_id: int, person_ids: Any, *,
     for row in sorted(sittings, key=best_key):
         bests.setdefault(row.person_id, row)
     return bests
+
+
+def participant_counts(session: Session, activity_ids: Any) -> dict[int, int]:
+    """Participants per activity: audience members with a result (a submitted scored
+    sitting). The one definition, as the reports count them (``live``); one query."""
+    ids = list(activity_ids)
+    if not ids:
+        return {}
+    has_result = (select(Attempt.id).where(Attempt.activity_id == ActivityMember.activity_id,
+                                           Attempt.person_id == ActivityMember.person_id,
+                                           *result_conditions())).exists()
+    return dict(session.execute(
+        select(ActivityMember.activity_id, func.count())
+        .where(ActivityMember.activity_id.in_(ids), has_result)
+        .group_by(ActivityMember.activity_id)).tuples().all())
