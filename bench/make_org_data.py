@@ -280,7 +280,7 @@ def activity_chunks(plan: Plan, org: Org, rules: dict, rule_version_id: int, now
                     ) -> Iterator[tuple[int, list[tuple], list[tuple], list[tuple]]]:
     """(members done, attempts, items, point entries) for the activity, ``chunk`` attempts at a time.
 
-    Each entry is what ``points.services.award_for_activity`` appends at the member's first
+    Each entry is what ``results.awards.award_for_activity`` appends at the member's first
     submit (a study's flat points, a test's round-half-up share); a study retake changes nothing.
     """
     open_left = max(2, org.members // 2000) if plan.current else 0

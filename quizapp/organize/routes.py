@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from io import BytesIO
 
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
@@ -23,21 +23,14 @@ from quizapp.organize.forms import (
     SpeechUploadForm,
 )
 from quizapp.organize.scopes import my_unit_ids, speech_scope, stash_folder
+from quizapp.results.clock import local_time
 
 bp = Blueprint("organize", __name__)
 
-# Times are stored in UTC and shown as the organizers read a clock: Beijing time.
-BEIJING = timezone(timedelta(hours=8))
-
-
 @bp.app_template_filter("beijing_time")
 def beijing_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    """A stored time in Beijing time (SQLite gives it back without a zone: it is UTC)."""
-    if value is None:
-        return ""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(BEIJING).strftime(fmt)
+    """A stored time in Beijing time (``results.clock.local_time``)."""
+    return local_time(value, fmt)
 
 
 @bp.route("/")

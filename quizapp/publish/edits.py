@@ -4,7 +4,7 @@ edit is recorded.
 Questions are drawn when a member starts an attempt, so a started attempt keeps its
 questions; a new blueprint applies to attempts started after the edit. Each edit raises
 ``Activity.version`` and writes an ``ActivityChange`` naming every changed field (old → new).
-Open attempts follow changed times (``quiz.windows.refresh_deadlines``); an edit that would
+Open attempts follow changed times (``results.windows.refresh_deadlines``); an edit that would
 end an attempt in progress at once is refused.
 """
 

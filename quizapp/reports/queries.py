@@ -128,7 +128,7 @@ def _rolled_up(session: Session, root_id: int, split: Split,
     """Figures per (bucket, activity id) of activities with a usable roll-up, in one query:
     audience sizes and result sums from ``report_rollup`` and the unfinished members from the
     open attempts, summed per bucket in the SQL (a whole organization has tens of thousands
-    of roll-up rows). Every audience member's unit has a roll-up row (``reports.rollups``)."""
+    of roll-up rows). Every audience member's unit has a roll-up row (``results.rollups``)."""
     # A few units are named in the SQL, so that the planner reads their rows by the key; for
     # thousands (a whole organization) the subtree is joined instead.
     units = few_units_of(session, root_id, split)

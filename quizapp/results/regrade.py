@@ -4,7 +4,7 @@ under the old key are graded again and the change lands in the ledger.
 An attempt item remembers the question's version it was graded under
 (``AttemptItem.question_version``). ``regrade_question`` finds every submitted
 attempt (practice, study or test) with an item of the question at an older
-version, grades that item again with ``quiz.grading.grade`` (the only grader),
+version, grades that item again with ``results.grading.grade`` (the only grader),
 brings the item up to the current version and moves the attempt's score by the
 difference. For scored attempts whose score changed, ``award_for_members``
 appends a REGRADE entry with the points difference; running it again finds no

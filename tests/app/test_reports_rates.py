@@ -18,7 +18,8 @@ from quizapp.models import Activity, ActivityKind, Unit, UnitKind
 from quizapp.models.base import utcnow
 from quizapp.publish import queries as publish_queries
 from quizapp.reports import pages
-from quizapp.results.periods import parse_period
+from quizapp.results.clock import today_in_china
+from quizapp.results.periods import parse_period, quarter_start
 
 Q4 = "2026-Q4"
 
@@ -31,10 +32,11 @@ def _period(app: Flask, unit_id: int, period: str = Q4) -> tuple:
                 report.rating.card, report.in_progress_text)
 
 
-def _open_test(app: Flask, unit_id: int, **columns: Any) -> int:
-    """A test published just now to the unit's subtree, open for ten days, in 2026-Q4."""
+def _open_test(app: Flask, unit_id: int, period_start: date = date(2026, 10, 1),
+               **columns: Any) -> int:
+    """A test published just now to the unit's subtree, open for ten days (in 2026-Q4)."""
     now = utcnow()
-    return make_activity(app, unit_id, title="第四季度补充测试", period_start=date(2026, 10, 1),
+    return make_activity(app, unit_id, title="第四季度补充测试", period_start=period_start,
                          opens_at=now - timedelta(hours=1), closes_at=now + timedelta(days=10),
                          **columns)
 
@@ -120,3 +122,14 @@ def test_publish_and_reports_count_the_same_participants(app: Flask, org: dict[s
         assert (audience, participants) == (report.total.audience, report.total.participants) == (12, 8)
         assert listed.submitted == 8
         assert test.kind is ActivityKind.TEST
+
+
+def test_the_secretary_dashboard_shows_no_card_for_a_test_just_published(
+        app: Flask, client: Any, login: Any, org: dict[str, Any]) -> None:
+    this_quarter = quarter_start(today_in_china(utcnow()))
+    login(client, SECRETARY_A)
+    before = client.get("/reports/").get_data(as_text=True)
+    _open_test(app, org["units"]["G"].id, period_start=this_quarter)
+    after = client.get("/reports/").get_data(as_text=True)
+    assert 'data-role="in-progress">进行中 1 项' in after
+    assert after.count("亮红牌") == before.count("亮红牌") and after.count("黄牌") == before.count("黄牌")
