@@ -5,6 +5,7 @@ below them, and the question builder never imports ``quizapp``."""
 from __future__ import annotations
 
 import configparser
+import re
 from pathlib import Path
 
 import pytest
@@ -54,3 +55,25 @@ def test_a_feature_importing_another_breaks_the_contract(tmp_path: Path,
     monkeypatch.chdir(tmp_path)
     monkeypatch.syspath_prepend(str(tmp_path))
     assert lint_imports(config_filename=str(config), no_cache=True, no_logo=True) == 1
+
+
+# How a percent, a verdict or a best sitting would be computed by hand. Only quizapp/results/
+# may do it: every page, export and report calls ``results.scores`` (or ``results.tally``).
+HAND_MADE = re.compile(
+    r"score\s*\*\s*100|100(\.0)?\s*\*\s*\(?\s*[\w.]*score|/\s*\(?[\w.]*max_score"
+    r"|\bFraction\(|>=\s*[\w.]*(pass|excellent)_percent\b|(pass|excellent)_percent\s*<=\s*(?![\w.]*(pass|excellent)_percent)[\w.]*percent"
+    r"|row_number\(\).*score")
+
+
+def test_no_feature_computes_a_percent_verdict_or_best_sitting() -> None:
+    found = []
+    for path in sorted((ROOT / "quizapp").rglob("*")):
+        relative = path.relative_to(ROOT).as_posix()
+        if path.suffix not in {".py", ".html"} or relative.startswith("quizapp/results/"):
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if HAND_MADE.search(line):
+                found.append(f"{relative}:{number}: {line.strip()}")
+    assert found == []
+    assert HAND_MADE.search("percent = 100.0 * (attempt.score or 0) / (attempt.max_score or 1)")
+    assert HAND_MADE.search("return percent >= self.activity.excellent_percent")
