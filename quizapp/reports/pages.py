@@ -187,10 +187,21 @@ class Mastery:
     speech_cells: dict[tuple[int, str], Share]
     speech_weak: set[tuple[int, str]]
 
+    @property
+    def weakest_concepts(self) -> list[str]:
+        """The ``FIRST_SHOWN`` key points with the lowest share overall (shown first)."""
+        return self.concepts[:FIRST_SHOWN]
+
+    @property
+    def other_concepts(self) -> list[str]:
+        """The other key points, weakest first (behind a scroll)."""
+        return self.concepts[FIRST_SHOWN:]
+
 
 TOTAL = -1  # the bucket key of the unit's own total row in a mastery table
 WEAK_BELOW = 60.0
 WEAKEST_COUNT = 3
+FIRST_SHOWN = 10  # key points a mastery table shows before the rest
 
 
 def _with_totals(cells: dict[tuple[int, str], Share]) -> dict[tuple[int, str], Share]:
