@@ -41,8 +41,8 @@ from quizapp.models import (  # noqa: E402
     QuestionStatus, QuestionType, RuleKind, Speech, StudyPassage, Unit,
 )
 from quizapp.organize import review, services  # noqa: E402
-from quizapp.points.rules import rules_in_effect, validate_point_rules  # noqa: E402
-from quizapp.reports import rollups  # noqa: E402
+from quizapp.results.rules import rules_in_effect, validate_point_rules  # noqa: E402
+from quizapp.results import rollups  # noqa: E402
 
 UTC = timezone.utc
 BEIJING = timezone(timedelta(hours=8))

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
 from quizapp.models import QuestionType
-from quizapp.quiz.grading import grade
+from quizapp.results.grading import grade
 
 UTC = timezone.utc
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
@@ -280,7 +280,7 @@ def activity_chunks(plan: Plan, org: Org, rules: dict, rule_version_id: int, now
                     ) -> Iterator[tuple[int, list[tuple], list[tuple], list[tuple]]]:
     """(members done, attempts, items, point entries) for the activity, ``chunk`` attempts at a time.
 
-    Each entry is what ``points.services.award_for_activity`` appends at the member's first
+    Each entry is what ``results.awards.award_for_activity`` appends at the member's first
     submit (a study's flat points, a test's round-half-up share); a study retake changes nothing.
     """
     open_left = max(2, org.members // 2000) if plan.current else 0

@@ -33,7 +33,7 @@ from quizapp.extensions import db  # noqa: E402
 from quizapp.models import Activity, ActivityKind, ActivityMember, Unit, UnitKind  # noqa: E402
 from quizapp.models.base import utcnow  # noqa: E402
 from quizapp.reports import excel, pages  # noqa: E402
-from quizapp.reports.periods import activity_period  # noqa: E402
+from quizapp.results.periods import activity_period  # noqa: E402
 
 TARGETS_MS = {"branch activity report": 50, "ranking of all branches": 1000,
               "branch Excel export": 1000}

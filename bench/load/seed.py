@@ -48,7 +48,7 @@ from quizapp.models import (  # noqa: E402
     ActivityKind, AnswerPolicy, AttemptItem, BankQuestion, QuestionType,
 )
 from quizapp.publish import services as publish  # noqa: E402
-from quizapp.publish.periods import quarter_start  # noqa: E402
+from quizapp.results.periods import quarter_start  # noqa: E402
 from quizapp.publish.specs import ActivitySpec, PartSpec  # noqa: E402
 from quizapp.quiz.responses import blank_count, to_stored  # noqa: E402
 

@@ -37,7 +37,7 @@ from quizapp.publish.services import create_activity, publish_activity
 from quizapp.publish.specs import ActivitySpec, PartSpec, PassageSpec
 from quizapp.quiz.services import save_answer, submit_attempt
 from quizapp.quiz.starting import start_scored
-from quizapp.quiz.timefmt import CHINA, as_utc
+from quizapp.results.clock import as_utc, beijing, today_in_china
 
 # Share of each branch's members (by branch order) who answer, and how likely they are right.
 TAKERS = ((0.75, 0.85), (0.5, 0.7), (0.25, 0.55))
@@ -53,13 +53,8 @@ class DemoActivities:
     answered: int
 
 
-def _china_day(now: datetime) -> date:
-    return now.astimezone(CHINA).date()
-
-
-def _china_at(day: date, hour: int = 0) -> datetime:
-    """That hour of the day in Beijing, in UTC (SQLite stores times without their offset)."""
-    return datetime(day.year, day.month, day.day, hour, tzinfo=CHINA).astimezone(timezone.utc)
+_china_day = today_in_china
+_china_at = beijing
 
 
 def _specs(session: Session, root: Unit, now: datetime) -> list[ActivitySpec]:

@@ -5,17 +5,13 @@ from __future__ import annotations
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session, joinedload
 
-from quizapp.auth.access import granted_unit_ids
+from quizapp.auth.access import units_held
 from quizapp.models import Person, Role, Unit
-from quizapp.models.org import subtree_ids
 
 
 def administered_unit_ids(session: Session, admin: Person) -> set[int]:
-    """Every unit inside the subtrees where ``admin`` holds ADMIN."""
-    ids: set[int] = set()
-    for root in granted_unit_ids(session, admin, Role.ADMIN):
-        ids |= subtree_ids(session, root)
-    return ids
+    """Every unit inside the subtrees where ``admin`` holds ADMIN (``auth.access.units_held``)."""
+    return units_held(session, admin, (Role.ADMIN,))
 
 
 def people_in_scope(session: Session, admin: Person, search: str | None) -> Select:

@@ -8,7 +8,7 @@ a reason and counts only once a secretary approves it: the decision is its own
 row (``PointDecision``), so the entry itself is never touched.
 
 ``RuleVersion`` holds point rules or rating rules for a unit's subtree from a
-date on (``rules`` JSON, validated by ``quizapp.points.rules``). The version in
+date on (``rules`` JSON, validated by ``quizapp.results.rules``). The version in
 effect for a member is the latest one effective on the day, of the nearest unit
 up the tree that has one; a past result keeps the version it was computed under.
 """

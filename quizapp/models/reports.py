@@ -10,7 +10,7 @@ counted at read time from the open attempts.
 ``RollupState`` says a roll-up is usable: its activity's rows were rebuilt (or kept up to date)
 under these pass and excellent thresholds. A missing or mismatched state makes the reports read
 the attempts instead, until the next submit or ``flask report rebuild-rollups`` rebuilds it.
-Both are written only by ``reports.rollups``.
+Both are written only by ``results.rollups``.
 """
 
 from __future__ import annotations
@@ -40,7 +40,8 @@ class ReportRollup(Base):
     pct_sum: Mapped[float] = mapped_column(Float, default=0.0)
     passed: Mapped[int] = mapped_column(default=0)
     excellent: Mapped[int] = mapped_column(default=0)
-    # Best score % in the bins of ``reports.figures.BIN_EDGES``: <60, 60–69, 70–79, 80–89, 90+.
+    # Best score % in the bins of ``results.scores.BIN_EDGES`` (the percent as shown):
+    # <60, 60–69, 70–79, 80–89, 90+.
     bin_0: Mapped[int] = mapped_column(default=0)
     bin_1: Mapped[int] = mapped_column(default=0)
     bin_2: Mapped[int] = mapped_column(default=0)

@@ -30,7 +30,7 @@ from quizapp.organize.forms import (
 )
 from quizapp.organize.routes import bp
 from quizapp.organize.scopes import back_to, my_unit_ids, question_scope, require_speech_in, speech_scope
-from quizapp.points.regrade import regrade_question
+from quizapp.results.regrade import regrade_question
 
 POINTS_PER_PAGE = 10
 PICKS_SHOWN = 50  # the confirmation lists the best of what it approves

@@ -12,7 +12,7 @@ from sqlalchemy import Select, and_, func, not_, or_, select
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
-from quizapp.auth.access import granted_unit_ids
+from quizapp.auth.access import approved_questions_for, member_unit_ids  # noqa: F401 - for callers
 from quizapp.models import (
     BankQuestion,
     Person,
@@ -21,36 +21,13 @@ from quizapp.models import (
     QuestionStatus,
     QuestionType,
     ReportStatus,
-    Role,
-    RoleGrant,
     Speech,
-    Unit,
 )
-from quizapp.models.org import ancestor_ids, subtree_ids, unit_path
 
 MAX_HIGHLIGHT = 500
 
 
 # -- who manages what -------------------------------------------------------------------------
-
-def managed_unit_ids(session: Session, person: Person) -> set[int]:
-    """Every unit in the subtrees where ``person`` is an organizer or an admin."""
-    if not person.active:
-        return set()
-    ids: set[int] = set()
-    for role in (Role.ORGANIZER, Role.ADMIN):
-        for root in granted_unit_ids(session, person, role):
-            ids |= subtree_ids(session, root)
-    return ids
-
-
-def managed_units(session: Session, person: Person) -> list[tuple[int, str]]:
-    """(id, "党总支 / 第一党支部") for every unit a speech may be imported into, tree order."""
-    ids = managed_unit_ids(session, person)
-    units = session.scalars(select(Unit).where(Unit.id.in_(ids)).order_by(Unit.id))
-    labelled = [(u.id, " / ".join(p.name for p in unit_path(session, u.id))) for u in units]
-    return sorted(labelled, key=lambda pair: pair[1])
-
 
 # -- speeches ----------------------------------------------------------------------------------
 
@@ -270,39 +247,6 @@ def reports_in(unit_ids: set[int], handled: bool = False) -> Select[tuple[Questi
 
 
 # -- what members see --------------------------------------------------------------------------
-
-def member_unit_ids(session: Session, person: Person) -> set[int]:
-    """The units whose speeches a person studies: their unit and every unit above it (and the
-    same for any explicit MEMBER grant), as ``has_role`` decides membership."""
-    if not person.active:
-        return set()
-    ids = set(ancestor_ids(session, person.unit_id))
-    for unit_id in session.scalars(
-        select(RoleGrant.unit_id).where(RoleGrant.person_id == person.id, RoleGrant.role == Role.MEMBER)
-    ):
-        ids.update(ancestor_ids(session, unit_id))
-    return ids
-
-
-def approved_questions_for(
-    session: Session, person: Person, speech_id: int | None = None
-) -> Select[tuple[BankQuestion]]:
-    """A statement for the APPROVED questions ``person`` may be asked: those of speeches whose
-    unit is the person's unit or one above it, optionally of one speech; by speech then id.
-
-    Use it as ``session.scalars(approved_questions_for(session, me).limit(10))``. Drafts and
-    retired questions never come out of it.
-    """
-    statement = (
-        select(BankQuestion)
-        .join(BankQuestion.speech)
-        .where(Speech.unit_id.in_(member_unit_ids(session, person)), BankQuestion.status == QuestionStatus.APPROVED)
-        .order_by(BankQuestion.speech_id, BankQuestion.id)
-    )
-    if speech_id is not None:
-        statement = statement.where(BankQuestion.speech_id == speech_id)
-    return statement
-
 
 def speeches_for(session: Session, person: Person) -> list[Speech]:
     """Speeches with at least one approved question for ``person``, newest first."""

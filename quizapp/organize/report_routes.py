@@ -13,7 +13,7 @@ from quizapp.organize import queries, review
 from quizapp.organize.forms import ResolveReportForm
 from quizapp.organize.routes import bp
 from quizapp.organize.scopes import back_to, my_unit_ids, report_scope
-from quizapp.points.regrade import regrade_question
+from quizapp.results.regrade import regrade_question
 
 REPORTS_PER_PAGE = 20
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from io import BytesIO
 
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from quizapp.auth.access import organizer_unit_choices
 from quizapp.auth.decorators import role_required
 from quizapp.extensions import db
 from quizapp.models import Role, Speech, Unit
@@ -22,21 +23,14 @@ from quizapp.organize.forms import (
     SpeechUploadForm,
 )
 from quizapp.organize.scopes import my_unit_ids, speech_scope, stash_folder
+from quizapp.results.clock import local_time
 
 bp = Blueprint("organize", __name__)
 
-# Times are stored in UTC and shown as the organizers read a clock: Beijing time.
-BEIJING = timezone(timedelta(hours=8))
-
-
 @bp.app_template_filter("beijing_time")
 def beijing_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    """A stored time in Beijing time (SQLite gives it back without a zone: it is UTC)."""
-    if value is None:
-        return ""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(BEIJING).strftime(fmt)
+    """A stored time in Beijing time (``results.clock.local_time``)."""
+    return local_time(value, fmt)
 
 
 @bp.route("/")
@@ -51,7 +45,7 @@ def speeches() -> str:
 @role_required(Role.ORGANIZER)
 def upload() -> str:
     form = SpeechUploadForm()
-    form.unit.choices = queries.managed_units(db.session, current_user)
+    form.unit.choices = organizer_unit_choices(db.session, current_user)
     existing = None
     if form.validate_on_submit():
         file_name = services.clean_file_name(form.file.data.filename)

@@ -15,7 +15,7 @@ from werkzeug.wrappers import Response
 from quizapp.auth.redirects import is_safe_next
 from quizapp.extensions import db
 from quizapp.models import BankQuestion, QuestionReport, Speech
-from quizapp.organize.queries import managed_unit_ids
+from quizapp.auth.access import managed_unit_ids
 
 
 def speech_scope(speech_id: int, **_: object) -> int:

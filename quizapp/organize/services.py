@@ -48,7 +48,7 @@ from quizapp.models import (
 )
 from quizapp.organize.building import Built, build_file, build_here
 from quizapp.organize.content import answer_key
-from quizapp.points.regrade import regrade_question
+from quizapp.results.regrade import regrade_question
 
 MAX_SPEECH_BYTES = 2 * 1024 * 1024
 

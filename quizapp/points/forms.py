@@ -15,7 +15,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from quizapp.models import EntryKind
 from quizapp.points.caps import MAX_CAP
 from quizapp.points.manual import MAX_NOTE, MAX_REASON
-from quizapp.points.rules import STAR_NAMES
+from quizapp.results.rules import STAR_NAMES
 
 
 class WholeField(IntegerField):

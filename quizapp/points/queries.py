@@ -4,14 +4,14 @@ their points by month, a unit's totals, and the entries waiting for a decision."
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, timezone
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, exists, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from quizapp.models import Activity, Person, PointDecision, PointEntry, RuleVersion, Unit
-from quizapp.quiz.timefmt import CHINA, as_utc
+from quizapp.results.clock import as_utc, beijing, to_local
 
 
 def entry_counts() -> ColumnElement[bool]:
@@ -46,7 +46,7 @@ def _moment(value: date | datetime | None) -> datetime | None:
     if value is None:
         return None
     if not isinstance(value, datetime):
-        value = datetime.combine(value, time(0), tzinfo=CHINA)
+        value = beijing(value)
     # In UTC: SQLite compares the stored UTC text and would ignore another offset.
     return as_utc(value).astimezone(timezone.utc)
 
@@ -136,7 +136,7 @@ def monthly_totals(session: Session, person_id: int) -> list[MonthPoints]:
         return []
     by_month: dict[tuple[int, int], int] = {}
     for created_at, points in rows:
-        local = as_utc(created_at).astimezone(CHINA)
+        local = to_local(created_at)
         by_month[(local.year, local.month)] = by_month.get((local.year, local.month), 0) + points
     (year, month), last = min(by_month), max(by_month)
     result, running = [], 0

@@ -28,7 +28,7 @@ from quizapp.points.forms import (
     star_fields,
 )
 from quizapp.points.rule_versions import add_rule_version, beijing_today, rule_history
-from quizapp.points.rules import (
+from quizapp.results.rules import (
     RuleError,
     describe_point_rules,
     describe_rating_rules,

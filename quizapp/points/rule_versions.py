@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 from quizapp.models import Person, RuleKind, RuleVersion, Unit
 from quizapp.models.base import utcnow
 from quizapp.models.org import ancestor_ids
-from quizapp.points.rules import VALIDATORS, RuleError
-from quizapp.quiz.timefmt import CHINA, as_utc
+from quizapp.results.rules import VALIDATORS, RuleError
+from quizapp.results.clock import today_in_china
 from quizapp.sql import insert_for
 
 MAX_NOTE = 200
@@ -26,8 +26,7 @@ MAX_NOTE = 200
 
 def beijing_today(now: datetime | None = None) -> date:
     """Today's date in Beijing (organizers think of effective dates in local days)."""
-    moment = as_utc(now) or utcnow()
-    return moment.astimezone(CHINA).date()
+    return today_in_china(now or utcnow())
 
 
 def add_rule_version(session: Session, kind: RuleKind, unit_id: int, effective_from: date,

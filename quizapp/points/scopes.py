@@ -13,10 +13,10 @@ from flask import abort
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from quizapp.auth.access import granted_unit_ids
+from quizapp.auth.access import scope_roots
 from quizapp.extensions import db
 from quizapp.models import Person, PointEntry, Role, Unit
-from quizapp.models.org import subtree_ids, unit_path
+from quizapp.models.org import subtree_ids
 
 LEDGER_ROLES = (Role.SECRETARY, Role.ORGANIZER)
 RULE_ROLES = (Role.ORGANIZER,)
@@ -46,19 +46,9 @@ def unit_scope(unit_id: int, **_: object) -> int:
 
 
 def looked_after(session: Session, person: Person, roles: Iterable[Role]) -> list[int]:
-    """The roots of the subtrees where the person holds one of the roles (or is admin),
-    without roots inside another root's subtree."""
-    roots: set[int] = set()
-    for role in {*roles, Role.ADMIN}:
-        roots.update(granted_unit_ids(session, person, role))
-    covered: set[int] = set()
-    kept = []
-    for root in sorted(roots, key=lambda unit_id: len(unit_path(session, unit_id))):
-        if root in covered:
-            continue
-        kept.append(root)
-        covered |= subtree_ids(session, root)
-    return kept
+    """The roots of the subtrees where the person holds one of the roles (or is admin):
+    ``auth.access.scope_roots``."""
+    return scope_roots(session, person, roles)
 
 
 def unit_choices(session: Session, roots: list[int]) -> list[tuple[int, str]]:

@@ -19,16 +19,10 @@ from quizapp.models import ActivityKind, AnswerPolicy, Person, QuestionType, Uni
 from quizapp.models.base import utcnow
 from quizapp.models.org import subtree_ids
 from quizapp.publish import queries, services
-from quizapp.publish.periods import (
-    PeriodError,
-    month_defaults,
-    parse_local,
-    parse_month,
-    parse_quarter,
-    period_label,
-)
+from quizapp.results.clock import PeriodError, parse_local
+from quizapp.results.periods import month_defaults, parse_month, parse_quarter, period_label
 from quizapp.publish.specs import ActivitySpec, PartSpec, PassageSpec, PublishError
-from quizapp.quiz.timefmt import local_time
+from quizapp.results.clock import local_time
 
 FORMAT = "%Y-%m-%d %H:%M"
 TYPE_NAMES = {**{t.value: t for t in QuestionType}, **{t.label: t for t in QuestionType}}

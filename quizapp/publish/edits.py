@@ -4,7 +4,7 @@ edit is recorded.
 Questions are drawn when a member starts an attempt, so a started attempt keeps its
 questions; a new blueprint applies to attempts started after the edit. Each edit raises
 ``Activity.version`` and writes an ``ActivityChange`` naming every changed field (old → new).
-Open attempts follow changed times (``quiz.windows.refresh_deadlines``); an edit that would
+Open attempts follow changed times (``results.windows.refresh_deadlines``); an edit that would
 end an attempt in progress at once is refused.
 """
 
@@ -28,11 +28,11 @@ from quizapp.models import (
     Person,
 )
 from quizapp.models.base import utcnow
-from quizapp.publish.periods import show
+from quizapp.results.clock import show
 from quizapp.publish.services import apply_spec, replace_rows, spec_of
 from quizapp.publish.specs import ActivitySpec, PartSpec, PassageSpec, PublishError
 from quizapp.publish.validation import check_spec
-from quizapp.quiz.windows import attempt_deadline, refresh_deadlines
+from quizapp.results.windows import attempt_deadline, refresh_deadlines
 
 LABELS = {
     "title": "标题", "intro": "说明", "practice_opens_at": "练习开放时间", "opens_at": "开始时间",

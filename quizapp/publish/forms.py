@@ -23,7 +23,7 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from quizapp.models import AnswerPolicy, QuestionType
 from quizapp.publish.overrides import REASONS
-from quizapp.publish.periods import MAX_YEAR, MIN_YEAR
+from quizapp.results.clock import MAX_YEAR, MIN_YEAR
 
 TIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
 

@@ -15,7 +15,7 @@ from quizapp.models import Activity, ActivityMember, ActivityStatus, Role
 from quizapp.models.base import utcnow
 from quizapp.publish import overrides, queries
 from quizapp.publish.forms import ConfirmForm, OverrideForm
-from quizapp.publish.periods import from_local, to_local
+from quizapp.results.clock import from_local, to_local
 from quizapp.publish.qr import activity_url, qr_png, qr_svg
 from quizapp.publish.scopes import activity_scope
 from quizapp.publish.specs import PublishError

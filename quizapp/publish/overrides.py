@@ -1,6 +1,6 @@
 """Per-member overrides of a published activity: extra time, or a make-up window (补考时间段)
 for a member who was away, always with the reason recorded. Open attempts of the member
-follow at once (``quiz.windows.refresh_deadlines``)."""
+follow at once (``results.windows.refresh_deadlines``)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from quizapp.models import Activity, ActivityMember, ActivityStatus, Person
 from quizapp.models.base import utcnow
 from quizapp.publish.specs import PublishError
-from quizapp.quiz.windows import refresh_deadlines
+from quizapp.results.windows import refresh_deadlines
 
 REASONS = ("出差", "病假", "其他")
 

@@ -1,7 +1,7 @@
 """Which speeches a blueprint may name, and how many approved questions each row can draw.
 
 Members of a unit study the speeches of their unit and of every unit above it
-(``organize.queries.member_unit_ids``). Members deeper in the subtree see more,
+(``auth.access.member_unit_ids``). Members deeper in the subtree see more,
 but every member of the audience sees at least those: that is the pool a row
 is counted against.
 
@@ -12,14 +12,13 @@ points, and rows are checked together on points, whatever their types.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from quizapp.models import BankQuestion, Person, QuestionStatus, Speech
 from quizapp.models.org import ancestor_ids
-from quizapp.organize.queries import managed_unit_ids, member_unit_ids
+from quizapp.auth.access import managed_unit_ids, member_unit_ids
 from quizapp.publish.specs import PartSpec
 
 
@@ -72,16 +71,3 @@ def pool_size(session: Session, unit_id: int, part: PartSpec) -> int:
 def pool_points(session: Session, unit_id: int, part: PartSpec) -> set[str]:
     """The key points the row can draw from (to check rows together: no two share a point)."""
     return set(session.scalars(_pool(session, unit_id, part)))
-
-
-def concepts_in(session: Session, speech_ids: Iterable[int]) -> list[str]:
-    """Concepts of approved questions of these speeches (suggestions on the form)."""
-    ids = list(speech_ids)
-    if not ids:
-        return []
-    return list(session.scalars(
-        select(BankQuestion.concept).distinct()
-        .where(BankQuestion.speech_id.in_(ids), BankQuestion.status == QuestionStatus.APPROVED,
-               BankQuestion.concept != "")
-        .order_by(BankQuestion.concept).limit(300)
-    ))

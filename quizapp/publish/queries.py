@@ -17,7 +17,8 @@ from quizapp.models import (
     AttemptStatus,
     Person,
 )
-from quizapp.quiz.timefmt import as_utc
+from quizapp.results import windows
+from quizapp.results.tally import participant_counts
 
 
 @dataclass(frozen=True)
@@ -34,9 +35,10 @@ def status_now(activity: Activity, now: datetime) -> Status:
         return Status("草稿", "text-bg-secondary")
     if activity.status is ActivityStatus.CANCELLED:
         return Status("已撤销", "text-bg-dark")
-    if now < as_utc(activity.opens_at):
+    phase = windows.phase(activity, now)
+    if phase == "before":
         return Status("已发布", "text-bg-info")
-    if now < as_utc(activity.closes_at):
+    if phase == "open":
         return Status("进行中", "text-bg-success")
     return Status("已截止", "text-bg-light border")
 
@@ -49,18 +51,10 @@ class ActivityRow:
     submitted: int
 
 
-def _submitted_people(activity_ids: list[int]):  # type: ignore[no-untyped-def]
-    return (
-        select(Attempt.activity_id, func.count(func.distinct(Attempt.person_id)))
-        .where(Attempt.activity_id.in_(activity_ids), Attempt.attempt_no.is_not(None),
-               Attempt.status == AttemptStatus.SUBMITTED)
-        .group_by(Attempt.activity_id)
-    )
-
-
 def activities_in(session: Session, unit_ids: set[int], now: datetime) -> list[ActivityRow]:
     """Activities published (or drafted) to these units, newest period first, with how many
-    members are in the audience and how many of them have submitted."""
+    members are in the audience and how many of them have taken part (``tally.participant_counts``,
+    as the reports count them)."""
     activities = list(session.scalars(
         select(Activity).options(selectinload(Activity.unit))
         .where(Activity.unit_id.in_(unit_ids))
@@ -71,7 +65,7 @@ def activities_in(session: Session, unit_ids: set[int], now: datetime) -> list[A
         select(ActivityMember.activity_id, func.count()).where(ActivityMember.activity_id.in_(ids))
         .group_by(ActivityMember.activity_id)
     ).tuples().all())
-    submitted = dict(session.execute(_submitted_people(ids)).tuples().all())
+    submitted = participant_counts(session, ids)
     return [ActivityRow(a, status_now(a, now), audience.get(a.id, 0), submitted.get(a.id, 0))
             for a in activities]
 
@@ -110,11 +104,12 @@ def audience_of(session: Session, activity_id: int, search: str | None = None) -
 
 
 def counts_of(session: Session, activity_id: int) -> tuple[int, int, int]:
-    """(audience, submitted members, members answering now) of one activity."""
+    """(audience, participants (``tally.participant_counts``), members answering now) of one
+    activity."""
     audience = session.scalar(
         select(func.count()).select_from(ActivityMember).where(ActivityMember.activity_id == activity_id)
     ) or 0
-    submitted = dict(session.execute(_submitted_people([activity_id])).tuples().all()).get(activity_id, 0)
+    submitted = participant_counts(session, [activity_id]).get(activity_id, 0)
     answering = session.scalar(
         select(func.count()).select_from(Attempt)
         .where(Attempt.activity_id == activity_id, Attempt.attempt_no.is_not(None),

@@ -7,15 +7,13 @@ from datetime import date
 
 from quizapp.models import Activity, ActivityKind, AnswerPolicy, QuestionType
 from quizapp.publish.forms import ActivityForm, StudyForm, TestForm
-from quizapp.publish.periods import (
-    PeriodError,
-    from_local,
+from quizapp.results.clock import PeriodError, from_local, to_local
+from quizapp.results.periods import (
     month_defaults,
     parse_month,
     parse_quarter,
     quarter_name,
     quarter_start,
-    to_local,
 )
 from quizapp.publish.specs import ActivitySpec, PartSpec, PassageSpec, PublishError
 

@@ -12,15 +12,15 @@ from quizapp.auth.decorators import role_required
 from quizapp.extensions import db
 from quizapp.models import Activity, ActivityKind, ActivityStatus, Person, Role
 from quizapp.models.base import utcnow
-from quizapp.organize.queries import managed_units
-from quizapp.organize.scopes import my_unit_ids
+from quizapp.auth.access import managed_unit_ids, organizer_unit_choices
 from quizapp.publish import edits, member_routes, pools, queries, services
 from quizapp.publish.forms import ActivityForm, ConfirmForm, StudyForm, TestForm
-from quizapp.publish.periods import next_month, period_label, quarter_name, to_local
+from quizapp.results.clock import to_local
+from quizapp.results.periods import next_month, period_label, quarter_name
 from quizapp.publish.reading import fill_form, quarter_choices, spec_from_form
 from quizapp.publish.scopes import activity_scope
 from quizapp.publish.specs import MAX_PARTS, MAX_PASSAGES, ActivitySpec, PublishError
-from quizapp.quiz import integrity
+from quizapp.results import integrity
 
 bp = Blueprint("publish", __name__)
 bp.add_app_template_global(period_label, "period_label")
@@ -39,7 +39,8 @@ def _activity(activity_id: int) -> Activity:
 @bp.route("/")
 @role_required(Role.ORGANIZER)
 def index() -> str:
-    rows = queries.activities_in(db.session, my_unit_ids(), utcnow())
+    rows = queries.activities_in(
+        db.session, managed_unit_ids(db.session, current_user._get_current_object()), utcnow())
     return render_template("publish/index.html", rows=rows)
 
 
@@ -53,7 +54,7 @@ def _new_form(kind: ActivityKind) -> ActivityForm:
 def _prepare(form: ActivityForm, kind: ActivityKind, activity: Activity | None) -> None:
     """Choices and blank rows for rendering the form."""
     me = _me()
-    form.unit.choices = managed_units(db.session, me)
+    form.unit.choices = organizer_unit_choices(db.session, me)
     if activity is not None and activity.status is not ActivityStatus.DRAFT:
         form.unit.choices = [(activity.unit_id, activity.unit.name)]
     usable = pools.usable_speeches(db.session, me)

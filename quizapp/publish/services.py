@@ -23,8 +23,8 @@ from quizapp.models.base import utcnow
 from quizapp.models.org import subtree_ids
 from quizapp.publish.specs import ActivitySpec, PartSpec, PassageSpec, PublishError
 from quizapp.publish.validation import check_spec
-from quizapp.quiz.timefmt import as_utc
-from quizapp.reports import rollups
+from quizapp.results.clock import as_utc
+from quizapp.results import rollups
 
 __all__ = ["PublishError", "create_activity", "update_draft", "publish_activity",
            "cancel_activity", "delete_draft", "spec_of"]

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from quizapp.auth.access import has_role
 from quizapp.models import ActivityKind, Person, Role, Speech, Unit
 from quizapp.publish import pools
-from quizapp.publish.periods import quarter_start
+from quizapp.results.periods import quarter_start
 from quizapp.publish.specs import MAX_PARTS, MAX_PASSAGES, ActivitySpec, PartSpec, PublishError
 
 

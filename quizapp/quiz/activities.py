@@ -22,9 +22,9 @@ from quizapp.models import (
     AttemptStatus,
     Person,
 )
-from quizapp.organize.queries import member_unit_ids
-from quizapp.quiz import windows
-from quizapp.quiz.timefmt import as_utc
+from quizapp.auth.access import member_unit_ids
+from quizapp.results import rollups, windows
+from quizapp.results.clock import as_utc
 
 
 class MemberState(enum.StrEnum):
@@ -72,7 +72,7 @@ def member_for(session: Session, person: Person, activity_id: int,
         member = ActivityMember(activity_id=activity.id, person_id=person.id,
                                 unit_id=person.unit_id, added_at=now)
         session.add(member)
-        session.flush()
+        rollups.members_joined(session, [member])  # flushes
     return activity, member
 
 

@@ -18,9 +18,10 @@ from quizapp.models import (
     Speech,
     StudyPassage,
 )
-from quizapp.organize.queries import member_unit_ids
-from quizapp.quiz import activities, secrecy, windows
-from quizapp.quiz.timefmt import as_utc
+from quizapp.auth.access import member_unit_ids
+from quizapp.quiz import activities, secrecy
+from quizapp.results import scores, windows
+from quizapp.results.clock import as_utc
 
 
 @dataclass(frozen=True)
@@ -95,21 +96,6 @@ def answers_revealed(activity: Activity, member: ActivityMember | None, now: dat
             or now >= windows.final_close(activity, member))
 
 
-def passed_percent(attempt: Attempt) -> float:
-    """The sitting's score as a percentage of its maximum."""
-    return 100.0 * (attempt.score or 0) / (attempt.max_score or 1)
-
-
-def verdict(activity: Activity, attempt: Attempt) -> str:
-    """优秀, 合格 or 不合格 by the activity's excellent and pass percentages."""
-    percent = passed_percent(attempt)
-    if percent >= activity.excellent_percent:
-        return "优秀"
-    if percent >= activity.pass_percent:
-        return "合格"
-    return "不合格"
-
-
 def timed_out(attempt: Attempt) -> bool:
     """The sitting was submitted at its deadline (time was up), not before it."""
     deadline, submitted = as_utc(attempt.deadline_at), as_utc(attempt.submitted_at)
@@ -136,8 +122,9 @@ def scored_result(session: Session, attempt: Attempt, now: datetime) -> ScoredRe
     member = session.get(ActivityMember, (activity.id, attempt.person_id))
     return ScoredResult(
         activity=activity,
-        verdict=verdict(activity, attempt),
-        percent=passed_percent(attempt),
+        verdict=scores.verdict(attempt.score, attempt.max_score, activity.pass_percent,
+                               activity.excellent_percent),
+        percent=scores.shown_percent(attempt.score, attempt.max_score),
         revealed=answers_revealed(activity, member, now),
         reveal_at=windows.final_close(activity, member),
         timed_out=timed_out(attempt),

@@ -26,7 +26,7 @@ from quizapp.models import (
 )
 from quizapp.models.base import utcnow
 from quizapp.quiz import services, wrong_book
-from quizapp.quiz.timefmt import as_utc
+from quizapp.results.clock import as_utc
 
 
 def _due(now: datetime, person_id: int | None = None,

@@ -53,7 +53,7 @@ from quizapp.models import (
     Speech,
 )
 from quizapp.models.org import ancestor_ids
-from quizapp.organize.queries import member_unit_ids
+from quizapp.auth.access import member_unit_ids
 from quizapp.quiz import secrecy
 
 

@@ -1,7 +1,7 @@
 """Reads for members answering: what they may practise, their attempts, results and 错题本.
 
 Visibility: a member sees the speeches (and their APPROVED questions) of their
-own unit and of every unit above it, as ``organize.queries.approved_questions_for``
+own unit and of every unit above it, as ``auth.access.approved_questions_for``
 and ``member_unit_ids`` define it; this module reads through them.
 """
 
@@ -26,7 +26,7 @@ from quizapp.models import (
     WrongBookEntry,
 )
 from quizapp.models.base import utcnow
-from quizapp.organize.queries import approved_questions_for, member_unit_ids
+from quizapp.auth.access import approved_questions_for, member_unit_ids
 from quizapp.quiz import secrecy
 from quizapp.quiz.activities import OpenActivity, open_for
 

@@ -40,7 +40,7 @@ from quizapp.quiz import (
 from quizapp.quiz.errors import AttemptClosed, OpenPracticeExists, QuestionNotInAttempt, QuizError
 from quizapp.quiz.forms import ConfirmForm, PracticeForm, ReportForm
 from quizapp.quiz.responses import BadResponse
-from quizapp.quiz.timefmt import as_utc, local_time, seconds_left
+from quizapp.results.clock import as_utc, local_time, seconds_left
 
 TIME_UP = "答题时间已到，系统已按截止时保存的答案交卷，超时后的作答不计入成绩。"
 

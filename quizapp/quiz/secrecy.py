@@ -76,7 +76,7 @@ from quizapp.models import (
     Speech,
     Unit,
 )
-from quizapp.quiz import windows
+from quizapp.results import windows
 
 WITHHELD_NOTE = "本题在进行中的测试题库中，测试结束并公布答案后可查看答案与解析。"
 
@@ -110,7 +110,7 @@ def binds(person_id: int, now: datetime, except_activity_id: int | None = None) 
 
 def _member_units() -> Select[tuple[int]]:
     """The units whose activities the person may join: their unit, any unit they hold a MEMBER
-    grant on, and every unit above those (``organize.queries.member_unit_ids`` in SQL; none
+    grant on, and every unit above those (``auth.access.member_unit_ids`` in SQL; none
     for an inactive person)."""
     active = exists().where(Person.id == _PERSON, Person.active)
     seeds = union(

@@ -37,9 +37,9 @@ from quizapp.models import (
     BankQuestion,
 )
 from quizapp.models.base import utcnow
-from quizapp.points.services import award_for_activity
-from quizapp.reports.rollups import record_graded
-from quizapp.quiz.grading import grade
+from quizapp.results.awards import award_for_activity
+from quizapp.results.rollups import record_graded
+from quizapp.results.grading import grade
 from quizapp.quiz.errors import (
     AttemptClosed,
     AttemptNotFound,
@@ -47,7 +47,7 @@ from quizapp.quiz.errors import (
     StaleSave,
 )
 from quizapp.quiz.responses import blank_count, from_form, to_stored
-from quizapp.quiz.timefmt import as_utc
+from quizapp.results.clock import as_utc
 from quizapp.quiz.wrong_book import update_wrong_book
 
 # --- saving ---------------------------------------------------------------------------------

@@ -29,10 +29,11 @@ from quizapp.models import (
     QuestionType,
 )
 from quizapp.models.base import utcnow
-from quizapp.quiz import activities, queries, secrecy, windows
+from quizapp.quiz import activities, queries, secrecy
+from quizapp.results import windows
 from quizapp.quiz.draw import POOL_COLUMNS, PoolQuestion, draw_blueprint
 from quizapp.quiz.errors import NoQuestions, OpenPracticeExists, QuizError
-from quizapp.quiz.timefmt import as_utc, local_time
+from quizapp.results.clock import as_utc, local_time
 from quizapp.sql import insert_for
 
 PRACTICE_SIZES = (5, 10, 20)

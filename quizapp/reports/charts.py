@@ -13,7 +13,7 @@ import pygal
 from markupsafe import Markup
 from pygal.style import Style
 
-from quizapp.reports.periods import Period
+from quizapp.results.periods import Period
 from quizapp.reports.queries import Figures
 
 _STYLE = Style(

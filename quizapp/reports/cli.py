@@ -17,8 +17,9 @@ from quizapp.extensions import db
 from quizapp.models import Activity, ActivityStatus, Unit
 from quizapp.models.base import utcnow
 from quizapp.models.org import ancestor_ids
-from quizapp.reports import excel, pages, rollups
-from quizapp.reports.periods import PeriodError, parse_period
+from quizapp.reports import excel, pages
+from quizapp.results import rollups
+from quizapp.results.periods import PeriodError, parse_period
 
 
 def _unit(text: str) -> Unit:
@@ -108,7 +109,8 @@ def export_command(unit: str, period_text: str | None, activity_id: int | None, 
         return
     t = report.total
     subject = f"《{report.activity.title}》" if report.activity else report.period.label
-    click.echo(f"{target.name} {subject}：应参加 {t.audience} 人次，已参加 {t.participants}，"
+    word = "人次" if report.activity is None else "人"
+    click.echo(f"{target.name} {subject}：应参加 {t.due} {word}，已参加 {t.participants} {word}，"
                f"参与率 {_p(t.participation)}，平均得分率 {_p(t.average)}；已写入 {xlsx}")
 
 

@@ -6,18 +6,17 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from markupsafe import Markup
-from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from quizapp.auth.access import granted_unit_ids
-from quizapp.models import Activity, Person, Role, Unit
+from quizapp.auth.access import REPORT_READERS
+from quizapp.models import Activity, Unit
 from quizapp.reports import queries
 from quizapp.reports.charts import monthly_chart
 from quizapp.reports.pages import Report, UnitRow, children_of, period_report, sibling_ranking
-from quizapp.reports.periods import Period, last_months, quarter_of, today_in_china
+from quizapp.results.periods import Period, last_months, quarter_of, today_in_china
 from quizapp.reports.queries import Figures, MemberStatus
 
-MANAGING = (Role.SECRETARY, Role.ORGANIZER, Role.ADMIN)
+MANAGING = REPORT_READERS
 
 
 @dataclass
@@ -55,21 +54,3 @@ def dashboard(session: Session, unit: Unit, now: datetime) -> Dashboard:
     ) if open_now else []
     pending = [(a, [m for m in statuses if m.activity_id == a.id and not m.finished]) for a in open_now]
     return Dashboard(unit, period, report, ranking_of, ranking, monthly_chart(months, by_month), pending)
-
-
-def _subtree_units(root_ids: list[int]) -> Select:
-    tree = select(Unit.id).where(Unit.id.in_(root_ids)).cte("scope_tree", recursive=True)
-    tree = tree.union(select(Unit.id).join(tree, Unit.parent_id == tree.c.id))
-    return select(Unit).where(Unit.id.in_(select(tree.c.id)))
-
-
-def managed_units(session: Session, person: Person) -> list[Unit]:
-    """Units whose reports the person may read: their SECRETARY units first, then every unit
-    in the subtrees they organize or administer."""
-    secretary = granted_unit_ids(session, person, Role.SECRETARY)
-    roots = sorted({u for role in MANAGING for u in granted_unit_ids(session, person, role)})
-    if not roots:
-        return []
-    units = list(session.scalars(_subtree_units(roots).order_by(Unit.id)))
-    units.sort(key=lambda u: (u.id not in secretary, u.id))
-    return units

@@ -17,12 +17,18 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from quizapp.reports.pages import Mastery, Report, generated_at
+from quizapp.reports.pages import TOTAL, Mastery, Report, generated_at
 from quizapp.reports.queries import BIN_LABELS, Figures
 from quizapp.spreadsheet import set_cell
 
-FIGURE_HEADERS = ("应参加人数", "参加人数", "参与率(%)", "平均得分率(%)", "及格率(%)", "优秀率(%)",
-                  *(f"{label}分" for label in BIN_LABELS))
+def figure_headers(slots: bool) -> tuple[str, ...]:
+    """The figures' headers: people for one activity, 人次 (member × activity) over a period."""
+    word = "人次" if slots else "人数"
+    return (f"应参加{word}", f"参加{word}", "参与率(%)", "平均得分率(%)", "及格率(%)", "优秀率(%)",
+            *(f"{label}分" for label in BIN_LABELS))
+
+
+FIGURE_HEADERS = figure_headers(False)
 
 
 @dataclass(frozen=True)
@@ -36,7 +42,7 @@ class Table:
 
 def figure_cells(figures: Figures) -> tuple[Any, ...]:
     """A Figures as spreadsheet cells (blank where a rate has no participants)."""
-    return (figures.audience, figures.participants, figures.participation, figures.average,
+    return (figures.due, figures.participants, figures.participation, figures.average,
             figures.pass_rate, figures.excellent_rate, *figures.bins)
 
 
@@ -95,19 +101,23 @@ def _percent(value: float | None) -> Any:
 
 def report_tables(report: Report) -> list[Table]:
     """The tables of an activity or period report."""
-    tables = [Table("总体情况", ("单位", *FIGURE_HEADERS, "同级排名", "评定"),
+    headers = figure_headers(slots=report.activity is None)
+    open_ids = {a.id for a in report.in_progress}
+    tables = [Table("总体情况", ("单位", *headers, "同级排名", "评定", "进行中（只计已交卷）"),
                     [(report.unit.name, *figure_cells(report.total),
-                      report.rank.text if report.rank else "", report.rating.text)]),
-              Table("下级单位汇总", ("单位", *FIGURE_HEADERS),
+                      report.rank.text if report.rank else "", report.rating.text,
+                      report.in_progress_text)]),
+              Table("下级单位汇总", ("单位", *headers),
                     [(row.name, *figure_cells(row.figures)) for row in report.rows])]
     if report.activity is None:
         tables.append(Table("各项活动", ("活动", "类别", *FIGURE_HEADERS),
-                            [(a.title, a.kind.label, *figure_cells(f)) for a, f in report.per_activity]))
+                            [(a.title + ("（进行中）" if a.id in open_ids else ""), a.kind.label,
+                              *figure_cells(f)) for a, f in report.per_activity]))
     tables.append(Table("薄弱知识点（答对率最低）", ("知识点", "答题次数", "答对次数", "答对率(%)"),
                         [(name, s.answers, s.correct, s.percent) for name, s in report.weakest]))
     if report.members:
-        tables.append(Table("党员参加情况", ("姓名", "所在单位（发布时）", "状态", "得分率(%)"),
-                            [(m.name, m.unit_name, _status(m), _percent(m.percent))
+        tables.append(Table("党员参加情况", ("姓名", "所在单位（发布时）", "状态", "得分率(%)", "评定"),
+                            [(m.name, m.unit_name, _status(m), _percent(m.percent), m.verdict or "")
                              for m in report.members]))
     tables.append(Table("评定规则", ("规则",), [(report.rating.rule.text,)]))
     return tables
@@ -127,20 +137,26 @@ def report_workbook(report: Report, now: datetime) -> bytes:
 
 
 def mastery_workbook(mastery: Mastery, now: datetime) -> bytes:
-    """The mastery tables as .xlsx: each cell 'share% (answers)', weak cells flagged ▲."""
-    def table(heading: str, names: list[str], cells: dict, weak: set) -> Table:
-        rows = []
-        for bucket, unit_name in mastery.rows:
-            line: list[Any] = [unit_name]
-            for name in names:
-                share = cells.get((bucket, name))
-                mark = "▲" if (bucket, name) in weak else ""
-                line.append("" if share is None else f"{mark}{share.percent}%（{share.answers}）")
-            rows.append(tuple(line))
-        return Table(heading, ("单位", *names), rows)
+    """The mastery tables as .xlsx, one row a key point (or speech), the weakest first: the
+    share correct (%) and the answers as numbers, overall and per unit; weak units named."""
+    units = [(bucket, name) for bucket, name in mastery.rows if bucket != TOTAL]
 
-    tables = [table("按知识点（答对率%，括号内为答题次数；▲为薄弱）", mastery.concepts, mastery.cells, mastery.weak),
+    def table(heading: str, names: list[str], cells: dict, weak: set) -> Table:
+        headers = ("知识点", "合计答对率(%)", "合计答题次数",
+                   *(f"{unit}答对率(%)" for _b, unit in units), "薄弱单位")
+        rows = []
+        for name in names:  # ``pages.mastery`` orders them weakest first
+            total = cells.get((TOTAL, name))
+            rows.append((name, total.percent if total else None, total.answers if total else 0,
+                         *(_share(cells.get((bucket, name))) for bucket, _u in units),
+                         "、".join(unit for bucket, unit in units if (bucket, name) in weak)))
+        return Table(heading, headers, rows)
+
+    tables = [table("按知识点（答对率最低的在前）", mastery.concepts, mastery.cells, mastery.weak),
               table("按讲话", mastery.speeches, mastery.speech_cells, mastery.speech_weak)]
     return workbook(f"{mastery.unit.name}知识点掌握情况", mastery.unit.name, mastery.period.label,
                     now, tables)
 
+
+def _share(share: Any) -> float | None:
+    return None if share is None else share.percent

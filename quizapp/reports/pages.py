@@ -14,12 +14,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from quizapp.models import Activity, ActivityMember, Unit, UnitKind
+from quizapp.models.base import utcnow
 from quizapp.models.org import unit_path
-from quizapp.quiz.timefmt import local_time
+from quizapp.results import windows
+from quizapp.results.clock import local_time
 from quizapp.reports import queries
-from quizapp.reports.periods import Period, activity_period
+from quizapp.results.periods import Period, activity_period
 from quizapp.reports.queries import Figures, MemberStatus, Share
-from quizapp.reports.ratings import Ranked, Rating, rank_members, rank_units, rate, rating_rules
+from quizapp.results.scores import EXCELLENT, PASSED, shown_percent, verdict
+from quizapp.reports.ratings import Ranked, Rating, pending, rank_members, rank_units, rate, rating_rules
 
 DIRECT = "本级直属"
 
@@ -50,6 +53,13 @@ class Report:
     activity: Activity | None = None
     members: list[MemberStatus] = field(default_factory=list)
     per_activity: list[tuple[Activity, Figures]] = field(default_factory=list)
+    # Activities not yet closed for everyone: a period counts only their results (进行中).
+    in_progress: list[Activity] = field(default_factory=list)
+
+    @property
+    def in_progress_text(self) -> str:
+        """进行中 N 项 (their results counted, their other members not yet), or ""."""
+        return f"进行中 {len(self.in_progress)} 项" if self.in_progress else ""
 
 
 def children_of(session: Session, unit_id: int) -> list[Unit]:
@@ -69,14 +79,16 @@ def _by_bucket(found: dict[tuple[int, int], Figures]) -> dict[int, Figures]:
     return buckets
 
 
-def _split(session: Session, unit_id: int, conditions: list[Any]) -> tuple[dict, dict[int, Figures]]:
-    found = queries.figures(session, unit_id, conditions, split=True)
+def _split(session: Session, unit_id: int, conditions: list[Any],
+           open_apart: bool = True) -> tuple[dict, dict[int, Figures]]:
+    found = queries.figures(session, unit_id, conditions, split=True, open_apart=open_apart)
     return found, _by_bucket(found)
 
 
-def rollup(session: Session, unit: Unit, conditions: list[Any]) -> tuple[dict[tuple[int, int], Figures], list[UnitRow]]:
+def rollup(session: Session, unit: Unit, conditions: list[Any],
+           open_apart: bool = True) -> tuple[dict[tuple[int, int], Figures], list[UnitRow]]:
     """The raw figures and the roll-up rows (children, then direct members if any)."""
-    found, buckets = _split(session, unit.id, conditions)
+    found, buckets = _split(session, unit.id, conditions, open_apart)
     rows = [UnitRow(child.id, child.name, buckets.get(child.id, Figures()))
             for child in children_of(session, unit.id)]
     if unit.id in buckets:
@@ -85,9 +97,9 @@ def rollup(session: Session, unit: Unit, conditions: list[Any]) -> tuple[dict[tu
 
 
 def sibling_ranking(session: Session, parent: Unit, conditions: list[Any],
-                    period: Period) -> list[UnitRow]:
+                    period: Period, open_apart: bool = True) -> list[UnitRow]:
     """The parent's children with their figures and ranks (rules in effect for the parent)."""
-    _found, buckets = _split(session, parent.id, conditions)
+    _found, buckets = _split(session, parent.id, conditions, open_apart)
     rows = [UnitRow(child.id, child.name, buckets.get(child.id, Figures()))
             for child in children_of(session, parent.id)]
     rule = rating_rules(session, parent.id, period.last_day)
@@ -115,8 +127,12 @@ def kind_ranking(session: Session, root: Unit, kind: UnitKind, period: Period) -
     return rows
 
 
-def _report(session: Session, unit: Unit, period: Period, conditions: list[Any]) -> Report:
-    found, rows = rollup(session, unit, conditions)
+def _report(session: Session, unit: Unit, period: Period, conditions: list[Any],
+            activity: Activity | None = None) -> Report:
+    # One activity's own report shows its progress while it is open (every audience row
+    # due) and is rated once it has closed; a period counts an open activity's results only.
+    open_apart = activity is None
+    found, rows = rollup(session, unit, conditions, open_apart)
     by_activity: dict[int, Figures] = {}
     for (_bucket, activity_id), figures in found.items():
         by_activity.setdefault(activity_id, Figures()).add(figures)
@@ -125,12 +141,19 @@ def _report(session: Session, unit: Unit, period: Period, conditions: list[Any])
     parent = session.get(Unit, unit.parent_id) if unit.parent_id else None
     rank = None
     if parent is not None:
-        rank = next(row.rank for row in sibling_ranking(session, parent, conditions, period)
+        rank = next(row.rank for row in sibling_ranking(session, parent, conditions, period,
+                                                        open_apart)
                     if row.unit_id == unit.id)
-    rating = rate(total, rating_rules(session, unit.id, period.last_day))
+    activities = queries.activities_by_id(session, by_activity)
+    closed = windows.closed_for_all(session, activities, utcnow())
+    in_progress = sorted((a for a in activities.values() if a.id not in closed),
+                         key=lambda a: (a.closes_at, a.id))
+    rule = rating_rules(session, unit.id, period.last_day)
+    rating = (pending(rule) if activity is not None and activity.id not in closed
+              else rate(total, rule))
     weakest = queries.weakest_concepts(queries.concept_shares(session, unit.id, conditions))
     report = Report(unit, period, total, rows, rank, parent, rating, weakest)
-    activities = queries.activities_by_id(session, by_activity)
+    report.in_progress = in_progress
     report.per_activity = sorted(((activities[a], f) for a, f in by_activity.items()),
                                  key=lambda item: (item[0].period_start, item[0].id))
     return report
@@ -139,7 +162,7 @@ def _report(session: Session, unit: Unit, period: Period, conditions: list[Any])
 def activity_report(session: Session, unit: Unit, activity: Activity) -> Report:
     """The unit's report for one published activity, with every member's status."""
     conditions = queries.activity_filter(activity_id=activity.id)
-    report = _report(session, unit, activity_period(activity), conditions)
+    report = _report(session, unit, activity_period(activity), conditions, activity)
     report.activity = activity
     report.members = queries.member_statuses(session, unit.id, conditions)
     return report
@@ -164,10 +187,21 @@ class Mastery:
     speech_cells: dict[tuple[int, str], Share]
     speech_weak: set[tuple[int, str]]
 
+    @property
+    def weakest_concepts(self) -> list[str]:
+        """The ``FIRST_SHOWN`` key points with the lowest share overall (shown first)."""
+        return self.concepts[:FIRST_SHOWN]
+
+    @property
+    def other_concepts(self) -> list[str]:
+        """The other key points, weakest first (behind a scroll)."""
+        return self.concepts[FIRST_SHOWN:]
+
 
 TOTAL = -1  # the bucket key of the unit's own total row in a mastery table
 WEAK_BELOW = 60.0
 WEAKEST_COUNT = 3
+FIRST_SHOWN = 10  # key points a mastery table shows before the rest
 
 
 def _with_totals(cells: dict[tuple[int, str], Share]) -> dict[tuple[int, str], Share]:
@@ -217,17 +251,28 @@ class MyResult:
 
     activity: Activity
     branch_name: str
-    percent: float | None
+    best: Any  # the best sitting (score, max_score), None without a result
     rank: int | None
     of: int
 
     @property
+    def percent(self) -> float | None:
+        return None if self.best is None else shown_percent(self.best.score, self.best.max_score)
+
+    @property
+    def verdict(self) -> str | None:
+        if self.best is None:
+            return None
+        return verdict(self.best.score, self.best.max_score, self.activity.pass_percent,
+                       self.activity.excellent_percent)
+
+    @property
     def passed(self) -> bool:
-        return self.percent is not None and self.percent >= self.activity.pass_percent
+        return self.verdict in (EXCELLENT, PASSED)
 
     @property
     def excellent(self) -> bool:
-        return self.percent is not None and self.percent >= self.activity.excellent_percent
+        return self.verdict == EXCELLENT
 
 
 def branch_of(session: Session, unit_id: int) -> Unit:
@@ -246,16 +291,17 @@ def my_results(session: Session, person_id: int) -> list[MyResult]:
         .order_by(Activity.period_start.desc(), Activity.id.desc())
     ).all()
     branches = {unit_id: branch_of(session, unit_id) for unit_id in {u for _a, u in rows}}
-    percents: dict[tuple[int, int], float] = {}
+    bests: dict[tuple[int, int], Any] = {}
     for branch in {b.id: b for b in branches.values()}.values():
         ids = [a.id for a, u in rows if branches[u].id == branch.id]
-        percents.update(queries.best_percents(
+        bests.update(queries.best_sittings(
             session, branch.id, queries.activity_filter() + [Activity.id.in_(ids)]))
     results = []
     for activity, unit_id in rows:
-        mine = percents.get((activity.id, person_id))
-        peers = [v for (a, _p), v in percents.items() if a == activity.id]
-        rank, of = rank_members(peers, mine) if mine is not None else (None, len(peers))
-        results.append(MyResult(activity, branches[unit_id].name,
-                                None if mine is None else queries.round1(mine), rank, of))
+        mine = bests.get((activity.id, person_id))
+        peers = [shown_percent(b.score, b.max_score) for (a, _p), b in bests.items()
+                 if a == activity.id]
+        rank, of = ((rank_members(peers, shown_percent(mine.score, mine.max_score)))
+                    if mine is not None else (None, len(peers)))
+        results.append(MyResult(activity, branches[unit_id].name, mine, rank, of))
     return results

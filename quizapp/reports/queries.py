@@ -1,27 +1,30 @@
-"""Branch results: the only place scores are aggregated (set-based SQL, a few queries a report).
+"""Branch results: reports read the aggregated figures here (set-based SQL, a few queries a
+report), built on the rule of ``quizapp.results`` (``scores``, ``tally``, ``windows``).
 
 Definitions (also shown on the report pages):
 
 - **Audience** of an activity in a unit U: its ``ActivityMember`` rows whose ``unit_id`` is in
   U's subtree, i.e. members are counted where they were when it was published, even if they
   moved since. Only PUBLISHED activities count (never drafts or cancelled ones).
-- A member's **result** in an activity: their best submitted scored attempt (score / max score
-  as a percent; of equal ones the earliest). A **participant** is an audience member with a
-  result; open or abandoned attempts are not results ("started, not finished").
-- Per unit: audience, participants, participation rate (participants / audience), average
-  score % over participants, pass and excellent rates over participants (by the activity's
-  ``pass_percent`` / ``excellent_percent``), and the distribution of score % in bins.
-- A **period** pools its activities: participation = results / audience slots, the average is
-  over all results. A unit's figures are sums over its member rows, never averages of averages:
-  every query returns additive sums per child unit ("bucket"), and a parent is their sum.
-- **Roll-ups**: the result sums per (activity, unit) are kept in ``report_rollup`` (see
-  ``reports.rollups``) with the audience sizes, and read from there when the activity's
-  roll-up is usable; the unfinished are counted from the open attempts. Every other figure
-  reads the attempts.
+- A member's **result** in an activity: their best sitting, its percent, verdict and bin, as
+  ``results.scores`` defines them. A **participant** is an audience member with a result
+  (``results.tally``; publishing counts the same); open or abandoned attempts are not results.
+- Per unit: audience, participants, participation rate (participants / due rows), average
+  score % over participants, pass and excellent rates over participants, and the bins.
+- **Due** rows: every audience row of an activity closed for everyone (make-ups included,
+  ``results.windows.closed_for_all``); of one still open only the rows with a result, so
+  nobody has missed an open activity (``Figures.due``). One activity's own report counts all
+  its rows (its progress) and is rated once it has closed.
+- A **period** pools its activities: participation = results / due member × activity rows
+  (人次), the average is over all results. A unit's figures are sums over its member rows,
+  never averages of averages: every query returns additive sums per child unit ("bucket").
+- **Roll-ups**: the result sums per (activity, unit) are kept in ``report_rollup`` (written by
+  ``results.rollups``) with the audience sizes, and read from there when the activity's
+  roll-up is usable; the unfinished are counted from the open attempts.
 - **Concepts**: share of correct answers per ``BankQuestion.concept`` (or speech) over the
   items of the counted (best) attempts.
 
-Percentages are compared as shown, to one decimal (see ``ratings``).
+Rates are compared as shown, to one decimal (see ``ratings``).
 """
 
 from __future__ import annotations
@@ -49,8 +52,10 @@ from quizapp.models import (
     Speech,
     Unit,
 )
-from quizapp.reports.figures import (  # noqa: F401 - BIN_LABELS, pct, pooled, round1 for callers
-    BIN_EDGES,
+from quizapp.models.base import utcnow
+from quizapp.results import windows
+from quizapp.results.scores import verdict_of
+from quizapp.results.figures import (  # noqa: F401 - BIN_LABELS, pct, pooled, round1 for callers
     BIN_LABELS,
     MIN_CONCEPT_ANSWERS,
     Figures,
@@ -59,7 +64,14 @@ from quizapp.reports.figures import (  # noqa: F401 - BIN_LABELS, pct, pooled, r
     pooled,
     round1,
 )
-from quizapp.reports.selection import activity_filter, prepared  # noqa: F401 - activity_filter for callers
+from quizapp.results.selection import activity_filter, prepared  # noqa: F401 - activity_filter for callers
+from quizapp.results.tally import audience as _audience
+from quizapp.results.tally import best as _best
+from quizapp.results.tally import best_percent as _best_percent
+from quizapp.results.tally import live as _live
+from quizapp.results.tally import on as _on
+from quizapp.results.tally import open_attempts as _open_attempts
+from quizapp.results.tally import unit_results  # noqa: F401 - for callers
 from quizapp.reports.tree import (
     Split,
     few_units_of,
@@ -68,111 +80,6 @@ from quizapp.reports.tree import (
     transaction_state,
     units_of,
 )
-
-
-def _audience(units: Any, conditions: list[Any]) -> Any:
-    """Audience rows of the matching activities in these units (ids, or a parameter of
-    them; in any unit with ``None``)."""
-    in_units = [] if units is None else [ActivityMember.unit_id.in_(
-        list(units) if isinstance(units, dict) else units)]
-    return (
-        select(ActivityMember.activity_id, ActivityMember.person_id, ActivityMember.unit_id,
-               ActivityMember.reminded_at, Activity.pass_percent, Activity.excellent_percent)
-        .join(Activity, Activity.id == ActivityMember.activity_id)
-        .where(*in_units, *conditions)
-        .cte("report_audience")
-    )
-
-
-def _results() -> list[Any]:
-    """Submitted scored attempts: those a result is made of."""
-    return [Attempt.status == AttemptStatus.SUBMITTED, Attempt.kind != AttemptKind.PRACTICE,
-            Attempt.max_score > 0]
-
-
-def _scored(conditions: list[Any]) -> list[Any]:
-    """Submitted scored attempts of the matching activities. Naming the activities lets the
-    planner read only their attempts (an index) instead of hashing every attempt ever made."""
-    return [*_results(), Attempt.activity_id.in_(select(Activity.id).where(*conditions))]
-
-
-def _best(audience: Any, conditions: list[Any]) -> Any:
-    """Each audience member's best submitted scored attempt (ties: the earliest)."""
-    order = func.row_number().over(
-        partition_by=(Attempt.activity_id, Attempt.person_id),
-        order_by=((Attempt.score * 1.0 / Attempt.max_score).desc(), Attempt.submitted_at, Attempt.id),
-    )
-    ranked = (
-        select(Attempt.id.label("attempt_id"), Attempt.activity_id, Attempt.person_id,
-               Attempt.score, Attempt.max_score, order.label("rn"))
-        .join(audience, and_(audience.c.activity_id == Attempt.activity_id,
-                             audience.c.person_id == Attempt.person_id))
-        .where(*_scored(conditions))
-        .subquery("ranked")
-    )
-    return select(ranked).where(ranked.c.rn == 1).subquery("best")
-
-
-def _best_percent(audience: Any, conditions: list[Any]) -> Any:
-    """Each audience member's best score % (an aggregate: cheaper than ``_best`` when the
-    attempt itself is not needed)."""
-    return (
-        select(Attempt.activity_id, Attempt.person_id,
-               func.max(Attempt.score * 100.0 / Attempt.max_score).label("percent"))
-        .join(audience, and_(audience.c.activity_id == Attempt.activity_id,
-                             audience.c.person_id == Attempt.person_id))
-        .where(*_scored(conditions))
-        .group_by(Attempt.activity_id, Attempt.person_id)
-        .subquery("best_percent")
-    )
-
-
-def _open_attempts() -> Any:
-    return (select(Attempt.activity_id, Attempt.person_id)
-            .where(Attempt.status == AttemptStatus.OPEN, Attempt.kind != AttemptKind.PRACTICE)
-            .subquery("open_attempt"))
-
-
-def _on(audience: Any, other: Any) -> Any:
-    return and_(other.c.activity_id == audience.c.activity_id,
-                other.c.person_id == audience.c.person_id)
-
-
-def _live(session: Session, units: dict[int, int] | None,
-          conditions: list[Any]) -> list[tuple[int, int, Figures]]:
-    """Figures per (unit, activity id) from the attempts themselves (all units with ``None``)."""
-    audience = _audience(units, conditions)
-    best, opened = _best_percent(audience, conditions), _open_attempts()
-    percent = best.c.percent
-
-    def count_if(condition: Any) -> Any:
-        return func.sum(case((condition, 1), else_=0))
-
-    edges = (0, *BIN_EDGES)
-    bins = [count_if(and_(percent >= low, percent < high))
-            for low, high in zip(edges, edges[1:])] + [count_if(percent >= edges[-1])]
-    rows = session.execute(
-        select(audience.c.unit_id, audience.c.activity_id, func.count(), func.count(percent),
-               count_if(and_(percent.is_(None), opened.c.person_id.is_not(None))),
-               func.sum(percent),
-               count_if(percent >= audience.c.pass_percent),
-               count_if(percent >= audience.c.excellent_percent), *bins)
-        .select_from(audience)
-        .outerjoin(best, _on(audience, best))
-        .outerjoin(opened, _on(audience, opened))
-        .group_by(audience.c.unit_id, audience.c.activity_id)
-    )
-    return [(row[0], row[1], Figures(row[2], row[3], int(row[4] or 0), float(row[5] or 0),
-                                     int(row[6] or 0), int(row[7] or 0),
-                                     [int(v or 0) for v in row[8:]], members=row[2]))
-            for row in rows]
-
-
-def unit_results(session: Session, activity_id: int) -> dict[int, Figures]:
-    """One published activity's figures per unit of its audience, from the attempts: what
-    a roll-up of that activity must hold (``reports.rollups`` stores the result sums)."""
-    return {unit_id: part for unit_id, _a, part
-            in _live(session, None, activity_filter(activity_id=activity_id))}
 
 
 @cache
@@ -221,7 +128,7 @@ def _rolled_up(session: Session, root_id: int, split: Split,
     """Figures per (bucket, activity id) of activities with a usable roll-up, in one query:
     audience sizes and result sums from ``report_rollup`` and the unfinished members from the
     open attempts, summed per bucket in the SQL (a whole organization has tens of thousands
-    of roll-up rows). Every audience member's unit has a roll-up row (``reports.rollups``)."""
+    of roll-up rows). Every audience member's unit has a roll-up row (``results.rollups``)."""
     # A few units are named in the SQL, so that the planner reads their rows by the key; for
     # thousands (a whole organization) the subtree is joined instead.
     units = few_units_of(session, root_id, split)
@@ -260,13 +167,27 @@ def rolled_up_ids(session: Session, conditions: list[Any]) -> tuple[list[int], l
 
 
 def figures(session: Session, root_id: int, conditions: list[Any], *,
-            split: Split = True) -> dict[tuple[int, int], Figures]:
+            split: Split = True, open_apart: bool = True,
+            now: datetime | None = None) -> dict[tuple[int, int], Figures]:
     """Figures per (bucket, activity id) for the root's subtree: from the roll-ups where they
     are usable, from the attempts for the other activities.
 
     With ``split`` the buckets are the root's children (and the root itself for members
     directly in it); pool them with ``pooled`` for the root, or by activity for a period.
+    With ``open_apart`` an activity not yet closed for everyone (``windows.closed_for_all``)
+    counts in the participation rate only its members with a result: nobody has missed it.
     """
+    found = _figures(session, root_id, conditions, split)
+    if open_apart and found:
+        closed = windows.closed_for_all(session, {a for _b, a in found}, now or utcnow())
+        for (_bucket, activity_id), part in found.items():
+            if activity_id not in closed:
+                part.only_results()
+    return found
+
+
+def _figures(session: Session, root_id: int, conditions: list[Any],
+             split: Split) -> dict[tuple[int, int], Figures]:
     usable, others = rolled_up_ids(session, conditions)
     found: dict[tuple[int, int], Figures] = {}
     if usable:
@@ -278,26 +199,6 @@ def figures(session: Session, root_id: int, conditions: list[Any], *,
     return found
 
 
-def member_bests(session: Session, activity_id: int, person_ids: Any, *,
-                 leave_out: int | None = None,
-                 scores: dict[int, int] | None = None) -> dict[int, float]:
-    """Each member's best score % in the activity (members without a result are absent),
-    leaving out attempt ``leave_out`` and reading ``scores`` (attempt id -> score) in place of
-    the stored scores: the before and after of a grading or a regrade."""
-    scores = scores or {}
-    bests: dict[int, float] = {}
-    for attempt_id, person_id, score, max_score in session.execute(
-        select(Attempt.id, Attempt.person_id, Attempt.score, Attempt.max_score)
-        .where(Attempt.activity_id == activity_id, Attempt.person_id.in_(list(person_ids)),
-               *_results())
-    ):
-        if attempt_id == leave_out:
-            continue
-        percent = scores.get(attempt_id, score) * 100 / max_score
-        bests[person_id] = max(percent, bests.get(person_id, percent))
-    return bests
-
-
 @dataclass(frozen=True)
 class MemberStatus:
     """One audience member of one activity in a report, and how far they got."""
@@ -306,9 +207,10 @@ class MemberStatus:
     person_id: int
     name: str
     unit_name: str
-    percent: float | None  # best result, None if none
+    percent: float | None  # best result as shown, None if none
     started: bool  # an open scored attempt, no result yet
     reminded_at: datetime | None
+    verdict: str | None = None  # 优秀 / 合格 / 不合格 of the best result (``results.scores``)
 
     @property
     def finished(self) -> bool:
@@ -320,7 +222,8 @@ def _member_statuses_statement(conditions: list[Any], units: Any) -> Any:
     best, opened = _best_percent(audience, conditions), _open_attempts()
     return (
         select(audience.c.activity_id, audience.c.person_id, Person.name, Unit.name,
-               best.c.percent, opened.c.person_id.is_not(None), audience.c.reminded_at)
+               best.c.percent, opened.c.person_id.is_not(None), audience.c.reminded_at,
+               best.c.passed, best.c.excellent)
         .select_from(audience)
         .join(Person, Person.id == audience.c.person_id)
         .join(Unit, Unit.id == audience.c.unit_id)
@@ -335,8 +238,9 @@ def member_statuses(session: Session, root_id: int, conditions: list[Any]) -> li
     rows = session.execute(*prepared(_member_statuses_statement, conditions,
                                       units_of(session, root_id, False)))
     return [MemberStatus(a, p, name, unit, None if value is None else round1(float(value)),
-                         bool(started) and value is None, reminded)
-            for a, p, name, unit, value, started, reminded in rows]
+                         bool(started) and value is None, reminded,
+                         None if value is None else verdict_of(bool(passed), bool(excellent)))
+            for a, p, name, unit, value, started, reminded, passed, excellent in rows]
 
 
 def _concept_statement(conditions: list[Any], units: Any, by_speech: bool) -> Any:
@@ -387,11 +291,19 @@ def weakest_concepts(shares: dict[tuple[int, str], Share], limit: int = 5) -> li
     return pooled_shares[:limit]
 
 
-def best_percents(session: Session, root_id: int, conditions: list[Any]) -> dict[tuple[int, int], float]:
-    """Best percent per (activity, person) of the participants in the root's subtree."""
-    best = _best_percent(_audience(units_of(session, root_id, False), conditions), conditions)
-    rows = session.execute(select(best.c.activity_id, best.c.person_id, best.c.percent))
-    return {(a, p): float(value) for a, p, value in rows}
+def best_sittings(session: Session, root_id: int, conditions: list[Any]) -> dict[tuple[int, int], Any]:
+    """The best sitting (score, max_score) per (activity, person) of the participants in the
+    root's subtree (``results.tally.best``: the one rule)."""
+    best = _best(_audience(units_of(session, root_id, False), conditions), conditions)
+    rows = session.execute(select(best.c.activity_id, best.c.person_id, best.c.score,
+                                  best.c.max_score))
+    return {(a, p): BestScore(score, max_score) for a, p, score, max_score in rows}
+
+
+@dataclass(frozen=True)
+class BestScore:
+    score: int
+    max_score: int
 
 
 def activities_by_id(session: Session, ids: Any) -> dict[int, Activity]:
@@ -407,7 +319,7 @@ def activities_by_id(session: Session, ids: Any) -> dict[int, Activity]:
 
 def open_activities(session: Session, root_id: int, now: datetime) -> list[Activity]:
     """Published activities with audience in the root's subtree whose scored window is open."""
-    conditions = activity_filter() + [Activity.opens_at <= now, Activity.closes_at > now]
+    conditions = activity_filter() + [windows.open_sql(now)]
     audience = _audience(units_of(session, root_id, False), conditions)
     ids = select(audience.c.activity_id).distinct()
     return list(session.scalars(select(Activity).where(Activity.id.in_(ids))

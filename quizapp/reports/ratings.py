@@ -23,10 +23,11 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from quizapp.models import RuleKind
-from quizapp.points.rules import STAR_NAMES, describe_rating_rules, rules_in_effect
+from quizapp.results.rules import STAR_NAMES, describe_rating_rules, rules_in_effect
 from quizapp.reports.queries import Figures, round1
 
 TOO_FEW = "人数不足，不参与排名"
+WAITING = "活动进行中，截止后评定"
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,8 @@ class Rating:
     card: str | None  # "yellow", "red" or None
     too_few: bool
     rule: RuleInfo
+    # Nothing due yet (no activity closed, no result): not rated, so no card.
+    waiting: bool = False
 
     @property
     def card_label(self) -> str:
@@ -67,14 +70,24 @@ class Rating:
     def text(self) -> str:
         if self.too_few:
             return TOO_FEW
+        if self.waiting:
+            return WAITING
         words = f"{'★' * self.stars}（{STAR_NAMES.get(self.stars, '')}）" if self.stars else "未达星级"
         return f"{words}，亮{self.card_label}" if self.card else words
 
 
+def pending(rule: RuleInfo) -> Rating:
+    """No rating yet: what is rated has not closed."""
+    return Rating(None, None, False, rule, waiting=True)
+
+
 def rate(figures: Figures, rule: RuleInfo) -> Rating:
-    """The rating of a unit with these figures under these rules."""
+    """The rating of a unit with these figures under these rules: from the audience rows
+    that are due (``Figures.due``), so an activity still open gives no card."""
     if figures.members < rule.min_members:
         return Rating(None, None, True, rule)
+    if figures.due == 0:
+        return pending(rule)
     participation = figures.participation or 0.0
     average = figures.average or 0.0
     stars = next((row["stars"] for row in rule.rules["stars"]

@@ -20,11 +20,12 @@ from quizapp.extensions import db
 from quizapp.models import Activity, ActivityStatus, Role, Unit
 from quizapp.models.base import utcnow
 from quizapp.models.org import ancestor_ids, unit_path
-from quizapp.quiz.timefmt import as_utc
+from quizapp.results.clock import as_utc
 from quizapp.reports import excel, pages, services
-from quizapp.reports.dashboard import MANAGING, dashboard, managed_units
+from quizapp.auth.access import report_units
+from quizapp.reports.dashboard import MANAGING, dashboard
 from quizapp.reports.forms import RemindForm
-from quizapp.reports.periods import Period, PeriodError, parse_period, quarter_of, today_in_china
+from quizapp.results.periods import Period, PeriodError, parse_period, quarter_of, today_in_china
 from quizapp.reports.queries import BIN_LABELS
 
 bp = Blueprint("reports", __name__)
@@ -69,7 +70,7 @@ def _xlsx(data: bytes, name: str) -> Response:
 @role_required(*MANAGING)
 def index() -> str:
     person = current_user._get_current_object()
-    units = managed_units(db.session, person)
+    units = report_units(db.session, person)
     if not units:
         abort(403)
     chosen = request.args.get("unit", type=int)

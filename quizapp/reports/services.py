@@ -14,7 +14,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from quizapp.models import Activity, ActivityMember, ActivityStatus, Notice
-from quizapp.quiz.timefmt import as_utc, local_time
+from quizapp.results.clock import as_utc, local_time
 from quizapp.reports import queries
 
 REMIND_GAP = timedelta(hours=1)

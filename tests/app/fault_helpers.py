@@ -48,11 +48,12 @@ from quizapp.models import (
     WrongBookEntry,
 )
 from quizapp.models.base import utcnow
-from quizapp.points.services import award_for_members
-from quizapp.quiz import services, starting, windows
+from quizapp.results.awards import award_for_members
+from quizapp.quiz import services, starting
+from quizapp.results import windows
 from quizapp.quiz.responses import to_shown
 from quizapp.reports import pages, queries
-from quizapp.reports.figures import round1
+from quizapp.results.figures import round1
 from tests.conftest import DEFAULT_PASSWORD, csrf_token_from
 
 POINTS_EACH = 5

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from quizapp.extensions import db
 from quizapp.models import ActivityKind, PointEntry, QuestionType, Role
 from quizapp.points.queries import total_for
-from quizapp.points.services import award_for_activity
+from quizapp.results.awards import award_for_activity
 
 SECRETARY = "13900000002"
 ORGANIZER = "13900000003"

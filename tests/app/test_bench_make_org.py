@@ -34,7 +34,7 @@ from quizapp.models import (
     Unit,
     UnitKind,
 )
-from quizapp.points.services import award_for_activity
+from quizapp.results.awards import award_for_activity
 
 # The generator's bank is built from two of the speeches beside the checkout, as the other
 # tests that read them, skipped where they are not.

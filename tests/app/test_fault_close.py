@@ -41,7 +41,7 @@ from quizapp.models import (
     ReportRollup,
     WrongBookEntry,
 )
-from quizapp.quiz.timefmt import as_utc
+from quizapp.results.clock import as_utc
 
 MEMBERS, QUESTIONS, EVERY = 30, 6, 2
 ROOT = Path(__file__).resolve().parents[2]

@@ -32,7 +32,7 @@ from quizapp.extensions import db
 from quizapp.models import Attempt
 from quizapp.models.base import utcnow
 from quizapp.quiz import cli
-from quizapp.quiz.timefmt import as_utc
+from quizapp.results.clock import as_utc
 
 MEMBERS, QUESTIONS, FIRED_AT_ONCE, CLIENT_THREADS = 500, 5, 50, 50
 

@@ -48,8 +48,9 @@ from quizapp.models import (
     UnitKind,
 )
 from quizapp.models.base import utcnow
-from quizapp.publish.periods import quarter_name, quarter_start, to_local
-from quizapp.reports.figures import round1
+from quizapp.results.clock import to_local
+from quizapp.results.periods import quarter_name, quarter_start
+from quizapp.results.figures import round1
 
 CHROMIUM = Path("/usr/bin/chromium")
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"

@@ -14,8 +14,8 @@ from quizapp.extensions import db
 from quizapp.models import ActivityKind, EntryKind, PointEntry, QuestionType, Role, RuleKind, RuleVersion
 from quizapp.points.manual import add_manual_entry, decide
 from quizapp.points.queries import ledger_for, monthly_totals, total_for, unit_totals
-from quizapp.points.rules import DEFAULT_SINCE
-from quizapp.points.services import award_for_activity, award_for_members
+from quizapp.results.rules import DEFAULT_SINCE
+from quizapp.results.awards import award_for_activity, award_for_members
 
 STUDY_PARTS = ((QuestionType.SINGLE, 1, 10),)
 TEST_PARTS = ((QuestionType.SINGLE, 2, 5),)

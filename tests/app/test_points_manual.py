@@ -22,7 +22,7 @@ from sqlalchemy import select
 from quizapp.extensions import db
 from quizapp.models import EntryKind, PointDecision, PointEntry
 from quizapp.points.manual import PointsError, add_correction, add_manual_entry, decide
-from quizapp.points.services import award_for_activity
+from quizapp.results.awards import award_for_activity
 
 
 def _entries(app, person_id):

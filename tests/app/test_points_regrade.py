@@ -26,8 +26,8 @@ from quizapp.models import (
 )
 from quizapp.organize.content import format_answer, format_options, format_variants
 from quizapp.points.queries import total_for
-from quizapp.points.regrade import regrade_question
-from quizapp.points.services import award_for_activity
+from quizapp.results.regrade import regrade_question
+from quizapp.results.awards import award_for_activity
 
 ORGANIZER = "13900000001"
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from quizapp.extensions import db
 from quizapp.models import Role, RuleKind, RuleVersion
 from quizapp.points.rule_versions import add_rule_version, beijing_today
-from quizapp.points.rules import (
+from quizapp.results.rules import (
     DEFAULT_RATING_RULES,
     RuleError,
     describe_point_rules,

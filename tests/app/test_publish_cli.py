@@ -9,7 +9,7 @@ from publish_helpers import ORGANIZER, OTHER_ORGANIZER, org, pub_bank, quiz_org,
 from quizapp.extensions import db
 from quizapp.models import Activity, ActivityKind, ActivityMember, ActivityStatus, AnswerPolicy, QuestionType
 from quizapp.publish.cli import publish_cli
-from quizapp.quiz.timefmt import as_utc
+from quizapp.results.clock import as_utc
 
 
 def _run(app, *args: str):

@@ -21,7 +21,7 @@ from quizapp.extensions import db
 from quizapp.models import Activity, ActivityChange, ActivityMember, Attempt, Person, QuestionType
 from quizapp.publish import edits, overrides, services
 from quizapp.publish.specs import PartSpec, PublishError
-from quizapp.quiz.timefmt import as_utc
+from quizapp.results.clock import as_utc
 
 NOW = utc("2026-12-05 02:00")
 

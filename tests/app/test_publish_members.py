@@ -12,7 +12,7 @@ from publish_helpers import ORGANIZER, org, quiz_org, set_status  # noqa: F401 -
 from quizapp.extensions import db
 from quizapp.models import ActivityMember, ActivityStatus
 from quizapp.publish.qr import qr_png, qr_svg
-from quizapp.quiz.timefmt import as_utc
+from quizapp.results.clock import as_utc
 
 
 def _open_test(app, org) -> int:

@@ -32,7 +32,7 @@ from quizapp.models import (
     Role,
 )
 from quizapp.publish.queries import status_now
-from quizapp.quiz.timefmt import as_utc
+from quizapp.results.clock import as_utc
 
 
 def _test_form(unit_id: int, **changes: str) -> dict[str, str]:

@@ -6,7 +6,7 @@ import pytest
 
 from quizapp.models import QuestionType
 from quizapp.quiz.responses import BadResponse, blank_count, from_form, to_shown, to_stored
-from quizapp.quiz.grading import Grade, grade, normalize_fill
+from quizapp.results.grading import Grade, grade, normalize_fill
 
 SINGLE, MULTIPLE, JUDGE, FILL = (QuestionType.SINGLE, QuestionType.MULTIPLE, QuestionType.JUDGE,
                                  QuestionType.FILL)

@@ -27,7 +27,7 @@ from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptStatus, Person, WrongBookEntry
 from quizapp.models.base import utcnow
 from quizapp.quiz import services
-from quizapp.quiz.timefmt import as_utc
+from quizapp.results.clock import as_utc
 
 
 @pytest.fixture

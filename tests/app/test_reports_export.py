@@ -73,9 +73,13 @@ def test_period_and_mastery_exports(app: Flask, client, login, org: dict[str, An
     g = org["units"]["G"].id
     _sheet, rows = _rows(client.get(f"/reports/units/{g}/mastery.xlsx?p=2026-Q4").data)
     assert rows[0][0] == "第一党总支知识点掌握情况"
-    concepts = _table(rows, "按知识点（答对率%，括号内为答题次数；▲为薄弱）")
-    assert concepts[0][:3] == ["第一党支部", "▲40.0%（5）", "90.0%（10）"]
-    assert concepts[-1][:2] == ["合计", "45.5%（11）"]
+    # One row a key point, the weakest first; shares and answers are numbers, not text.
+    header = rows[next(i for i, row in enumerate(rows) if row[0] == "按知识点（答对率最低的在前）") + 1]
+    assert header[:4] == ["知识点", "合计答对率(%)", "合计答题次数", "第一党支部答对率(%)"]
+    concepts = _table(rows, "按知识点（答对率最低的在前）")
+    assert concepts[0][1:4] == [45.5, 11, 40.0] and concepts[1][3] == 90.0
+    assert [row[1] for row in concepts] == sorted(row[1] for row in concepts)
+    assert "第一党支部" in concepts[0][-1].split("、")
     assert client.get(f"/reports/units/{g}/mastery.xlsx?p=2026-Q9").status_code == 400
 
 
@@ -84,7 +88,7 @@ def test_cli_writes_the_same_workbook(app: Flask, org: dict[str, Any], tmp_path:
     target = tmp_path / "g.xlsx"
     result = runner.invoke(args=["report", "第一党总支", "--period", "2026-Q4", "--xlsx", str(target)])
     assert result.exit_code == 0, result.output
-    assert result.output.strip() == (f"第一党总支 2026年第四季度：应参加 24 人次，已参加 11，参与率 45.8%，"
+    assert result.output.strip() == (f"第一党总支 2026年第四季度：应参加 24 人次，已参加 11 人次，参与率 45.8%，"
                                      f"平均得分率 75.0%；已写入 {target}")
     _sheet, rows = _rows(target.read_bytes())
     assert _table(rows, "总体情况")[0][:5] == ["第一党总支", 24, 11, 45.8, 75.0]
@@ -93,7 +97,7 @@ def test_cli_writes_the_same_workbook(app: Flask, org: dict[str, Any], tmp_path:
     result = runner.invoke(args=["report", str(org["units"]["A"].id), "--activity", str(org["test"]),
                                  "--xlsx", str(by_id)])
     assert result.exit_code == 0, result.output
-    assert "《2026年第四季度党建知识测试》：应参加 5 人次，已参加 3，参与率 60.0%，平均得分率 83.3%" in result.output
+    assert "《2026年第四季度党建知识测试》：应参加 5 人，已参加 3 人，参与率 60.0%，平均得分率 83.3%" in result.output
     _sheet, rows = _rows(by_id.read_bytes())
     assert "党员参加情况" in [r[0] for r in rows]
 

@@ -14,7 +14,8 @@ from report_helpers import org, outcomes  # noqa: F401 - fixture
 from quizapp.extensions import db
 from quizapp.models import Activity, ActivityKind, ActivityMember, ActivityStatus, QuestionType, Unit
 from quizapp.reports import pages, queries
-from quizapp.reports.periods import PeriodError, month, parse_period, quarter, year
+from quizapp.results import rollups
+from quizapp.results.periods import PeriodError, month, parse_period, quarter, year
 
 
 def _figures(f: queries.Figures) -> tuple:
@@ -164,8 +165,10 @@ def test_queries_per_report_do_not_grow_with_the_organization(app: Flask, org: d
     group = make_unit("第四党支部第一小组", parent=extra)
     newcomers = [make_person(f"新{i}", group) for i in range(6)]
     with app.app_context():
-        for person in newcomers:
-            db.session.add(ActivityMember(activity_id=org["test"], person_id=person.id, unit_id=group.id))
+        joined = [ActivityMember(activity_id=org["test"], person_id=person.id, unit_id=group.id)
+                  for person in newcomers]
+        db.session.add_all(joined)
+        rollups.members_joined(db.session, joined)
         db.session.commit()
     for person in newcomers:
         add_result(app, org["test"], person.id, outcomes(org["q"], "75"))

@@ -56,7 +56,7 @@ def test_members_see_only_their_own_view(app: Flask, client, login, org: dict[st
     login(client, MEMBER_A2)
     assert client.get("/reports/").status_code == 403
     page = client.get("/reports/me").get_data(as_text=True)
-    assert "75.0%" in page and "第一党支部第2名 / 共3人" in page and "及格" in page
+    assert "75.0%" in page and "第一党支部第2名 / 共3人" in page and "合格" in page
     for other in ("甲一", "甲三", "乙一", "100.0%"):
         assert other not in page
 

@@ -42,11 +42,12 @@ from quizapp.models import (
     UnitKind,
     WrongBookEntry,
 )
-from quizapp.points.regrade import regrade_question
+from quizapp.results.regrade import regrade_question
 from quizapp.quiz.services import submit_attempt
-from quizapp.reports import queries, rollups
-from quizapp.reports.figures import Figures, round1
-from quizapp.reports.periods import quarter
+from quizapp.reports import queries
+from quizapp.results import rollups
+from quizapp.results.figures import Figures, round1
+from quizapp.results.periods import quarter
 
 POINTS = (10, 20, 30, 40)  # one question each: scores in tens, so percents land on every edge
 MEMBERS = {"B1": 2, "B1g": 2, "B2": 1, "B2g": 2, "B3": 3}

@@ -10,9 +10,9 @@ from flask import Flask
 from report_helpers import org  # noqa: F401 - fixture
 from quizapp.extensions import db
 from quizapp.models import RuleKind, RuleVersion, Unit, UnitKind
-from quizapp.points.rules import DEFAULT_RATING_RULES, validate_rating_rules
+from quizapp.results.rules import DEFAULT_RATING_RULES, validate_rating_rules
 from quizapp.reports import pages
-from quizapp.reports.periods import parse_period
+from quizapp.results.periods import parse_period
 from quizapp.reports.queries import Figures
 from quizapp.reports.ratings import RuleInfo, rank_members, rank_units, rate
 
@@ -129,3 +129,14 @@ def test_all_branches_of_a_tree_ranked_together(app: Flask, org: dict[str, Any])
                                   UnitKind.BRANCH, parse_period("2026-10"))
     assert [(row.name, row.figures.audience, row.rank.rank) for row in rows] == [
         ("第一党支部", 5, 1), ("第二党支部", 5, 2), ("第三党支部", 2, None)]
+
+
+def test_mastery_shows_the_weakest_ten_key_points_first(app: Flask, client, login,
+                                                        org: dict[str, Any]) -> None:
+    names = [f"要点{i:02d}" for i in range(12)]  # as pages.mastery orders them: weakest first
+    m = pages.Mastery(None, None, [], names, {}, set(), [], {}, set())  # type: ignore[arg-type]
+    assert m.weakest_concepts == names[:10] and m.other_concepts == names[10:]
+    login(client, "13900000100")
+    html = client.get(f"/reports/units/{org['units']['G'].id}/mastery?p=2026-Q4").get_data(as_text=True)
+    # Three key points: all shown at once, nothing behind the fold.
+    assert "主题党日" in html and 'data-role="other-concepts"' not in html

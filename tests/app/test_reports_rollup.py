@@ -17,8 +17,9 @@ from report_helpers import SECRETARY_A, SECRETARY_B, org, outcomes  # noqa: F401
 from quizapp.extensions import db
 from quizapp.models import Activity, AttemptStatus, ReportRollup, RollupState
 from quizapp.quiz.services import submit_attempt
-from quizapp.reports import queries, rollups
-from quizapp.reports.periods import quarter
+from quizapp.reports import queries
+from quizapp.results import rollups
+from quizapp.results.periods import quarter
 
 
 def _figures(unit_id: int, *, split: bool = True) -> dict[tuple[int, int], tuple]:

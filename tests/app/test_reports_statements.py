@@ -14,8 +14,9 @@ from report_helpers import org  # noqa: F401 - fixture
 from quizapp.extensions import db
 from quizapp.models import ActivityMember, Person, UnitKind
 from quizapp.quiz.activities import member_for
-from quizapp.reports import queries, rollups, tree
-from quizapp.reports.periods import quarter
+from quizapp.reports import queries, tree
+from quizapp.results import rollups
+from quizapp.results.periods import quarter
 
 
 def _shown(found: dict[tuple[int, int], Any]) -> dict[tuple[int, int], tuple]:

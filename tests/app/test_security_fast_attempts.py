@@ -12,7 +12,7 @@ from flask import Flask
 
 from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptItem, QuestionType
-from quizapp.quiz.integrity import (
+from quizapp.results.integrity import (
     MAX_CHARS_PER_SECOND,
     MIN_SECONDS_PER_QUESTION,
     TimedAnswer,

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from quizapp.admin.demo import DEMO_PASSWORD
 from quizapp.extensions import db
 from quiz_helpers import add_question, add_speech
-from quizapp.quiz.timefmt import CHINA, as_utc
+from quizapp.results.clock import CHINA, as_utc
 from quizapp.models import (
     Activity,
     ActivityKind,

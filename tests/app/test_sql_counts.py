@@ -1,6 +1,8 @@
 """SQL statements per request on the answering path, counted with SQLAlchemy's
-``before_cursor_execute`` event: each equals a recorded constant, so an N+1 query creeping in
-(or any extra statement) fails here. Raise a constant only with a reason, in its comment.
+``before_cursor_execute`` event: each is at most a recorded constant (an upper bound, so that
+moving a rule into ``quizapp.results`` that saves a statement needs no edit here), and the
+counts do not grow with the number of questions, so an N+1 query creeping in (or any extra
+statement) fails here. Raise a constant only with a reason, in its comment.
 
 Each count is of one request by a logged-in member once the path is warm (the page it follows
 has been opened), as a phone makes it.
@@ -139,8 +141,8 @@ def test_statements_per_request_on_the_answering_path(app: Flask, client: FlaskC
           f"question page {page_count}")
     with app.app_context():
         dialect = db.engine.dialect.name
-    assert (start, save_count, submit, page_count) == (START_SCORED, AUTOSAVE[dialect], SUBMIT,
-                                                        QUESTION_PAGE)
+    assert start <= START_SCORED and save_count <= AUTOSAVE[dialect]
+    assert submit <= SUBMIT and page_count <= QUESTION_PAGE
 
 
 @pytest.mark.parametrize("small, large", [(10, 30)])
@@ -190,7 +192,7 @@ def test_statements_of_a_later_submit(app: Flask, login: Any) -> None:
         assert reply.status_code == 302, reply.get_data(as_text=True)
         attempt_id = int(reply.headers["Location"].split("/attempts/")[1].split("/")[0])
         counts.append(submit_count(app, client, attempt_id))
-    assert counts == [SUBMIT, SUBMIT_LATER]
+    assert counts[0] <= SUBMIT and counts[1] <= SUBMIT_LATER, counts
 
 
 def test_statements_of_the_result_page_and_the_wrong_book(app: Flask, login: Any) -> None:
@@ -205,4 +207,5 @@ def test_statements_of_the_result_page_and_the_wrong_book(app: Flask, login: Any
             # The secrecy rule runs once a page, for all of its questions (not once a question).
             assert sum("secrecy_live" in statement for statement in statements) == 1
             counts.append(count)
-    assert counts == [RESULT_PAGE, WRONG_BOOK_PAGE] * 2
+    assert counts[:2] == counts[2:], counts  # the same for 10 and 30 questions
+    assert counts[0] <= RESULT_PAGE and counts[1] <= WRONG_BOOK_PAGE, counts

@@ -9,13 +9,15 @@ and overrides call ``refresh_deadlines`` so open attempts follow the new times.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, exists, select
 from sqlalchemy.orm import Session
 
 from quizapp.models import Activity, ActivityMember, Attempt, AttemptStatus
-from quizapp.quiz.timefmt import as_utc
+from quizapp.results.clock import as_utc
 
 
 def windows(activity: Activity, member: ActivityMember | None) -> list[tuple[datetime, datetime]]:
@@ -70,3 +72,29 @@ def refresh_deadlines(session: Session, activity_id: int, person_id: int | None 
             changed += 1
     session.flush()
     return changed
+
+
+def phase(activity: Activity, now: datetime) -> str:
+    """Where the activity's own scored window stands: "before", "open" or "closed"
+    (make-up windows aside: see ``closed_for_all``)."""
+    if now < as_utc(activity.opens_at):
+        return "before"
+    return "open" if now < as_utc(activity.closes_at) else "closed"
+
+
+def open_sql(now: datetime) -> Any:
+    """``phase(...) == "open"`` as a condition on ``Activity``."""
+    return and_(Activity.opens_at <= now, Activity.closes_at > now)
+
+
+def closed_for_all(session: Session, activity_ids: Iterable[int], now: datetime) -> set[int]:
+    """The activities whose scored window and every make-up window have closed: from then on a
+    member without a result has missed it (one query). Before that, only results count in a
+    participation rate, and the activity is shown apart as 进行中."""
+    ids = list(activity_ids)
+    if not ids:
+        return set()
+    makeup_open = exists().where(ActivityMember.activity_id == Activity.id,
+                                 ActivityMember.makeup_closes_at > now)
+    return set(session.scalars(select(Activity.id).where(
+        Activity.id.in_(ids), Activity.closes_at <= now, ~makeup_open)))

@@ -4,7 +4,7 @@ under the old key are graded again and the change lands in the ledger.
 An attempt item remembers the question's version it was graded under
 (``AttemptItem.question_version``). ``regrade_question`` finds every submitted
 attempt (practice, study or test) with an item of the question at an older
-version, grades that item again with ``quiz.grading.grade`` (the only grader),
+version, grades that item again with ``results.grading.grade`` (the only grader),
 brings the item up to the current version and moves the attempt's score by the
 difference. For scored attempts whose score changed, ``award_for_members``
 appends a REGRADE entry with the points difference; running it again finds no
@@ -21,9 +21,9 @@ from sqlalchemy.orm import Session
 
 from quizapp.models import Activity, Attempt, AttemptItem, AttemptStatus, BankQuestion, PointEntry
 from quizapp.models.base import utcnow
-from quizapp.points.services import award_for_members
-from quizapp.quiz.grading import grade
-from quizapp.reports.rollups import record_regrade
+from quizapp.results.awards import award_for_members
+from quizapp.results.grading import grade
+from quizapp.results.rollups import record_regrade
 
 BATCH = 500
 

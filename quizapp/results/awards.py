@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
-from fractions import Fraction
 from typing import Any
 
 from sqlalchemy import and_, or_, select
@@ -25,8 +24,6 @@ from quizapp.models import (
     Activity,
     ActivityKind,
     ActivityMember,
-    Attempt,
-    AttemptStatus,
     EntryKind,
     Person,
     PointEntry,
@@ -34,34 +31,24 @@ from quizapp.models import (
     RuleVersion,
 )
 from quizapp.models.base import utcnow
-from quizapp.points.rules import rules_in_effect, validate_point_rules
-from quizapp.quiz.timefmt import CHINA, as_utc
+from quizapp.results.clock import today_in_china
+from quizapp.results.periods import month, quarter_of
+from quizapp.results.rules import rules_in_effect, validate_point_rules
+from quizapp.results.tally import member_bests
 
 AUTOMATIC = (EntryKind.STUDY, EntryKind.TEST, EntryKind.REGRADE)
 
 
 def period_bounds(kind: ActivityKind, period_start: date) -> tuple[date, date]:
     """The cap period of an activity: its month (study) or quarter (test), [start, end)."""
-    months = 1 if kind is ActivityKind.STUDY else 3
-    first_month = period_start.month if months == 1 else 3 * ((period_start.month - 1) // 3) + 1
-    start = date(period_start.year, first_month, 1)
-    month_index = start.month - 1 + months
-    return start, date(start.year + month_index // 12, month_index % 12 + 1, 1)
+    period = (month(period_start.year, period_start.month) if kind is ActivityKind.STUDY
+              else quarter_of(period_start))
+    return period.start, period.end
 
 
 def _best_attempts(session: Session, activity_id: int, person_ids: Collection[int]) -> dict[int, Any]:
-    """Each member's best submitted scored attempt (the earliest of equals), as rows with
-    id, person_id, score, max_score and submitted_at."""
-    rows = session.execute(
-        select(Attempt.id, Attempt.person_id, Attempt.score, Attempt.max_score,
-               Attempt.submitted_at)
-        .where(Attempt.activity_id == activity_id, Attempt.person_id.in_(list(person_ids)),
-               Attempt.attempt_no.is_not(None), Attempt.status == AttemptStatus.SUBMITTED)
-    ).all()
-    best: dict[int, Any] = {}
-    for row in sorted(rows, key=lambda r: (-Fraction(r.score or 0, r.max_score or 1), r.id)):
-        best.setdefault(row.person_id, row)
-    return best
+    """Each member's best sitting (``tally.member_bests``: the one rule of ``scores``)."""
+    return member_bests(session, activity_id, person_ids)
 
 
 def earned(kind: ActivityKind, rules: dict, attempt: Any) -> int:
@@ -189,7 +176,7 @@ def _versions(session: Session, activity: Activity, person_ids: list[int], best:
             versions[person_id] = stored[already[person_id][0].rule_version_id]
             continue
         # Rules take effect on Beijing days.
-        day = as_utc(best[person_id].submitted_at or now).astimezone(CHINA).date()
+        day = today_in_china(best[person_id].submitted_at or now)
         key = (units[person_id], day)
         if key not in in_effect:
             in_effect[key] = rules_in_effect(session, RuleKind.POINTS, units[person_id], day)

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import bindparam
 
 from quizapp.models import Activity, ActivityStatus
-from quizapp.reports.periods import Period
+from quizapp.results.periods import Period
 
 
 class Selection(list[Any]):

@@ -1,16 +1,17 @@
 """The figures of a report as plain sums (additive over members, units and activities), and
-the rates derived from them, to one decimal, halves up. Filled only by ``queries``."""
+the rates derived from them, to one decimal, halves up. Filled by ``tally`` (SQL) and
+``result_figures`` (one member, for the roll-up deltas)."""
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-# Lower edges of the score bins: <60, 60–69, 70–79, 80–89, 90–100.
-BIN_EDGES = (60, 70, 80, 90)
-BIN_LABELS = ("60以下", "60–69", "70–79", "80–89", "90–100")
+from quizapp.results.scores import BIN_EDGES, BIN_LABELS, bin_of, percent, reaches
+
+__all__ = ["BIN_EDGES", "BIN_LABELS"]  # re-exported for the report pages
+
 MIN_CONCEPT_ANSWERS = 3
 
 
@@ -40,9 +41,13 @@ class Figures:
     bins: list[int] = field(default_factory=lambda: [0] * 5)
     # The unit's size for min_members: its audience, over a period its largest one activity's.
     members: int = 0
+    # Audience rows that count in the participation rate (``due``), when not all of them do.
+    counted: int | None = None
 
     def add(self, other: Figures) -> Figures:
         """Pool another set of rows into this one (returns self)."""
+        if self.counted is not None or other.counted is not None:
+            self.counted = self.due + other.due
         self.audience += other.audience
         self.participants += other.participants
         self.unfinished += other.unfinished
@@ -54,8 +59,19 @@ class Figures:
         return self
 
     @property
+    def due(self) -> int:
+        """Audience rows a participation rate counts: every row of a closed activity, and of
+        one still open only the members who already have a result (``only_results``)."""
+        return self.audience if self.counted is None else self.counted
+
+    def only_results(self) -> Figures:
+        """Count only the rows with a result as due (an activity still open); returns self."""
+        self.counted = self.participants
+        return self
+
+    @property
     def participation(self) -> float | None:
-        return pct(self.participants, self.audience)
+        return pct(self.participants, self.due)
 
     @property
     def average(self) -> float | None:
@@ -70,15 +86,16 @@ class Figures:
         return pct(self.excellent, self.participants)
 
 
-def result_figures(percent: float | None, pass_percent: int, excellent_percent: int) -> Figures:
-    """One member's share of the result sums for a best score % (nothing without a result);
-    the same bins and thresholds as the report queries."""
-    if percent is None:
+def result_figures(best: Any, pass_percent: int, excellent_percent: int) -> Figures:
+    """One member's share of the result sums for their best sitting (anything with score and
+    max_score; nothing without a result): the rule of ``scores``, as the report SQL counts."""
+    if best is None:
         return Figures()
     bins = [0] * len(BIN_LABELS)
-    bins[bisect_right(BIN_EDGES, percent)] = 1
-    return Figures(0, 1, 0, percent, int(percent >= pass_percent), int(percent >= excellent_percent),
-                   bins)
+    bins[bin_of(best.score, best.max_score)] = 1
+    return Figures(0, 1, 0, percent(best.score, best.max_score),
+                   int(reaches(best.score, best.max_score, pass_percent)),
+                   int(reaches(best.score, best.max_score, excellent_percent)), bins)
 
 
 def pooled(parts: Any) -> Figures:

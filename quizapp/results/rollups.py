@@ -7,10 +7,10 @@ activity, from the attempts: ``flask report rebuild-rollups``). A unit's row cou
 once: a best attempt replaced by a better one moves the sums by the difference. ``published``
 makes a just-published activity's roll-up usable (its audience counted, no results yet).
 
-The audience sizes follow the ``activity_member`` rows the ORM writes: after each flush that
-adds or deletes some (a publication, a late joiner in ``quiz.activities.member_for``, a test's
-helper), ``count_audience`` moves the rows of their units by the count, in the same
-transaction. Rows written around the ORM (``COPY`` in ``bench/make_org.py``) need a rebuild.
+The audience sizes are written explicitly too, never by a session listener: ``published``
+counts a publication's audience per unit, ``members_joined`` a late joiner
+(``quiz.activities.member_for``) and ``member_left`` a removed row, each in the transaction
+of the change. Rows written any other way (``COPY`` in ``bench/make_org.py``) need a rebuild.
 
 Locking (PostgreSQL; SQLite serializes writers anyway): a delta reads the activity's
 ``rollup_state`` row ``FOR SHARE`` and a rebuild takes it for update, so a rebuild never
@@ -27,8 +27,8 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, event, select, text, update
-from sqlalchemy.orm import Session, UOWTransaction
+from sqlalchemy import and_, bindparam, delete, func, select, text, update
+from sqlalchemy.orm import Session
 
 from quizapp.models import (
     Activity,
@@ -40,8 +40,9 @@ from quizapp.models import (
     RollupState,
 )
 from quizapp.models.base import utcnow
-from quizapp.reports import queries
-from quizapp.reports.figures import Figures, result_figures
+from quizapp.results.figures import Figures, result_figures
+from quizapp.results.scores import best_sitting
+from quizapp.results.tally import member_bests, unit_results
 from quizapp.sql import insert_for
 
 SUMS = ("participants", "pct_sum", "passed", "excellent")
@@ -85,7 +86,7 @@ def rebuild(session: Session, activity: Activity) -> int:
     session.execute(delete(ReportRollup).where(ReportRollup.activity_id == activity.id))
     rows = [{"activity_id": activity.id, "unit_id": unit_id, "audience": part.audience,
              **_values(part)}
-            for unit_id, part in sorted(queries.unit_results(session, activity.id).items())]
+            for unit_id, part in sorted(unit_results(session, activity.id).items())]
     for start in range(0, len(rows), 1000):
         session.execute(insert_for(session, ReportRollup), rows[start:start + 1000])
     return len(rows)
@@ -93,15 +94,24 @@ def rebuild(session: Session, activity: Activity) -> int:
 
 def published(session: Session, activity: Activity) -> None:
     """Make a just-published activity's roll-up usable, so that neither its reports nor its
-    first submit read every attempt: its rows hold the audience its flush counted, and it has
-    no results yet (a draft cannot be started). Rebuilds it if it has some after all; flushes.
-    A rebuild straight after publishing 200,000 members took 18 s, this a few milliseconds."""
+    first submit read every attempt: its rows hold its audience per unit (one grouped count)
+    and no results (a draft cannot be started). Rebuilds it if it has some after all; flushes.
+    Called by publishing. A rebuild straight after publishing 200,000 members took 18 s."""
     session.flush()
     if session.scalar(select(Attempt.id).where(Attempt.activity_id == activity.id,
                                                Attempt.attempt_no.is_not(None)).limit(1)):
         rebuild(session, activity)
         return
     _mark_usable(session, activity)
+    session.execute(delete(ReportRollup).where(ReportRollup.activity_id == activity.id))
+    counts = session.execute(
+        select(ActivityMember.unit_id, func.count())
+        .where(ActivityMember.activity_id == activity.id)
+        .group_by(ActivityMember.unit_id).order_by(ActivityMember.unit_id)).all()
+    rows = [{"activity_id": activity.id, "unit_id": unit_id, "audience": n,
+             **_values(Figures())} for unit_id, n in counts]
+    for start in range(0, len(rows), 1000):
+        session.execute(insert_for(session, ReportRollup), rows[start:start + 1000])
 
 
 def rebuild_all(session: Session, activity_id: int | None = None) -> dict[int, int]:
@@ -127,11 +137,12 @@ _MOVE = text(
 )
 
 
-def _apply(session: Session, activity: Activity, moves: Iterable[tuple[int, float | None, float | None]]) -> None:
-    """Move the roll-up by each (unit, old best %, new best %): an atomic increment per unit."""
+def _apply(session: Session, activity: Activity, moves: Iterable[tuple[int, Any, Any]]) -> None:
+    """Move the roll-up by each (unit, old best sitting, new best sitting; rows with score
+    and max_score, None without a result): an atomic increment per unit."""
     deltas: dict[int, Figures] = {}
     for unit_id, old, new in moves:
-        if old == new:
+        if _same(old, new):
             continue
         gained = result_figures(new, activity.pass_percent, activity.excellent_percent)
         lost = result_figures(old, activity.pass_percent, activity.excellent_percent)
@@ -142,6 +153,12 @@ def _apply(session: Session, activity: Activity, moves: Iterable[tuple[int, floa
     for unit_id in sorted(deltas):
         session.execute(_MOVE, {"activity_id": activity.id, "unit_id": unit_id,
                                 **_values(deltas[unit_id])})
+
+
+def _same(old: Any, new: Any) -> bool:
+    if old is None or new is None:
+        return old is new
+    return (old.score, old.max_score) == (new.score, new.max_score)
 
 
 def _units_of(session: Session, activity_id: int, person_ids: Iterable[int]) -> dict[int, int]:
@@ -182,10 +199,10 @@ def record_graded(session: Session, attempt: Attempt) -> int | None:
     unit = found[2]
     if unit is None:  # not in the audience: never in a report
         return None
-    old = queries.member_bests(session, activity.id, [attempt.person_id],
+    old = member_bests(session, activity.id, [attempt.person_id],
                                leave_out=attempt.id).get(attempt.person_id)
-    mine = attempt.score * 100 / attempt.max_score  # type: ignore[operator]
-    _apply(session, activity, [(unit, old, mine if old is None else max(old, mine))])
+    new = best_sitting([s for s in (old, attempt) if s is not None])
+    _apply(session, activity, [(unit, old, new)])
     return unit
 
 
@@ -207,8 +224,8 @@ def record_regrade(session: Session, new_scores: list[dict[str, Any]]) -> None:
             continue
         people = sorted(pairs[activity_id])
         units = _units_of(session, activity_id, people)
-        before = queries.member_bests(session, activity_id, people)
-        after = queries.member_bests(session, activity_id, people, scores=scores)
+        before = member_bests(session, activity_id, people)
+        after = member_bests(session, activity_id, people, scores=scores)
         _apply(session, activity, [(units[p], before.get(p), after.get(p))
                                    for p in people if p in units])
 
@@ -237,15 +254,18 @@ def count_audience(session: Session, moves: Mapping[tuple[int, int], int]) -> No
                 .values(audience=table.c.audience - bindparam("n")), removed)
 
 
-@event.listens_for(Session, "after_flush")
-def _audience_flushed(session: Session, _flush: UOWTransaction) -> None:
-    """Count the audience rows a flush added or deleted into their units' roll-up rows."""
-    moves: Counter[tuple[int, int]] = Counter()
-    for member in session.new:
-        if isinstance(member, ActivityMember):
-            moves[(member.activity_id, member.unit_id)] += 1
-    for member in session.deleted:
-        if isinstance(member, ActivityMember):
-            moves[(member.activity_id, member.unit_id)] -= 1
-    if any(moves.values()):
-        count_audience(session, {key: n for key, n in moves.items() if n})
+def members_joined(session: Session, members: Iterable[ActivityMember]) -> None:
+    """Count audience rows just added (a late joiner, ``quiz.activities.member_for``) into
+    their units' roll-up rows; flushes first. Called explicitly by whoever adds them."""
+    session.flush()
+    moves: Counter[tuple[int, int]] = Counter((m.activity_id, m.unit_id) for m in members)
+    if moves:
+        count_audience(session, moves)
+
+
+def member_left(session: Session, member: ActivityMember) -> None:
+    """Delete an audience row and take it off its unit's roll-up row; flushes."""
+    key = (member.activity_id, member.unit_id)
+    session.delete(member)
+    session.flush()
+    count_audience(session, {key: -1})
