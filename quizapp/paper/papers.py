@@ -30,7 +30,7 @@ from quizapp.models.base import utcnow
 from quizapp.models.org import ancestor_ids
 from quizapp.quiz.draw import Drawn, draw_from_units
 from quizapp.quiz.responses import blank_count
-from quizapp.quiz.timefmt import as_utc
+from quizapp.results.clock import as_utc
 
 SECTION_ORDER = (QuestionType.SINGLE, QuestionType.MULTIPLE, QuestionType.JUDGE,
                  QuestionType.FILL)

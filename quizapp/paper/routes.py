@@ -24,7 +24,7 @@ from quizapp.paper import papers, services, word
 from quizapp.paper.forms import EntryForm, MakePapersForm
 from quizapp.models.base import utcnow
 from quizapp.publish.scopes import activity_scope
-from quizapp.quiz.timefmt import local_time
+from quizapp.results.clock import local_time
 
 bp = Blueprint("paper", __name__)
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

@@ -39,11 +39,11 @@ from quizapp.paper.entry import Line, LineError, read_answers, split_lines
 from quizapp.paper.papers import (
     PaperError, PaperQuestion, Section, check_printable, papers_of, sections_of,
 )
-from quizapp.points.services import award_for_activity
+from quizapp.results.awards import award_for_activity
 from quizapp.quiz.responses import BadResponse, to_stored
 from quizapp.quiz.services import submit_attempt
-from quizapp.quiz.timefmt import as_utc, local_time
-from quizapp.reports.rollups import record_graded
+from quizapp.results.clock import as_utc, local_time
+from quizapp.results.rollups import record_graded
 
 ENTERING_ROLES = (Role.ORGANIZER, Role.SECRETARY, Role.ADMIN)
 

@@ -23,7 +23,7 @@ from docx.document import Document as DocumentType
 from quizapp.models import Activity, Paper, QuestionType
 from quizapp.paper.papers import LETTERS, PaperQuestion, Section
 from quizapp.quiz.responses import BLANK_RE
-from quizapp.quiz.timefmt import local_time
+from quizapp.results.clock import local_time
 
 FONT = "宋体"
 CHINESE_NUMBERS = "一二三四五六七八九十"

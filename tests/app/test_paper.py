@@ -25,9 +25,10 @@ from quizapp.models import (
 )
 from quizapp.models.base import utcnow
 from quizapp.paper import papers, services, word
-from quizapp.quiz.integrity import fast_attempts
+from quizapp.results.integrity import fast_attempts
 from quizapp.points.queries import total_for
-from quizapp.reports import pages, rollups
+from quizapp.reports import pages
+from quizapp.results import rollups
 
 SECRETARY = "13900000021"
 OTHER_SECRETARY = "13900000022"
