@@ -13,6 +13,7 @@ from quizapp.main.services import mark_notice_read
 from quizapp.models import Role
 from quizapp.models.base import utcnow
 from quizapp.points.queries import total_for
+from quizapp.quiz.activity_pages import answers_out
 from quizapp.quiz.closing import submit_expired
 from quizapp.quiz.forms import ConfirmForm
 from quizapp.quiz.queries import quiz_home
@@ -34,6 +35,7 @@ def home() -> str:
         quiz=quiz_home(db.session, person, recent=3, now=now),
         points=total_for(db.session, person.id),
         notices=unread_notices(db.session, person.id),
+        answers_out=answers_out(db.session, person.id, now),
         notice_form=ConfirmForm(),
     )
 
