@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, send_from_directory, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -38,6 +38,13 @@ def home() -> str:
         answers_out=answers_out(db.session, person.id, now),
         notice_form=ConfirmForm(),
     )
+
+
+@bp.route("/favicon.ico")
+def favicon() -> Response:
+    """The site's icon where browsers look for it (public, like the static files)."""
+    return send_from_directory(current_app.static_folder, "favicon.ico", mimetype="image/vnd.microsoft.icon",
+                               max_age=86400)
 
 
 @bp.route("/notices/<int:notice_id>/read", methods=["POST"])

@@ -47,6 +47,7 @@ EXPECTED: dict[str, tuple[str, str, str, str, str, str]] = {
     "auth.logout":                    (LOGIN, OK,        OK,        OK,        OK,        OK),
     "auth.change_password":           (LOGIN, OK,        OK,        OK,        OK,        OK),
     "main.home":                      (LOGIN, OK,        OK,        OK,        OK,        OK),
+    "main.favicon":                   (OK,    OK,        OK,        OK,        OK,        OK),
     "main.notice_read":               (LOGIN, OK,        HIDDEN,    HIDDEN,    HIDDEN,    HIDDEN),
     "admin.people":                   (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
     "admin.reset_password":           (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
