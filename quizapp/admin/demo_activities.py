@@ -93,7 +93,7 @@ def _specs(session: Session, root: Unit, now: datetime) -> list[ActivitySpec]:
     )
     quarter = (today.month - 1) // 3 + 1
     test = ActivitySpec(
-        kind=ActivityKind.TEST, title=f"{today.year}年第{quarter}季度党建知识测试", unit_id=root.id,
+        kind=ActivityKind.TEST, title=f"{today.year}年第{'一二三四'[quarter - 1]}季度党建知识测试", unit_id=root.id,
         # Office hours, as an organizer would set them: open since 09:00 yesterday (Beijing),
         # closing at 18:00 in two weeks.
         period_start=quarter_start, practice_opens_at=_china_at(today - timedelta(days=2), 9),

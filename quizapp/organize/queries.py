@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
 from quizapp.auth.access import granted_unit_ids
+from quizapp.collation import natural_key
 from quizapp.models import (
     BankQuestion,
     Person,
@@ -49,7 +50,7 @@ def managed_units(session: Session, person: Person) -> list[tuple[int, str]]:
     ids = managed_unit_ids(session, person)
     units = session.scalars(select(Unit).where(Unit.id.in_(ids)).order_by(Unit.id))
     labelled = [(u.id, " / ".join(p.name for p in unit_path(session, u.id))) for u in units]
-    return sorted(labelled, key=lambda pair: pair[1])
+    return sorted(labelled, key=lambda pair: natural_key(pair[1]))
 
 
 # -- speeches ----------------------------------------------------------------------------------

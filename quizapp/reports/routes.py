@@ -24,10 +24,17 @@ from quizapp.quiz.timefmt import as_utc
 from quizapp.reports import excel, pages, services
 from quizapp.reports.dashboard import MANAGING, dashboard, managed_units
 from quizapp.reports.forms import RemindForm
+from quizapp.reports.picker import PeriodGroup, period_groups
 from quizapp.reports.periods import Period, PeriodError, parse_period, quarter_of, today_in_china
 from quizapp.reports.queries import BIN_LABELS
 
 bp = Blueprint("reports", __name__)
+
+
+@bp.app_template_global("period_groups")
+def period_groups_now(current: str = "") -> list[PeriodGroup]:
+    """The period picker's choices as of today in Beijing (templates: reports/_macros.html)."""
+    return period_groups(today_in_china(utcnow()), current)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
