@@ -17,6 +17,7 @@ from quizapp.organize.scopes import my_unit_ids
 from quizapp.publish import edits, member_routes, pools, queries, services
 from quizapp.publish.forms import ActivityForm, ConfirmForm, StudyForm, TestForm
 from quizapp.publish.periods import period_label, quarter_name, quarter_start, to_local
+from quizapp.publish.qr import unreachable_from_phones
 from quizapp.publish.reading import fill_form, quarter_choices, spec_from_form
 from quizapp.publish.scopes import activity_scope
 from quizapp.publish.specs import MAX_PARTS, MAX_PASSAGES, ActivitySpec, PublishError
@@ -191,6 +192,7 @@ def activity(activity_id: int) -> str:
         fast_rule={"seconds": integrity.MIN_SECONDS_PER_QUESTION, "chars": integrity.MAX_CHARS_PER_SECOND},
         changes=edits.change_log(db.session, activity.id), confirm=ConfirmForm(),
         qr=member_routes.qr_for(activity), url=member_routes.link_for(activity),
+        loopback=unreachable_from_phones(member_routes.link_for(activity) or ""),
     )
 
 
