@@ -106,6 +106,7 @@ EXPECTED: dict[str, tuple[str, str, str, str, str, str]] = {
     "roster.upload":                  (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
     "roster.commit":                  (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
     "roster.template":                (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
+    "roster.passwords":               (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
     # Points: one's own ledger; A1's ledgers for A1's secretary; rules for organizers.
     "points.mine":                    (LOGIN, OK,        OK,        OK,        OK,        OK),
     "points.units_home":              (LOGIN, FORBIDDEN, OK,        OK,        OK,        OK),
@@ -169,6 +170,7 @@ ARGUMENTS: dict[str, Callable[[World], Any]] = {
     "entry_id": lambda w: w.entry,
     "notice_id": lambda w: w.notice,
     "position": lambda w: 1,
+    "token": lambda w: "A" * 43,
     "kind": lambda w: "points",
 }
 ARGUMENT_OVERRIDES: dict[str, dict[str, Callable[[World], Any]]] = {
