@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import docx
 import pytest
@@ -198,3 +199,16 @@ def test_a_speech_without_a_title_asks_for_one_and_keeps_nothing(app, client, ba
     response = upload(client, "/organize/speeches/new", text, "0001_abc.txt", unit=bank_org["units"]["a"].id,
                       title="七一党课讲稿")
     assert "已导入《七一党课讲稿》" in response.get_data(as_text=True)
+
+
+def test_a_zip_that_is_no_word_document_is_explained_without_exception_names(app, client, bank_org, login):
+    from openpyxl import Workbook
+
+    book, output = Workbook(), io.BytesIO()
+    book.save(output)  # a real zip, but a workbook: python-docx raises PackageNotFoundError
+    login(client, ORGANIZER_A)
+    html = upload(client, "/organize/speeches/new", output.getvalue(), "讲话.docx",
+                  unit=bank_org["units"]["a"].id).get_data(as_text=True)
+    assert "不是有效的 .docx 文件" in html and "另存为 .docx" in html
+    assert not re.search(r"[A-Z][a-z]+(?:[A-Z][a-z]+)*Error", html)
+    assert _speech_count(app) == 0
