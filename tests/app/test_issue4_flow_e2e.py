@@ -34,6 +34,7 @@ from sqlalchemy import select
 
 from quiz_helpers import add_question, add_speech, items_of, question_of
 from live_server import serve
+from chromium import needs_chromium
 from quizapp.extensions import db
 from quizapp.models import (
     Activity,
@@ -61,10 +62,7 @@ BLUEPRINT = [(QuestionType.SINGLE, 2, 5), (QuestionType.MULTIPLE, 1, 10),
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2,
          "is_mobile": True, "has_touch": True, "locale": "zh-CN"}
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(),
-    reason="Debian's chromium is not installed at /usr/bin/chromium (apt-get install chromium)",
-)
+pytestmark = needs_chromium
 
 
 @dataclass(frozen=True)

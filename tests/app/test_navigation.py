@@ -39,6 +39,7 @@ def test_an_organizer_finds_every_page_in_the_menu_and_tables_get_the_width(clie
         assert label in menu, label
     assert 'data-bs-toggle="collapse"' in html and 'data-bs-target="#app-menu"' in html
     assert '<main class="container app-container-wide' in html
+    assert not _tabs(html) and "答题" in menu  # an organizer's page: the menu, no member tab bar
 
 
 def test_no_tab_bar_while_answering(client, login, bank):
