@@ -20,7 +20,7 @@ _STYLE = Style(
     background="transparent", plot_background="transparent", foreground="#333",
     foreground_strong="#111", foreground_subtle="#999", colors=("#c0392b", "#2c7be5"),
     font_family="sans-serif", label_font_size=17, major_label_font_size=17,
-    title_font_size=19, legend_font_size=18, value_font_size=16,
+    title_font_size=19, legend_font_size=18, value_font_size=16, stroke_width=3, stroke_width_hover=4,
 )
 _SCRIPT = re.compile(r"<script\b.*?</script>", re.S)
 _COMMENT = re.compile(r"<!--.*?-->", re.S)

@@ -37,3 +37,4 @@ def test_the_chart_is_a_line_with_legible_labels():
              if selector.strip().endswith((".title", ".legend text", ".axis text", ".axis text.major"))]
     # Shown at a phone's 358 px the title, legend and axis labels are still at least 13 px high.
     assert sizes and min(sizes) * 358 / width >= 13
+    assert re.search(r"\.reactive\{[^}]*stroke-width:3", svg)  # lines thick enough to follow
