@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
 
 META_RE = re.compile(
     r"^(?:——|--|─)"  # ——在…上的讲话
@@ -22,3 +25,91 @@ def is_meta(line: str) -> bool:
         return True
     # A short line ending in no sentence mark with "讲话"/"报告" in it is a subtitle (在…会上的讲话).
     return len(text) <= 40 and text.startswith("在") and text.endswith(("讲话", "致辞", "报告", "发言"))
+
+
+# A line that names the occasion: ——在全市机关党的工作会议上的报告, 在…座谈会上的讲话.
+OCCASION_RE = re.compile(r"^(?:——|--|─)*\s*(在[^。！？]{2,60}上的(?:讲话|致辞|报告|发言|讲话提纲|工作报告))$")
+DATE_RE = re.compile(r"((?:19|20)\d\d)\s*[年.．/-]\s*(\d{1,2})\s*[月.．/-]\s*(\d{1,2})")
+# An opening that names its meeting: 召开2022年机关党的建设工作会议, 举行…推进会.
+MEETING_RE = re.compile(r"(?:召开|举行)了?(?:这次|今天的|本次)?([^，。；：、“”]{4,40}?(?:会议|大会|座谈会|推进会|全会))")
+# An opening that names a celebration: 隆重庆祝中国共产党成立102周年并进行“七一”表彰.
+CELEBRATION_RE = re.compile(r"庆祝([^，。；：]{4,30}?周年)(?:并进行|暨)?([^，。；：]{0,12}?表彰)?")
+# An opening that says what the meeting reviews: 这次会议的主要任务是，全面总结2021年市编办机关党建工作.
+REVIEW_RE = re.compile(r"(?:这次|今天的|本次)会议[^。]{0,12}?总结(?:(?:19|20)\d\d年)?([^，。；、]{2,20}?工作)")
+YEAR_RE = re.compile(r"((?:19|20)\d\d)年")
+TITLE_MARKS = "。！？!?，,：:；;"
+MAX_TITLE_LINE = 40
+
+
+@dataclass(frozen=True)
+class Heading:
+    """What a speech says about itself: its title ("" when none is found), the occasion it was
+    given at (在…上的讲话, "" when not said) and its date (None when no full date is given)."""
+
+    title: str
+    occasion: str = ""
+    delivered: date | None = None
+
+
+def find_heading(paragraphs: Iterable[str]) -> Heading:
+    """A speech's title, occasion and date from its opening lines.
+
+    The title is the run of title lines it opens with (short, no sentence or clause marks; a
+    title on two or three lines is joined with a space); else the occasion line; else what the
+    first paragraphs say the meeting is (召开…会议, 庆祝…周年, 这次会议…总结…工作 with the
+    latest year named), as 在…上的讲话. Never a file name: "" when nothing reads as a title.
+    """
+    lines = [re.sub(r"\s+", " ", p).strip() for p in list(paragraphs)[:12]]
+    lines = [line for line in lines if line]
+    title_lines: list[str] = []
+    occasion = ""
+    delivered = None
+    for line in lines[:6]:
+        bare = line.strip("（）() ")
+        found_date = DATE_RE.search(bare)
+        if found_date and len(bare) <= 24 and delivered is None:
+            delivered = _date(found_date)
+            continue
+        matched = OCCASION_RE.match(line)
+        if matched and not occasion:
+            occasion = matched.group(1)
+            continue
+        if occasion or delivered or not _title_like(line) or is_meta(line):
+            break
+        title_lines.append(line)
+        if len(title_lines) == 3:
+            break
+    title = " ".join(title_lines) or occasion or _meeting(lines[:3])
+    if title == occasion:
+        occasion = ""
+    return Heading(title=title[:200], occasion=occasion[:200], delivered=delivered)
+
+
+def find_title(paragraphs: Iterable[str]) -> str:
+    """A speech's title from its text ("" when none is found); see `find_heading`."""
+    return find_heading(paragraphs).title
+
+
+def _title_like(line: str) -> bool:
+    return len(line) <= MAX_TITLE_LINE and not any(mark in line for mark in TITLE_MARKS) and line != "同志们"
+
+
+def _meeting(opening: list[str]) -> str:
+    for paragraph in opening:
+        if match := MEETING_RE.search(paragraph):
+            return f"在{match.group(1)}上的讲话"
+        if match := CELEBRATION_RE.search(paragraph):
+            honours = f"暨{match.group(2)}" if match.group(2) else ""
+            return f"在庆祝{match.group(1)}{honours}大会上的讲话"
+        if match := REVIEW_RE.search(paragraph):
+            years = YEAR_RE.findall(paragraph)
+            year = f"{max(years)}年" if years else ""
+            return f"在{year}{match.group(1)}会议上的讲话"
+    return ""
+
+
+def _date(match: re.Match[str]) -> date | None:
+    try:
+        return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    except ValueError:
+        return None

@@ -117,8 +117,11 @@ def docx_lines(data: bytes) -> list[str]:
     except etree.XMLSyntaxError as exc:
         raise SpeechError(f"Word 文档的内容已损坏（XML 格式错误，第 {exc.lineno} 行），"
                           "请用 Word 或 WPS 打开后另存为 .docx 再上传") from None
-    except Exception as exc:  # noqa: BLE001 - any other failure means the same to the person
-        raise SpeechError(f"不是有效的 .docx 文件（{type(exc).__name__}）") from None
+    except Exception:  # noqa: BLE001 - any other failure means the same to the person
+        # (python-docx's PackageNotFoundError: a zip with no Word document in it, e.g. an .xlsx
+        # or a .zip renamed; the exception's name means nothing to an organizer.)
+        raise SpeechError("不是有效的 .docx 文件：其中没有 Word 文档的内容（可能是改了扩展名的其他文件）。"
+                          "请用 Word 或 WPS 打开讲话稿后另存为 .docx 再上传") from None
 
 
 # -- PDF -------------------------------------------------------------------------------------
@@ -161,8 +164,8 @@ def _pdf_page_texts(data: bytes) -> list[str]:
         raise SpeechError("PDF 中的数据解压后过大，可能是恶意构造的文件，已拒绝") from None
     except FileNotDecryptedError:
         raise SpeechError("PDF 文件已加密，请先取消密码再上传") from None
-    except Exception as exc:  # noqa: BLE001 - a damaged file can fail anywhere
-        raise SpeechError(f"PDF 文件已损坏，无法读取（{type(exc).__name__}）") from None
+    except Exception:  # noqa: BLE001 - a damaged file can fail anywhere
+        raise SpeechError("PDF 文件已损坏，无法读取。请用 PDF 阅读器打开后重新导出，或改传 Word 文档") from None
     finally:
         log.setLevel(level)
 

@@ -33,6 +33,13 @@ Every setting the operator may change is a ``QUIZAPP_*`` environment variable:
     A login without 记住我 ends after this many minutes without a request (120)
     and at the latest this many hours after it began (24). A login with 记住我
     lasts ``REMEMBER_COOKIE_DURATION`` (30 days) from the login.
+``QUIZAPP_PUBLIC_URL``
+    The address members open the site at, as their phones reach it
+    (``https://dangjian.example.cn``, or ``http://10.1.2.3:8080`` on an intranet):
+    scheme and host, with a port or a path prefix if the site has one. QR codes,
+    posters and the activity link an organizer sends use it. Unset, they use the
+    address of the request (fine when organizers and members reach the same host;
+    the QR page warns when that is the loopback address a phone cannot open).
 ``QUIZAPP_TRUSTED_ORIGINS``
     Comma-separated origins (``https://dangjian.example.cn``) besides the site's
     own from which forms may be posted; empty by default. Every POST whose
@@ -45,6 +52,7 @@ import secrets
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 ENVIRONMENTS = ("production", "development", "testing")
 DEFAULT_DATABASE_URL = "sqlite:///quizapp.sqlite"
@@ -97,6 +105,21 @@ def ratelimit_storage_options(uri: str) -> dict[str, Any]:
     return {}
 
 
+def public_url(value: str | None) -> str:
+    """``QUIZAPP_PUBLIC_URL`` without its trailing slash ("" when unset); an address that is not
+    http(s)://host[:port][/path] is refused at start-up with how to write it."""
+    text = (value or "").strip().rstrip("/")
+    if not text:
+        return ""
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise ConfigError(
+            f"QUIZAPP_PUBLIC_URL={text!r} is not an address members can open: write it as "
+            "https://dangjian.example.cn (scheme and host, with a port or path prefix if any)."
+        )
+    return text
+
+
 def load_config(environ: Mapping[str, str]) -> dict[str, Any]:
     """Build the Flask config mapping from environment variables."""
     env = environ.get("QUIZAPP_ENV", "production").strip().lower()
@@ -129,6 +152,7 @@ def load_config(environ: Mapping[str, str]) -> dict[str, Any]:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": False},
         "TRUSTED_PROXIES": _items(proxies),
         "TRUSTED_ORIGINS": _items(environ.get("QUIZAPP_TRUSTED_ORIGINS", "")),
+        "PUBLIC_URL": public_url(environ.get("QUIZAPP_PUBLIC_URL")),
         # Flask-Limiter: always explicit, the extension object is shared.
         "RATELIMIT_ENABLED": True,
         "RATELIMIT_STORAGE_URI": ratelimit_uri,

@@ -291,3 +291,26 @@ def csrf_token_from(html: str) -> str:
 @pytest.fixture
 def csrf_token() -> Callable[[str], str]:
     return csrf_token_from
+
+
+# -- the end of a run: say which browser tests did not run, and how to run them -----------------
+
+BROWSER_ENABLE = "sudo apt-get install -y chromium fonts-noto-cjk"
+
+
+def pytest_unconfigure(config: Any) -> None:
+    """Browser tests skip where Chromium or a Chinese font is missing; a newcomer must not take
+    a green run for tested phone flows, so the count and the one command that enables them are
+    the last lines of the run (after pytest's own summary)."""
+    reporter = config.pluginmanager.getplugin("terminalreporter")
+    if reporter is None:
+        return
+    skipped = [report for report in reporter.stats.get("skipped", [])
+               if "browser" in getattr(report, "keywords", {})]
+    if not skipped:
+        return
+    reporter.write_sep("=", "浏览器测试未运行", yellow=True)
+    reporter.write_line(
+        f"跳过了 {len(skipped)} 个浏览器测试（手机 390×844 与桌面 1366×768 的流程和截图）："
+        "本机没有 Chromium 或中文字体。")
+    reporter.write_line(f"启用它们：{BROWSER_ENABLE}")

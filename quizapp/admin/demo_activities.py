@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from quizapp.admin.demo import ROOT_NAME
@@ -62,11 +62,19 @@ def _specs(session: Session, root: Unit, now: datetime) -> list[ActivitySpec]:
     month_start = today.replace(day=1)
     next_month = (month_start + timedelta(days=32)).replace(day=1)
     quarter_start = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
-    speech = session.scalar(
-        select(Speech).join(BankQuestion).where(Speech.unit_id == root.id,
-                                               BankQuestion.status == QuestionStatus.APPROVED)
-        .group_by(Speech.id).order_by(Speech.id).limit(1)
-    )
+    # The study's speech: the first with enough approved questions of each type its quiz asks.
+    approved = session.execute(
+        select(Speech.id, BankQuestion.type, func.count()).join(BankQuestion)
+        .where(Speech.unit_id == root.id, BankQuestion.status == QuestionStatus.APPROVED)
+        .group_by(Speech.id, BankQuestion.type).order_by(Speech.id)
+    ).all()
+    counts: dict[int, dict[QuestionType, int]] = {}
+    for speech_id, qtype, count in approved:
+        counts.setdefault(speech_id, {})[qtype] = count
+    fits = [sid for sid, by_type in counts.items()
+            if by_type.get(QuestionType.SINGLE, 0) >= 3 and by_type.get(QuestionType.JUDGE, 0) >= 2]
+    chosen = fits[0] if fits else next(iter(counts), None)
+    speech = session.get(Speech, chosen) if chosen is not None else None
     if speech is None:
         raise DemoActivityError("示范党总支还没有已通过的题目，请先导入讲话并审核题目")
     last = min(len(speech.paragraphs), 6) - 1
@@ -80,7 +88,7 @@ def _specs(session: Session, root: Unit, now: datetime) -> list[ActivitySpec]:
     )
     quarter = (today.month - 1) // 3 + 1
     test = ActivitySpec(
-        kind=ActivityKind.TEST, title=f"{today.year}年第{quarter}季度党建知识测试", unit_id=root.id,
+        kind=ActivityKind.TEST, title=f"{today.year}年第{'一二三四'[quarter - 1]}季度党建知识测试", unit_id=root.id,
         # Office hours, as an organizer would set them: open since 09:00 yesterday (Beijing),
         # closing at 18:00 in two weeks.
         period_start=quarter_start, practice_opens_at=_china_at(today - timedelta(days=2), 9),
@@ -151,4 +159,7 @@ def _response(question: BankQuestion, option_order: list[int], right: bool) -> o
     if right:
         return sorted(key) if question.type is QuestionType.MULTIPLE else key[0]
     wrong = [p for p in range(len(option_order)) if p not in key]
-    return [wrong[0]] if question.type is QuestionType.MULTIPLE else wrong[0]
+    if question.type is QuestionType.MULTIPLE:
+        # Every option may be right in a 多选: leaving one out is wrong too.
+        return [wrong[0]] if wrong else sorted(key)[:1]
+    return wrong[0]

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from quizapp.collation import natural_key
 from quizapp.models import BankQuestion, Person, QuestionStatus, Role, RoleGrant, Speech, Unit
 from quizapp.models.org import ancestor_ids, subtree_ids, unit_path
 
@@ -143,7 +144,7 @@ def organizer_unit_choices(session: Session, person: Person) -> list[tuple[int, 
     ids = managed_unit_ids(session, person)
     units = session.scalars(select(Unit).where(Unit.id.in_(ids)).order_by(Unit.id))
     labelled = [(u.id, " / ".join(p.name for p in unit_path(session, u.id))) for u in units]
-    return sorted(labelled, key=lambda pair: pair[1])
+    return sorted(labelled, key=lambda pair: natural_key(pair[1]))
 
 
 def member_unit_ids(session: Session, person: Person) -> set[int]:

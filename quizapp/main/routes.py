@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, send_from_directory, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -13,6 +13,7 @@ from quizapp.main.services import mark_notice_read
 from quizapp.models import Role
 from quizapp.models.base import utcnow
 from quizapp.points.queries import total_for
+from quizapp.quiz.activity_pages import answers_out
 from quizapp.quiz.closing import submit_expired
 from quizapp.quiz.forms import ConfirmForm
 from quizapp.quiz.queries import quiz_home
@@ -34,8 +35,16 @@ def home() -> str:
         quiz=quiz_home(db.session, person, recent=3, now=now),
         points=total_for(db.session, person.id),
         notices=unread_notices(db.session, person.id),
+        answers_out=answers_out(db.session, person.id, now),
         notice_form=ConfirmForm(),
     )
+
+
+@bp.route("/favicon.ico")
+def favicon() -> Response:
+    """The site's icon where browsers look for it (public, like the static files)."""
+    return send_from_directory(current_app.static_folder, "favicon.ico", mimetype="image/vnd.microsoft.icon",
+                               max_age=86400)
 
 
 @bp.route("/notices/<int:notice_id>/read", methods=["POST"])

@@ -42,7 +42,7 @@ def questions_cli() -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--unit", "unit_id", type=int, help="讲话所属单位的编号")
 @click.option("--unit-name", help="讲话所属单位的名称（须唯一）")
-@click.option("--title", help="讲话标题（只导入一个文件时可用；默认取第一行或文件名）")
+@click.option("--title", help="讲话标题（只导入一个文件时可用；默认从讲话稿开头找出，找不到时须用此项给出）")
 @with_appcontext
 def import_command(paths: tuple[Path, ...], unit_id: int | None, unit_name: str | None, title: str | None) -> None:
     """Import speeches (.txt/.docx/.pdf) into a unit's bank; re-importing a file updates its bank.

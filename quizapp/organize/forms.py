@@ -50,7 +50,7 @@ class SpeechUploadForm(FlaskForm):
         render_kw={"accept": ".txt,.docx,.pdf"},
     )
     unit = SelectField("所属组织", coerce=int, validate_choice=False, validators=[InputRequired("请选择所属组织")])
-    title = StringField("标题", validators=[Optional(), Length(max=200)], description="不填则用讲话稿第一行或文件名")
+    title = StringField("标题", validators=[Optional(), Length(max=200)], description="不填则从讲话稿开头找出标题（如第一行的题目或“在…会议上的讲话”）；找不到时会请您填写")
     delivered_on = ChineseDateField("讲话日期", validators=[Optional()])
     occasion = StringField("场合", validators=[Optional(), Length(max=200)],
                            render_kw={"placeholder": "如：2024年机关党建工作会议"})

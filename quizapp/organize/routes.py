@@ -72,6 +72,9 @@ def _import_upload(form, unit: Unit, file_name: str, data: bytes, upload_name: s
     try:
         built = services.build_speech_file(file_name, data, read_as=upload_name)
         result = services.import_speech(db.session, unit, file_name, built, importer=current_user, **speech_info)
+    except services.TitleMissing as error:
+        form.title.errors = [*form.title.errors, str(error)]
+        return None
     except services.SpeechError as error:
         form.file.errors.append(str(error))
         return None

@@ -34,6 +34,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from questions.build import format_report
+from questions.meta import find_heading
 from questions.reading import SUFFIXES
 from questions.text import SpeechError
 from questions.types import Question
@@ -52,8 +53,15 @@ from quizapp.results.regrade import regrade_question
 
 MAX_SPEECH_BYTES = 2 * 1024 * 1024
 
-__all__ = ["Built", "ImportResult", "SpeechError", "build_speech_file", "clean_file_name", "import_speech",
-           "row_values"]
+__all__ = ["Built", "ImportResult", "SpeechError", "TitleMissing", "build_speech_file", "clean_file_name",
+           "import_speech", "row_values"]
+
+
+class TitleMissing(SpeechError):
+    """A new speech whose text gives no title, imported without one: a person must name it."""
+
+    def __init__(self) -> None:
+        super().__init__("讲话稿中没有找到标题（第一行不像标题，开头也没有说明是什么会议），请填写标题后再导入")
 
 
 @dataclass
@@ -140,27 +148,38 @@ def import_speech(
     """Store a speech of ``unit`` and build (or rebuild) its bank; flushes, the caller commits.
 
     ``text`` is the speech's text, built here, or what ``build_speech_file`` built within its
-    limits. ``title`` defaults to the speech's first line when it reads as a title, else the file
-    name; on a re-import, None keeps the speech's title, date and occasion. Raises SpeechError
-    when the text has nothing to read or is too long. See the module docstring for what a
-    re-import keeps.
+    limits. ``title``, ``delivered_on`` and ``occasion`` default to what the text says of itself
+    (``questions.meta.find_heading``: its title lines, 在…上的讲话, its date); a title is never the
+    file name: a new speech whose text gives none raises TitleMissing. On a re-import, None keeps
+    the speech's title, date and occasion (a title that was only the file name, as older imports
+    made, is replaced by the text's). Raises SpeechError when the text has nothing to read or is
+    too long. See the module docstring for what a re-import keeps.
     """
     made = text if isinstance(text, Built) else build_here(file_name, text)
     built, bank = made.speech, made.bank
+    heading = find_heading(built.paragraphs)
     speech = session.scalar(select(Speech).where(Speech.unit_id == unit.id, Speech.file_name == file_name))
     created = speech is None
+    if title and title.strip():
+        new_title = title.strip()
+    elif created or speech.title in (file_name, Path(file_name).stem):
+        new_title = heading.title
+        if not new_title and created:
+            raise TitleMissing()
+    else:
+        new_title = ""
     if speech is None:
         speech = Speech(unit_id=unit.id, file_name=file_name, title="", occasion="", text="")
         session.add(speech)
     speech.text = "\n".join(built.paragraphs)
-    if title and title.strip():
-        speech.title = title.strip()[:200]
-    elif created:
-        speech.title = (built.title or Path(file_name).stem or file_name)[:200]
+    if new_title:
+        speech.title = " ".join(new_title.split())[:200]
     if delivered_on is not None or created:
-        speech.delivered_on = delivered_on
+        speech.delivered_on = delivered_on or heading.delivered
     if occasion is not None:
         speech.occasion = occasion.strip()[:200]
+    elif created:
+        speech.occasion = heading.occasion
     if importer is not None:
         speech.imported_by_id = importer.id
     session.flush()

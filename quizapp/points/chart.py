@@ -38,19 +38,29 @@ def _without_scripts(root: Any) -> Any:
 
 
 def points_chart(months: list[MonthPoints]) -> Markup | None:
-    """Cumulative points by month as inline SVG (None with no months)."""
-    if not months:
+    """Cumulative points by month as inline SVG (None with fewer than two months: one point
+    is no trend, and the table says it). The y axis is labelled in whole points."""
+    if len(months) < 2:
         return None
     chart = pygal.Line(
         js=[], disable_xml_declaration=True, style=_STYLE,
         width=420, height=260, show_legend=False, print_values=True, dots_size=4,
-        include_x_axis=True, y_labels_major_count=5, show_minor_y_labels=False,
+        include_x_axis=True,
         x_label_rotation=0 if len(months) <= 4 else 45, truncate_label=-1, margin=12, margin_right=32,
     )
     chart.add_xml_filter(_without_scripts)
     chart.x_labels = [m.month for m in months]
+    chart.y_labels = _whole_ticks([m.cumulative for m in months])
     chart.add("累计积分", [m.cumulative for m in months])
     svg = chart.render(is_unicode=True)
     # pygal builds the SVG as an XML tree (text escaped) from numbers and month labels, scripts
     # removed above: nothing a user typed reaches it unescaped.
     return Markup(svg.replace("<svg ", '<svg role="img" aria-label="累计积分走势" ', 1))  # nosec B704
+
+
+def _whole_ticks(values: list[int], most: int = 5) -> list[int]:
+    """At most ``most`` whole-number ticks covering 0 and the values (no 0.6, 1.4, 2.2)."""
+    low, high = min(0, *values), max(0, *values)
+    step = max(1, -(-(high - low) // (most - 1)))
+    first = (low // step) * step
+    return list(range(first, high + step, step))

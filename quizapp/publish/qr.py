@@ -5,13 +5,30 @@ from __future__ import annotations
 from io import BytesIO
 
 import segno
-from flask import url_for
+from urllib.parse import urlsplit
+
+from flask import current_app, url_for
 from markupsafe import Markup
+
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "0.0.0.0")  # nosec B104 - a name compared, not bound
 
 
 def activity_url(activity_id: int) -> str:
-    """The absolute address of the member's page of the activity (``quiz.activity``)."""
+    """The absolute address of the member's page of the activity (``quiz.activity``), on the
+    site's public address (``QUIZAPP_PUBLIC_URL``) when it is set, else on the request's."""
+    base = current_app.config.get("PUBLIC_URL") or ""
+    if base:
+        path = url_for("quiz.activity", activity_id=activity_id, _external=False)
+        prefix = urlsplit(base).path
+        if prefix and path.startswith(prefix + "/"):  # mounted under the same prefix: once
+            path = path[len(prefix):]
+        return base + path
     return url_for("quiz.activity", activity_id=activity_id, _external=True)
+
+
+def unreachable_from_phones(url: str) -> bool:
+    """The address names this machine only (127.0.0.1, localhost): a phone cannot open it."""
+    return (urlsplit(url).hostname or "") in LOOPBACK_HOSTS
 
 
 def qr_svg(url: str) -> Markup:

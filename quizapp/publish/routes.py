@@ -16,7 +16,8 @@ from quizapp.auth.access import managed_unit_ids, organizer_unit_choices
 from quizapp.publish import edits, member_routes, pools, queries, services
 from quizapp.publish.forms import ActivityForm, ConfirmForm, StudyForm, TestForm
 from quizapp.results.clock import to_local
-from quizapp.results.periods import next_month, period_label, quarter_name
+from quizapp.results.periods import period_label, quarter_name, quarter_start
+from quizapp.publish.qr import unreachable_from_phones
 from quizapp.publish.reading import fill_form, quarter_choices, spec_from_form
 from quizapp.publish.scopes import activity_scope
 from quizapp.publish.specs import MAX_PARTS, MAX_PASSAGES, ActivitySpec, PublishError
@@ -64,13 +65,19 @@ def _prepare(form: ActivityForm, kind: ActivityKind, activity: Activity | None) 
                    if x.speech is not None and x.speech.id not in known]
     speeches = [("", "任意讲话（党员可见的全部）")] + list(dict.fromkeys(
         (str(s.id), f"{s.title}（{s.unit.name}）") for s in usable))
+    # Every row is in the page; those past the shown ones are hidden until 添加一行 shows one in
+    # place (js/publish.js). Without a script, saving shows the spare rows, as before.
     spare = 2 if form.is_submitted() else (3 if kind is ActivityKind.STUDY else 4)
-    while len(form.parts) < min(MAX_PARTS, len([e for e in form.parts if e.form.type.data]) + spare):
+    shown = min(MAX_PARTS, max(len([e for e in form.parts if e.form.type.data]) + spare, len(form.parts)))
+    while len(form.parts) < MAX_PARTS:
         form.parts.append_entry()
+    form.shown_parts = shown
     for entry in form.parts:
         entry.form.speech.choices = speeches
     if isinstance(form, StudyForm):
-        while len(form.passages) < min(MAX_PASSAGES, len([e for e in form.passages if e.form.speech.data]) + 2):
+        filled = len([e for e in form.passages if e.form.speech.data])
+        form.shown_passages = min(MAX_PASSAGES, max(filled + 2, len(form.passages)))
+        while len(form.passages) < MAX_PASSAGES:
             form.passages.append_entry()
         for entry in form.passages:
             entry.form.speech.choices = [("", "（不用）")] + speeches[1:]
@@ -132,15 +139,18 @@ def _store(spec: ActivitySpec, activity: Activity | None, publish: bool) -> tupl
 @role_required(Role.ORGANIZER)
 def new_study() -> Response | str:
     form = _new_form(ActivityKind.STUDY)
-    if not form.is_submitted():
-        form.month.data = next_month(to_local(utcnow()).date()).strftime("%Y-%m")
+    if not form.is_submitted():  # this month, as an organizer publishing today means
+        form.month.data = to_local(utcnow()).date().strftime("%Y-%m")
     return _save(ActivityKind.STUDY, form, None)
 
 
 @bp.route("/tests/new", methods=["GET", "POST"])
 @role_required(Role.ORGANIZER)
 def new_test() -> Response | str:
-    return _save(ActivityKind.TEST, _new_form(ActivityKind.TEST), None)
+    form = _new_form(ActivityKind.TEST)
+    if not form.is_submitted():  # this quarter, not the first choice (the last quarter)
+        form.quarter.data = quarter_name(quarter_start(to_local(utcnow()).date()))
+    return _save(ActivityKind.TEST, form, None)
 
 
 @bp.route("/<int:activity_id>/edit", methods=["GET", "POST"])
@@ -183,6 +193,7 @@ def activity(activity_id: int) -> str:
         fast_rule={"seconds": integrity.MIN_SECONDS_PER_QUESTION, "chars": integrity.MAX_CHARS_PER_SECOND},
         changes=edits.change_log(db.session, activity.id), confirm=ConfirmForm(),
         qr=member_routes.qr_for(activity), url=member_routes.link_for(activity),
+        loopback=unreachable_from_phones(member_routes.link_for(activity) or ""),
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
@@ -130,3 +130,42 @@ def scored_result(session: Session, attempt: Attempt, now: datetime) -> ScoredRe
         timed_out=timed_out(attempt),
     )
 
+
+
+# How long after its answers come out a test stays on the member's home page as news.
+ANSWERS_OUT_DAYS = 14
+
+
+@dataclass(frozen=True)
+class AnswersOut:
+    """A home notice: the answers of an activity the member sat are now shown."""
+
+    activity: Activity
+    attempt_id: int  # the member's latest submitted sitting
+    since: datetime
+
+
+def answers_out(session: Session, person_id: int, now: datetime,
+                days: int = ANSWERS_OUT_DAYS) -> list[AnswersOut]:
+    """Activities whose answers were held to the close, which the member sat, and whose answers
+    came out (``answers_revealed``) within the last ``days`` days, latest first."""
+    rows = session.execute(
+        select(Activity, ActivityMember, Attempt)
+        .join(Attempt, Attempt.activity_id == Activity.id)
+        .outerjoin(ActivityMember, (ActivityMember.activity_id == Activity.id)
+                   & (ActivityMember.person_id == person_id))
+        .where(Attempt.person_id == person_id, Attempt.attempt_no.is_not(None),
+               Attempt.status == AttemptStatus.SUBMITTED,
+               Activity.answers_shown == AnswerPolicy.AFTER_CLOSE,
+               Activity.closes_at > now - timedelta(days=days + 60))
+        .order_by(Attempt.attempt_no)
+    ).all()
+    latest: dict[int, tuple[Activity, ActivityMember | None, Attempt]] = {}
+    for activity, member, attempt in rows:
+        latest[activity.id] = (activity, member, attempt)
+    out = []
+    for activity, member, attempt in latest.values():
+        since = windows.final_close(activity, member)
+        if answers_revealed(activity, member, now) and now - since <= timedelta(days=days):
+            out.append(AnswersOut(activity, attempt.id, since))
+    return sorted(out, key=lambda line: line.since, reverse=True)

@@ -46,7 +46,9 @@ def close_due_command(every: int | None) -> None:
             click.echo("本轮处理出错，已记录日志，将在下一轮重试。", err=True)
             if every is None:
                 raise SystemExit(1)
-        else:
+        elif graded or every is None:
+            # Repeating every 30 s, a round that submitted nothing stays quiet: the log shows
+            # only what was done (a single run always says how many).
             click.echo(f"已自动交卷 {graded} 份。")
         if every is None:
             return

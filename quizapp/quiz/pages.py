@@ -8,6 +8,7 @@ with correctness as graded and stored by ``services``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -22,6 +23,9 @@ from quizapp.quiz.queries import attempt_title, open_report_question_ids
 from quizapp.quiz.responses import blank_count, to_shown
 
 LETTERS = "ABCDEFGHIJ"
+# What a stem may say of its own type, which the page already shows beside it.
+_TYPE_PREFIX = re.compile(r"^(?:判断题?|单选题?|多选题?|填空题?)\s*[：:]\s*")
+_TYPE_SUFFIX = re.compile(r"\s*[（(](?:可?多选题?|单选题?)[）)]")
 JUDGE_CHOICES = ((True, "正确"), (False, "错误"))
 
 
@@ -183,6 +187,12 @@ def _answer_text(qtype: QuestionType, option_order: list[int], options: list[str
         f"{LETTERS[p]}. {options[option_order[p]]}" for p in positions
         if option_order[p] < len(options)
     )
+
+
+def bare_stem(stem: str, qtype: QuestionType | None = None) -> str:
+    """A stem without the type it names (判断：…, …（多选）): the page shows the type once."""
+    bare = _TYPE_SUFFIX.sub("", _TYPE_PREFIX.sub("", stem))
+    return bare or stem
 
 
 def key_text(question: BankQuestion) -> str:

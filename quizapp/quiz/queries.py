@@ -14,6 +14,7 @@ from sqlalchemy import Select, case, false, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from quizapp.models import (
+    ActivityKind,
     Attempt,
     AttemptItem,
     AttemptStatus,
@@ -79,11 +80,13 @@ def owned_attempt(session: Session, person_id: int, attempt_id: int) -> Attempt 
 
 
 def attempt_title(attempt: Attempt) -> str:
-    """How an attempt is named in lists: 自测练习 · 《讲话》, 随机练习, 错题练习, 考前练习 · 活动,
-    or 季度测试 · 活动 for a scored sitting (with its number after the first)."""
+    """How an attempt is named in lists: 自测练习 · 《讲话》, 随机练习, 错题练习, 考前练习 · 测试
+    (学习练习 · 选学 for a study's practice), or 季度测试 · 活动 for a scored sitting (with its
+    number after the first)."""
     if attempt.activity is not None:
         if attempt.attempt_no is None:
-            return f"考前练习 · {attempt.activity.title}"
+            practice = "考前练习" if attempt.activity.kind is ActivityKind.TEST else "学习练习"
+            return f"{practice} · {attempt.activity.title}"
         number = f"（第 {attempt.attempt_no} 次）" if attempt.attempt_no > 1 else ""
         return f"{attempt.kind.label} · {attempt.activity.title}{number}"
     if attempt.source is PracticeSource.SPEECH and attempt.speech is not None:

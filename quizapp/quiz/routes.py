@@ -31,6 +31,7 @@ from quizapp.quiz import (
     api,
     closing,
     corrections,
+    feedback,
     pages,
     queries,
     secrecy,
@@ -47,6 +48,7 @@ TIME_UP = "答题时间已到，系统已按截止时保存的答案交卷，超
 bp = Blueprint("quiz", __name__)
 bp.add_app_template_filter(local_time, "quiz_time")
 bp.add_app_template_filter(seconds_left, "seconds_left")
+bp.add_app_template_filter(pages.bare_stem, "bare_stem")
 bp.add_url_rule("/attempts/<int:attempt_id>/answers", view_func=api.save_answer,
                 methods=["POST"])
 bp.add_url_rule("/attempts/<int:attempt_id>/state", view_func=api.attempt_state)
@@ -163,7 +165,11 @@ def answer(attempt_id: int, position: int) -> Response | str:
     if request.method == "POST":
         return _save_and_move(attempt, position)
     page = pages.answering_page(db.session, attempt, position)
-    return _no_store(render_template("quiz/answer.html", page=page, attempt=attempt))
+    checked = (feedback.practice_feedback(db.session, attempt, position)
+               if request.args.get("check") else None)
+    return _no_store(render_template("quiz/answer.html", page=page, attempt=attempt,
+                                     practice=feedback.is_practice(attempt), checked=checked,
+                                     withheld_note=secrecy.WITHHELD_NOTE))
 
 
 def _save_and_move(attempt: Attempt, position: int) -> Response:
@@ -179,6 +185,8 @@ def _save_and_move(attempt: Attempt, position: int) -> Response:
         return redirect(url_for(".resume", attempt_id=attempt.id))
     db.session.commit()
     go = request.form.get("go", "next")
+    if go == "check" and feedback.is_practice(attempt):
+        return redirect(url_for(".answer", attempt_id=attempt.id, position=position, check=1))
     if go == "submit" or (go == "next" and position >= attempt.question_count):
         return redirect(url_for(".submit", attempt_id=attempt.id))
     target = {"prev": position - 1, "next": position + 1}.get(go)

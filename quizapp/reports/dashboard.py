@@ -44,13 +44,20 @@ def dashboard(session: Session, unit: Unit, now: datetime) -> Dashboard:
     span = Period("", "", months[0].start, months[-1].end)
     found = queries.figures(session, unit.id, queries.activity_filter(period=span), split=False)
     activities = queries.activities_by_id(session, {a for _b, a in found})
-    by_month: dict[str, Figures] = {}
-    for (_bucket, activity_id), figures in found.items():
-        start = activities[activity_id].period_start
-        by_month.setdefault(f"{start.year}-{start.month:02d}", Figures()).add(figures)
+    by_month = charted_months(found, activities)
     open_now = queries.open_activities(session, unit.id, now)
     statuses = queries.member_statuses(
         session, unit.id, queries.activity_filter() + [Activity.id.in_([a.id for a in open_now])]
     ) if open_now else []
     pending = [(a, [m for m in statuses if m.activity_id == a.id and not m.finished]) for a in open_now]
     return Dashboard(unit, period, report, ranking_of, ranking, monthly_chart(months, by_month), pending)
+
+
+def charted_months(found: dict, activities: dict[int, Activity]) -> dict[str, Figures]:
+    """Figures by the month (``2026-12``) each activity was answered in: a quarter's test run in
+    December is December's on the chart, not its period's first month (October)."""
+    by_month: dict[str, Figures] = {}
+    for (_bucket, activity_id), figures in found.items():
+        ran = today_in_china(activities[activity_id].opens_at)
+        by_month.setdefault(f"{ran.year}-{ran.month:02d}", Figures()).add(figures)
+    return by_month

@@ -8,6 +8,7 @@ Members see only ``/reports/me``.
 
 from __future__ import annotations
 
+import re
 from io import BytesIO
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
@@ -25,10 +26,17 @@ from quizapp.reports import excel, pages, services
 from quizapp.auth.access import report_units
 from quizapp.reports.dashboard import MANAGING, dashboard
 from quizapp.reports.forms import RemindForm
+from quizapp.reports.picker import PeriodGroup, period_groups
 from quizapp.results.periods import Period, PeriodError, parse_period, quarter_of, today_in_china
 from quizapp.reports.queries import BIN_LABELS
 
 bp = Blueprint("reports", __name__)
+
+
+@bp.app_template_global("period_groups")
+def period_groups_now(current: str = "") -> list[PeriodGroup]:
+    """The period picker's choices as of today in Beijing (templates: reports/_macros.html)."""
+    return period_groups(today_in_china(utcnow()), current)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -62,8 +70,15 @@ def _period_or_error() -> tuple[Period | None, str | None]:
         return None, str(error)
 
 
-def _xlsx(data: bytes, name: str) -> Response:
-    return send_file(BytesIO(data), mimetype=XLSX, as_attachment=True, download_name=name)
+def _xlsx(data: bytes, *parts: str) -> Response:
+    """A workbook named after what it holds (第一党支部-2026年第四季度-报表.xlsx); Flask sends
+    the UTF-8 name as filename* with an ASCII fallback."""
+    name = "-".join(_FILE_UNSAFE.sub("_", part).strip("_ ") for part in parts if part)[:120]
+    return send_file(BytesIO(data), mimetype=XLSX, as_attachment=True, download_name=f"{name}.xlsx")
+
+
+# Characters a file name may not hold on Windows, macOS or Linux (and whitespace runs).
+_FILE_UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
 
 
 @bp.route("/")
@@ -99,7 +114,8 @@ def activity(unit_id: int, activity_id: int) -> str:
 def activity_xlsx(unit_id: int, activity_id: int) -> Response:
     unit = db.session.get_one(Unit, unit_id)
     report = pages.activity_report(db.session, unit, _activity_for(unit, activity_id))
-    return _xlsx(excel.report_workbook(report, utcnow()), f"report-{unit_id}-activity-{activity_id}.xlsx")
+    activity = report.activity
+    return _xlsx(excel.report_workbook(report, utcnow()), unit.name, activity.title if activity else "", "报表")
 
 
 @bp.route("/units/<int:unit_id>/activities/<int:activity_id>/remind", methods=["POST"])
@@ -153,7 +169,7 @@ def period_xlsx(unit_id: int) -> Response | tuple[str, int]:
     if error:
         abort(400)
     report = pages.period_report(db.session, unit, chosen)
-    return _xlsx(excel.report_workbook(report, utcnow()), f"report-{unit_id}-{chosen.key}.xlsx")
+    return _xlsx(excel.report_workbook(report, utcnow()), unit.name, chosen.label, "报表")
 
 
 @bp.route("/units/<int:unit_id>/mastery")
@@ -177,7 +193,7 @@ def mastery_xlsx(unit_id: int) -> Response:
     if error:
         abort(400)
     table = pages.mastery(db.session, unit, chosen)
-    return _xlsx(excel.mastery_workbook(table, utcnow()), f"mastery-{unit_id}-{chosen.key}.xlsx")
+    return _xlsx(excel.mastery_workbook(table, utcnow()), unit.name, chosen.label, "知识点掌握")
 
 
 @bp.route("/me")

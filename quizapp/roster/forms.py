@@ -27,4 +27,4 @@ class CommitForm(FlaskForm):
     sha256 = HiddenField(validators=[DataRequired(), Regexp(f"^{SHA256_PATTERN.pattern}$")])
     digest = HiddenField(validators=[DataRequired(), Regexp(f"^{SHA256_PATTERN.pattern}$")])
     # Changes of name or login number are made only when this is ticked; else those rows wait.
-    confirm_identity = BooleanField("我已逐一核对，确认修改下列人员的姓名、手机号或党员编号")
+    confirm_identity = BooleanField("我已逐一核对是否本人，确认修改下列人员的姓名、所属单位、手机号或党员编号")

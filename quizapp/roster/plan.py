@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from quizapp.models import Role
 
 # Changes of these need the importer's own confirmation: they are how a person logs in and
-# is recognised.
-IDENTITY_LABELS = ("姓名", "手机号", "党员编号")
+# is recognised, and a move to another unit takes their results and tests with them (a row
+# that carries someone else's phone number renames and moves that person).
+IDENTITY_LABELS = ("姓名", "所属单位", "手机号", "党员编号")
 
 
 class RowAction(enum.StrEnum):

@@ -26,6 +26,7 @@ from quizapp.extensions import db
 from quizapp.models import Role, Unit
 from quizapp.roster import queries, services, staging
 from quizapp.roster.forms import CommitForm, UploadForm
+from quizapp.roster.passwords import passwords_workbook
 from quizapp.roster.plan import ImportPlan
 from quizapp.roster.reader import MAX_FILE_BYTES, RosterFileError
 from quizapp.roster.template import INSTRUCTIONS, TEMPLATE_FILENAME
@@ -153,7 +154,28 @@ def commit(unit_id: int) -> Response | str:
         flash("导入失败，没有导入任何人员：名单在导入时被其他人修改了。请重新上传文件预览后再导入。", "danger")
         return back
     staging.discard(folder, staged.token)
-    return render_template("roster/done.html", unit=unit, result=result)
+    download = None
+    if result.created:
+        download = staging.stage_download(
+            folder, passwords_workbook(result.created, unit.name), current_user.id, unit_id
+        ).token
+    return render_template("roster/done.html", unit=unit, result=result, download=download)
+
+
+@bp.route("/<int:unit_id>/passwords/<token>.xlsx")
+@role_required(Role.ORGANIZER, scope=unit_scope)
+def passwords(unit_id: int, token: str) -> Response:
+    """The import's initial passwords as Excel, once: the file is deleted as it is sent."""
+    unit = db.get_or_404(Unit, unit_id)
+    try:
+        data = staging.take_download(_staging_folder(), token, current_user.id, unit_id)
+    except staging.StagingError as error:
+        flash(str(error), "warning")
+        return redirect(url_for("roster.upload", unit_id=unit_id))
+    return send_file(
+        io.BytesIO(data), mimetype=XLSX_MIMETYPE, as_attachment=True,
+        download_name=f"{unit.name}-初始密码.xlsx",
+    )
 
 
 @bp.route("/<int:unit_id>/template.xlsx")

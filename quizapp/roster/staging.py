@@ -107,3 +107,50 @@ def sweep(folder: Path, now: float | None = None) -> None:
                 path.unlink(missing_ok=True)
         except OSError:
             continue
+
+
+@dataclass(frozen=True)
+class StagedDownload:
+    token: str
+    person_id: int
+    unit_id: int
+    created: float
+
+
+def _download_paths(folder: Path, token: str) -> tuple[Path, Path]:
+    return folder / f"{token}.download", folder / f"{token}.dljson"
+
+
+def stage_download(folder: Path, data: bytes, person_id: int, unit_id: int) -> StagedDownload:
+    """Keep a file (the initial passwords) for one download by this person, within the hour."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    sweep(folder)
+    staged = StagedDownload(secrets.token_urlsafe(32), person_id, unit_id, time.time())
+    data_path, record_path = _download_paths(folder, staged.token)
+    _write_private(data_path, data)
+    _write_private(record_path, json.dumps(asdict(staged)).encode())
+    return staged
+
+
+def take_download(folder: Path, token: str, person_id: int, unit_id: int) -> bytes:
+    """The staged file's bytes, deleted as they are read: a second download finds nothing."""
+    gone = StagingError("初始密码表只能下载一次，已经下载过或已超过 1 小时。遗失的密码请管理员重置。")
+    if not TOKEN_PATTERN.fullmatch(token or ""):
+        raise gone
+    data_path, record_path = _download_paths(folder, token)
+    try:
+        staged = StagedDownload(**json.loads(record_path.read_text()))
+    except (OSError, ValueError, TypeError) as exc:
+        raise gone from exc
+    if (staged.person_id, staged.unit_id) != (person_id, unit_id):
+        raise gone
+    try:
+        data = data_path.read_bytes()
+    except OSError as exc:
+        raise gone from exc
+    finally:
+        data_path.unlink(missing_ok=True)
+        record_path.unlink(missing_ok=True)
+    if time.time() - staged.created > MAX_AGE_SECONDS:
+        raise gone
+    return data

@@ -47,6 +47,7 @@ EXPECTED: dict[str, tuple[str, str, str, str, str, str]] = {
     "auth.logout":                    (LOGIN, OK,        OK,        OK,        OK,        OK),
     "auth.change_password":           (LOGIN, OK,        OK,        OK,        OK,        OK),
     "main.home":                      (LOGIN, OK,        OK,        OK,        OK,        OK),
+    "main.favicon":                   (OK,    OK,        OK,        OK,        OK,        OK),
     "main.notice_read":               (LOGIN, OK,        HIDDEN,    HIDDEN,    HIDDEN,    HIDDEN),
     "admin.people":                   (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
     "admin.reset_password":           (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
@@ -105,6 +106,7 @@ EXPECTED: dict[str, tuple[str, str, str, str, str, str]] = {
     "roster.upload":                  (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
     "roster.commit":                  (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
     "roster.template":                (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
+    "roster.passwords":               (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
     # Points: one's own ledger; A1's ledgers for A1's secretary; rules for organizers.
     "points.mine":                    (LOGIN, OK,        OK,        OK,        OK,        OK),
     "points.units_home":              (LOGIN, FORBIDDEN, OK,        OK,        OK,        OK),
@@ -176,6 +178,7 @@ ARGUMENTS: dict[str, Callable[[World], Any]] = {
     "entry_id": lambda w: w.entry,
     "notice_id": lambda w: w.notice,
     "position": lambda w: 1,
+    "token": lambda w: "A" * 43,
     "kind": lambda w: "points",
     "label": lambda w: "A",
 }

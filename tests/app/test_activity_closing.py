@@ -159,3 +159,22 @@ def test_opening_the_activity_page_submits_my_expired_sitting(app, client, login
         attempt = db.session.get_one(Attempt, running["attempt"])
         assert attempt.status is AttemptStatus.SUBMITTED
         assert attempt.submitted_at == attempt.deadline_at
+
+
+def test_the_repeating_job_logs_only_rounds_that_submitted_something(app, running, monkeypatch):
+    graded = iter([0, 2, 0, 0])
+    rounds = []
+
+    def close(session, clear_after=2, each=None):
+        rounds.append(1)
+        return next(graded)
+
+    def stop(seconds):
+        if len(rounds) >= 4:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "close_due", close)
+    monkeypatch.setattr(cli.time, "sleep", stop)
+    result = app.test_cli_runner().invoke(args=["attempts", "close-due", "--every", "30"])
+    assert len(rounds) == 4
+    assert result.output.count("已自动交卷") == 1 and "已自动交卷 2 份" in result.output

@@ -88,7 +88,10 @@ def test_my_points_and_recent_results(app, client, login, quiz_org, bank):
     html = client.get("/").get_data(as_text=True)
     assert f'data-role="points">{total}<' in html
     assert "季度测试 · 十一月测试" in html and f'href="/quiz/attempts/{attempt}/result"' in html
-    assert re.search(r"十一月测试</span>\s*<span[^>]*>已完成</span>", html)
+    # A finished test leaves 待完成 (no card with an 已完成 badge) and is listed as done.
+    assert not re.search(r"十一月测试</span>\s*<span[^>]*>已完成</span>", html)
+    finished = html.split('data-role="finished"', 1)[1].split("</ul>", 1)[0]
+    assert "十一月测试" in finished
 
 
 def test_unread_notices_newest_first_and_known(app, client, login, quiz_org, bank, csrf_token):

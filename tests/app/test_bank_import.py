@@ -62,11 +62,36 @@ def test_import_stores_the_speech_and_its_draft_questions(app, bank_org):
             assert q.sentence in speech.paragraphs[q.paragraph - 1]
 
 
-def test_title_defaults_to_the_file_name_without_a_title_line(app, bank_org):
+def test_a_text_without_a_title_is_refused_until_one_is_given(app, bank_org):
     text = "同志们：\n要建设学习型、服务型、创新型的“三型”党支部。"
-    result = import_text(app, bank_org["units"]["a"].id, text, "2024年七一讲话.txt")
+    with pytest.raises(services.TitleMissing, match="没有找到标题"):
+        import_text(app, bank_org["units"]["a"].id, text, "2024年七一讲话.txt")
     with app.app_context():
-        assert db.session.get(Speech, result["speech_id"]).title == "2024年七一讲话"
+        assert db.session.scalar(select(func.count()).select_from(Speech)) == 0
+    result = import_text(app, bank_org["units"]["a"].id, text, "2024年七一讲话.txt", title="七一讲话")
+    with app.app_context():
+        assert db.session.get(Speech, result["speech_id"]).title == "七一讲话"
+
+
+def test_the_heading_gives_title_occasion_and_date(app, bank_org):
+    text = "奋力推进机关党建\n——在全区机关党建工作会议上的讲话\n（2024年6月28日）\n同志们：\n要建设“三型”党支部。"
+    result = import_text(app, bank_org["units"]["a"].id, text, "0001.txt")
+    with app.app_context():
+        speech = db.session.get(Speech, result["speech_id"])
+        assert speech.title == "奋力推进机关党建"
+        assert speech.occasion == "在全区机关党建工作会议上的讲话"
+        assert speech.delivered_on.isoformat() == "2024-06-28"
+
+
+def test_a_reimport_replaces_a_title_that_was_only_the_file_name(app, bank_org, speech_a):
+    with app.app_context():
+        speech = db.session.get(Speech, speech_a)
+        file_name = speech.file_name
+        speech.title = Path(file_name).stem  # what older imports stored without a title line
+        db.session.commit()
+    import_text(app, bank_org["units"]["a"].id, V1, file_name)
+    with app.app_context():
+        assert db.session.get(Speech, speech_a).title == "在机关党建工作会议上的讲话"
 
 
 def test_reimporting_the_same_text_changes_nothing(app, bank_org, speech_a):
@@ -299,3 +324,13 @@ def test_cli_imports_the_shared_speeches(app, bank_org):
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Speech)) == len(paths)
         assert db.session.scalar(select(func.count()).select_from(BankQuestion)) >= 25 * len(paths)
+
+
+def test_cli_asks_for_a_title_when_the_text_gives_none(app, bank_org, tmp_path):
+    path = tmp_path / "0007_9f3e.txt"
+    path.write_text("同志们：\n要建设学习型、服务型、创新型的“三型”党支部。", encoding="utf-8")
+    unit = str(bank_org["units"]["a"].id)
+    result = app.test_cli_runner().invoke(args=["questions", "import", str(path), "--unit", unit])
+    assert result.exit_code == 2 and "没有找到标题" in result.stderr
+    titled = app.test_cli_runner().invoke(args=["questions", "import", str(path), "--unit", unit, "--title", "三型党支部"])
+    assert titled.exit_code == 0 and "已导入《三型党支部》" in titled.output

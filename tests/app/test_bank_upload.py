@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import docx
 import pytest
@@ -141,7 +142,7 @@ def test_speech_page_numbers_paragraphs_and_highlights_a_sentence(app, client, b
 
 def test_speech_text_and_highlight_are_escaped(app, client, bank_org, login):
     text = "同志们：\n要防止<script>alert(1)</script>这样的“两面人”。"
-    speech_id = import_text(app, bank_org["units"]["a"].id, text, "x.txt")["speech_id"]
+    speech_id = import_text(app, bank_org["units"]["a"].id, text, "x.txt", title="讲话")["speech_id"]
     login(client, ORGANIZER_A)
     html = client.get(f"/organize/speeches/{speech_id}",
                       query_string={"p": 2, "s": "<script>alert(1)</script>"}).get_data(as_text=True)
@@ -186,3 +187,28 @@ def test_reimport_reads_a_docx_for_a_speech_first_imported_as_txt(app, client, b
     assert "已重新导入" in html and f"未变 {V1_BUILT} 道" in html
     with app.app_context():
         assert db.session.get(Speech, speech_a).file_name == "讲话.txt"
+
+
+def test_a_speech_without_a_title_asks_for_one_and_keeps_nothing(app, client, bank_org, login):
+    login(client, ORGANIZER_A)
+    text = "同志们：\n要建设学习型、服务型、创新型的“三型”党支部。".encode()
+    response = upload(client, "/organize/speeches/new", text, "0001_abc.txt", unit=bank_org["units"]["a"].id)
+    html = response.get_data(as_text=True)
+    assert "没有找到标题" in html and "请填写标题" in html
+    assert _speech_count(app) == 0
+    response = upload(client, "/organize/speeches/new", text, "0001_abc.txt", unit=bank_org["units"]["a"].id,
+                      title="七一党课讲稿")
+    assert "已导入《七一党课讲稿》" in response.get_data(as_text=True)
+
+
+def test_a_zip_that_is_no_word_document_is_explained_without_exception_names(app, client, bank_org, login):
+    from openpyxl import Workbook
+
+    book, output = Workbook(), io.BytesIO()
+    book.save(output)  # a real zip, but a workbook: python-docx raises PackageNotFoundError
+    login(client, ORGANIZER_A)
+    html = upload(client, "/organize/speeches/new", output.getvalue(), "讲话.docx",
+                  unit=bank_org["units"]["a"].id).get_data(as_text=True)
+    assert "不是有效的 .docx 文件" in html and "另存为 .docx" in html
+    assert not re.search(r"[A-Z][a-z]+(?:[A-Z][a-z]+)*Error", html)
+    assert _speech_count(app) == 0

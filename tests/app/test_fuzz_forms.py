@@ -222,6 +222,9 @@ QUERIES = [
              {"a": ("activity", "foreign_activity", "draft")}, {"q": "text"}),
     Endpoint("/quiz/speeches/<int:speech_id>", "member", "/quiz/speeches/{s}",
              {"s": ("speech", "other_speech")}, {"q": "int"}),
+    # 核对答案 (issue 17): feedback on a practice's saved answer, never on a scored sitting.
+    Endpoint("/quiz/attempts/<int:attempt_id>/q/<int:position>", "member", "/quiz/attempts/{t}/q/1",
+             {"t": ("foreign_attempt", "practice", "attempt")}, {"check": "choice:1|0|x|"}),
     Endpoint("/reports/", "organizer", "/reports/", fields={"unit": "int"}),
     Endpoint("/reports/units/<int:unit_id>/period", "organizer", "/reports/units/{u}/period",
              {"u": ("general", "branch", "other")}, PERIOD),

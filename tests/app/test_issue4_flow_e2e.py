@@ -34,6 +34,7 @@ from sqlalchemy import select
 
 from quiz_helpers import add_question, add_speech, items_of, question_of
 from live_server import serve
+from chromium import needs_chromium
 from quizapp.extensions import db
 from quizapp.models import (
     Activity,
@@ -62,10 +63,7 @@ BLUEPRINT = [(QuestionType.SINGLE, 2, 5), (QuestionType.MULTIPLE, 1, 10),
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2,
          "is_mobile": True, "has_touch": True, "locale": "zh-CN"}
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(),
-    reason="Debian's chromium is not installed at /usr/bin/chromium (apt-get install chromium)",
-)
+pytestmark = needs_chromium
 
 
 @dataclass(frozen=True)
@@ -158,7 +156,7 @@ def _publish(page: Any, url: str, story: dict[str, Any]) -> int:
     from playwright.sync_api import expect
 
     _login(page, url, ORGANIZER)
-    page.get_by_role("link", name="发布", exact=True).click()
+    _menu(page, "发布")
     page.get_by_role("link", name="新建季度测试").click()
     page.wait_for_url("**/publish/tests/new")
     now = utcnow()
@@ -305,6 +303,14 @@ class Expected:
                 round1(sum(p >= 90 for p in values) * 100 / count)]
 
 
+def _menu(page: Any, name: str) -> None:
+    """Follow a link of the top bar, opening its 菜单 first where a phone folds it away."""
+    toggle = page.get_by_role("button", name="打开菜单")
+    if toggle.is_visible():
+        toggle.click()
+    page.locator("#app-menu").get_by_role("link", name=name, exact=True).click()
+
+
 def _cells(row: Any) -> list[str]:
     return [cell.strip() for cell in row.locator("td").all_inner_texts()]
 
@@ -319,7 +325,7 @@ def _secretary_reads(page: Any, url: str, story: dict[str, Any], activity_id: in
     from playwright.sync_api import expect
 
     _login(page, url, SECRETARY.phone)
-    page.get_by_role("link", name="报表", exact=True).click()
+    _menu(page, "报表")
     page.wait_for_url("**/reports/")
     expect(page.locator("h1")).to_contain_text("第一党支部")
     _audience, _count, participation, average, *_rates = expected.figures
@@ -349,7 +355,8 @@ def _secretary_reads(page: Any, url: str, story: dict[str, Any], activity_id: in
     with page.expect_download() as waiting:
         page.get_by_role("link", name="导出 Excel").click()
     download = waiting.value
-    assert download.suggested_filename == f"report-{story['a'].id}-activity-{activity_id}.xlsx"
+    # Named by the unit and the activity, in UTF-8 (issue 17), no longer by their ids.
+    assert download.suggested_filename == f"第一党支部-{TITLE}-报表.xlsx"
     saved = shots.folder / download.suggested_filename
     download.save_as(saved)
     return saved

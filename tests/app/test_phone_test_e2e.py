@@ -23,6 +23,7 @@ from flask import Flask
 from activity_flow import open_activity
 from live_server import serve
 from quiz_helpers import add_question, add_speech, attempt_of, items_of, question_of
+from chromium import needs_chromium
 from quizapp.models import AttemptStatus, QuestionType, UnitKind
 from test_issue4_flow_e2e import PHONE, TITLE, _answer, _key_choice, _login, _wait_synced
 from test_quiz_phone_e2e import OFFLINE_TEXT, _pending
@@ -37,10 +38,7 @@ PARTS = ((QuestionType.SINGLE, 8, 5), (QuestionType.MULTIPLE, 4, 5), (QuestionTy
          (QuestionType.FILL, 4, 5))
 ONLINE, OFFLINE = range(1, 11), range(11, 16)  # positions answered before and while offline
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(),
-    reason="Debian's chromium is not installed at /usr/bin/chromium (apt-get install chromium)",
-)
+pytestmark = needs_chromium
 
 
 @pytest.fixture

@@ -128,7 +128,8 @@ def test_a_correction_is_a_new_entry_that_counts_once_approved(app, client, logi
                                         (EntryKind.CORRECTION, -5, original)]
     assert total(app, member.id) == 5
     page = client.get(f"/points/people/{member.id}").get_data(as_text=True)
-    assert f"更正第 {original} 号记录" in page and "待审批" in page
+    assert f'更正<a href="#e{original}">此前的一条记录</a>' in page and "待审批" in page
+    assert "号记录" not in page  # no internal record ids
     client.post(f"/points/entries/{correction}/decide", data={"approve": "y"})
     assert total(app, member.id) == 5  # not his own correction (issue 19)
     above = app.test_client()

@@ -32,17 +32,14 @@ from quiz_helpers import (  # noqa: F401 - fixtures
     quiz_org,
 )
 from live_server import serve
+from chromium import needs_chromium
 from quizapp.models import AttemptStatus, QuestionType
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "phone-answer.png"
 OFFLINE_TEXT = "网络已断开，答案已保存在本机，恢复后自动同步"
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(),
-    reason="Debian's chromium is not installed at /usr/bin/chromium (apt-get install chromium); "
-           ".ci/run installs it, so CI runs this test",
-)
+pytestmark = needs_chromium
 
 SPEECH = "\n".join([
     "在2024年机关党建工作会议上的讲话",

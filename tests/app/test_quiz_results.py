@@ -25,6 +25,7 @@ from quiz_helpers import (  # noqa: F401 - fixtures
 )
 from quizapp.extensions import db
 from quizapp.models import QuestionReport, QuestionType, ReportStatus
+from quizapp.quiz.pages import bare_stem
 
 
 @pytest.fixture
@@ -49,7 +50,7 @@ def test_the_result_shows_score_answers_explanation_and_source(app, client, done
         question = question_of(app, item.question_id)
         card = htmllib.unescape(_card(html, item.position))
         assert "✗ 答错" in card
-        assert question.stem in card
+        assert bare_stem(question.stem) in card and bare_stem(question.stem) != question.stem[:3]
         assert question.explanation in card
         assert question.sentence in card
         assert "出自《在机关党建工作会议上的讲话》" in card

@@ -12,7 +12,7 @@ from sqlalchemy import update
 
 from report_helpers import ORGANIZER_G, org  # noqa: F401 - fixture
 from quizapp.extensions import db
-from quizapp.models import BankQuestion, Person, Unit
+from quizapp.models import Activity, BankQuestion, Person, Unit
 
 
 def _rows(data: bytes) -> tuple[Any, list[list[Any]]]:
@@ -153,3 +153,24 @@ def test_formula_like_names_are_quote_prefixed_text(app: Flask, client, login,
             assert (cell.data_type, cell.quotePrefix) == ("s", True), (export, cell.coordinate)
             seen.add(cell.value)
     assert set(names.values()) <= seen  # each name was written somewhere
+
+
+def test_exports_are_named_by_unit_and_period_in_utf8(app: Flask, client, login, org: dict[str, Any]) -> None:
+    from urllib.parse import unquote
+
+    login(client, ORGANIZER_G)
+    a, g = org["units"]["A"].id, org["units"]["G"].id
+
+    def name(url: str) -> str:
+        disposition = client.get(url).headers["Content-Disposition"]
+        assert "filename*=UTF-8''" in disposition
+        return unquote(disposition.split("filename*=UTF-8''", 1)[1])
+
+    assert name(f"/reports/units/{a}/period.xlsx?p=2026-Q4") == "第一党支部-2026年第四季度-报表.xlsx"
+    assert name(f"/reports/units/{a}/mastery.xlsx?p=2026-11") == "第一党支部-2026年11月-知识点掌握.xlsx"
+    activity = name(f"/reports/units/{g}/activities/{org['test']}.xlsx")
+    assert activity.endswith("-报表.xlsx") and str(g) not in activity.split("-")[0]
+    with app.app_context():
+        title = db.session.get(Activity, org["test"]).title
+        unit_name = db.session.get(Unit, g).name
+    assert activity.startswith(f"{unit_name}-") and title.replace(" ", "_") in activity

@@ -19,11 +19,12 @@ from activity_helpers import make_activity
 from report_helpers import SECRETARY_A, org  # noqa: F401 - fixture
 from tests.conftest import DEFAULT_PASSWORD
 from live_server import serve
+from chromium import needs_chromium
 from quizapp.models import QuestionType
 from quizapp.models.base import utcnow
 
 CHROMIUM = Path("/usr/bin/chromium")
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="no Chromium at /usr/bin/chromium")
+pytestmark = needs_chromium
 
 
 

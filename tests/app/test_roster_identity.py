@@ -142,12 +142,20 @@ def test_changes_of_name_or_login_number_are_listed_apart_and_held_unless_confir
     assert (person["phone"], person["unit_id"]) == ("13811110004", units["a2"].id)
 
 
-def test_a_move_alone_needs_no_separate_confirmation(app, client, org, login):
+def test_a_move_stands_out_and_needs_its_own_confirmation(app, client, org, login):
+    """Issue 17: a row with an existing member's phone moves that member: the organizer says so."""
     login(client, ORGANIZER_A)
+    before = snapshot(app)["党员甲"]["unit_id"]
     html = preview(client, org["units"]["a"].id,
                    xlsx_bytes([["党员甲", MEMBER_A, "DY0100", "第二党支部", "", ""]])).get_data(as_text=True)
-    assert 'data-count="identity">0<' in html and 'name="confirm_identity"' not in html
-    assert "更新 1 人" in confirm(client, org["units"]["a"].id, html).get_data(as_text=True)
+    assert 'data-count="identity">1<' in html and 'name="confirm_identity"' in html
+    identity = html.split('data-section="identity"', 1)[1].split("</ul>", 1)[0]
+    assert 'data-change="所属单位"' in identity and "请核对" in identity
+    held = confirm(client, org["units"]["a"].id, html).get_data(as_text=True)
+    assert "保留未导入 1 行" in held and snapshot(app)["党员甲"]["unit_id"] == before
+    html = preview(client, org["units"]["a"].id,
+                   xlsx_bytes([["党员甲", MEMBER_A, "DY0100", "第二党支部", "", ""]])).get_data(as_text=True)
+    assert "更新 1 人" in confirm(client, org["units"]["a"].id, html, identity=True).get_data(as_text=True)
     assert snapshot(app)["党员甲"]["unit_id"] == org["units"]["a2"].id
 
 

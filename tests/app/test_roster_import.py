@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from openpyxl import load_workbook
@@ -125,8 +126,9 @@ def test_reimport_updates_moves_and_grants_without_duplicates(app, client, org, 
     assert 'data-count="unchanged">1<' in html and 'data-count="grants">1<' in html
     assert "姓名：" in html and "李小红" in html and "李晓红" in html
     assert "所属单位：" in html and "第一党支部 / 第一党小组" in html
-    # A new name or login number is confirmed apart (issue 19): three rows here.
-    assert 'data-count="identity">3<' in html
+    # A new name, unit or login number is confirmed apart (issues 19 and 17): four rows here
+    # (the move of 党员甲 too).
+    assert 'data-count="identity">4<' in html
     result = confirm(client, unit_a, html, identity=True).get_data(as_text=True)
     assert "新增 0 人，更新 4 人，无变化 1 人，新增角色 1 个" in result
     assert initial_passwords(result) == []
@@ -286,3 +288,24 @@ def test_the_template_keeps_a_formula_like_unit_name_as_text():
     sheet = load_workbook(io.BytesIO(build_template("=1+1", "@SUM(A1)"))).active
     cells = [cell for cell in sheet[2] if cell.value in ("=1+1", "@SUM(A1)")]
     assert len(cells) == 2 and all(cell.data_type == "s" and cell.quotePrefix for cell in cells)
+
+
+def test_initial_passwords_download_once_as_excel(app, client, org, login):
+    login(client, ORGANIZER_A)
+    unit_a = org["units"]["a"].id
+    done = import_file(client, unit_a, xlsx_bytes(ROWS)).get_data(as_text=True)
+    shown = initial_passwords(done)
+    link = re.search(r'href="([^"]+\.xlsx)" data-role="passwords-download"', done).group(1)
+    first = client.get(link)
+    assert first.status_code == 200 and first.mimetype.endswith("spreadsheetml.sheet")
+    assert "filename*=UTF-8''" in first.headers["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(first.data)).active
+    rows = list(sheet.iter_rows(min_row=3, values_only=True))
+    assert sorted(row[3] for row in rows) == sorted(shown) and len(rows) == len(ROWS)
+    assert {row[0] for row in rows} == {row[0].strip() for row in ROWS}
+    again = client.get(link)
+    assert again.status_code == 302
+    assert "只能下载一次" in client.get(again.headers["Location"]).get_data(as_text=True)
+    other = app.test_client()
+    login(other, ADMIN_A)
+    assert other.get(link).status_code == 302  # not the importer's: nothing

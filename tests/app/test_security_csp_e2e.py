@@ -10,12 +10,13 @@ from typing import Any
 import pytest
 from flask import Flask
 
+from chromium import needs_chromium
 from live_server import serve
 from report_helpers import ADMIN, MEMBER_A2, ORGANIZER_G, SECRETARY_A, org  # noqa: F401 - fixture
 from tests.conftest import DEFAULT_PASSWORD
 
 CHROMIUM = Path("/usr/bin/chromium")
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="no Chromium at /usr/bin/chromium")
+pytestmark = needs_chromium
 
 
 @pytest.fixture

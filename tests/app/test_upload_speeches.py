@@ -27,7 +27,7 @@ from tests.question_builder.speech_files import make_pdf
 # and some seconds of building (a formula quoted once names nothing and is passed over at once).
 SLOW = "\n".join(f"“四个意识{i}”是指政治意识{i}、大局意识{i}、核心意识{i}、看齐意识{i}。坚持“四个意识{i}”。"
                  for i in range(600))
-NO_QUESTION = "同志们：\n大家好。今天天气很好。\n谢谢大家。"
+NO_QUESTION = "新春致辞\n同志们：\n大家好。今天天气很好。\n谢谢大家。"
 
 
 def _count(app, model):

@@ -332,6 +332,10 @@
 
   AnsweringPage.prototype.navigate = function (target) {
     this.saveTyping();
+    if (target === "check") {
+      this.goCheck();
+      return;
+    }
     if (target === "submit" || (target === "next" && this.current === this.total)) {
       this.goSubmit();
       return;
@@ -347,6 +351,20 @@
     if (list) { list.open = false; }
     this.refresh();
     window.scrollTo(0, 0);
+  };
+
+  // A practice's 核对答案: once the answer is on the server, the page shows right or wrong.
+  AnsweringPage.prototype.goCheck = function () {
+    var self = this;
+    this.sync.status("正在保存答案…");
+    this.sync.settle().then(function (left) {
+      if (left) {
+        self.sync.setOffline(true);
+        self.sync.status("答案还未同步，联网后才能核对");
+        return;
+      }
+      window.location.href = self.form.action.replace(/\/q\/\d+$/, "/q/" + self.current) + "?check=1";
+    });
   };
 
   AnsweringPage.prototype.goSubmit = function () {
@@ -385,6 +403,8 @@
     var next = this.form.querySelector('[data-nav="next"]');
     if (prev) { prev.disabled = this.current === 1; }
     if (next) { next.textContent = this.current === this.total ? "去交卷" : "下一题"; }
+    var early = role("submit-early");
+    if (early) { early.hidden = this.current === this.total; }
   };
 
   // ---- the submit page: send what is still unsent before the answers are graded -----------
