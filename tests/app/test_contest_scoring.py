@@ -94,6 +94,8 @@ def test_state_is_mirrored_in_redis_and_rebuilt_when_lost(make_app, make_unit, m
         assert state.read(db.session, contest_id)["phase"] == "reveal"
         client.delete(key)  # Redis lost it: the database still knows
         assert state.read(db.session, contest_id)["phase"] == "question"
+        db.session.remove()
+        db.engine.dispose()  # the next test empties the tables: no connection of ours may hold them
     client.delete(key)
 
 
