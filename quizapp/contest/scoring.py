@@ -33,8 +33,8 @@ def question_points(round_points: int, share: float, stake: int | None) -> float
     """A team's points for a question from its correct share (0-1), the round's points and,
     on a 风险题, its stake."""
     if stake is not None:
-        return round(stake * (2 * share - 1), 2)
-    return round(round_points * share, 2)
+        return stake * (2 * share - 1)
+    return round_points * share
 
 
 def team_sizes(session: Session, contest_id: int, at: datetime | None) -> dict[int, int]:
@@ -95,7 +95,8 @@ class Standing:
 
 
 def ranking(session: Session, contest: Contest) -> list[Standing]:
-    """Teams by their total points, best first; equal totals share a rank."""
+    """Teams by their total points (to two decimals, summed unrounded: three thirds of 20
+    make 20), best first; equal totals share a rank."""
     totals = dict(session.execute(
         select(ContestScore.team_id, func.sum(ContestScore.points))
         .where(ContestScore.contest_id == contest.id).group_by(ContestScore.team_id)).all())

@@ -33,8 +33,8 @@
     return "已结束";
   }
 
-  function drawRanking(rows) {
-    var list = $("ranking");
+  function drawRanking(rows, id) {
+    var list = $(id || "ranking");
     list.textContent = "";
     rows.forEach(function (row) {
       var li = document.createElement("li");
@@ -90,7 +90,7 @@
     $("question").hidden = !(state.phase === "question" || state.phase === "reveal");
     $("ended").hidden = state.phase !== "ended";
     text("lobby-joined", state.joined);
-    text("answered", state.phase === "lobby" ? "已加入 " + state.joined + " 人"
+    text("answered", state.phase === "lobby" || state.phase === "ended" ? (state.phase === "ended" ? "共 " : "已加入 ") + state.joined + " 人" + (state.phase === "ended" ? "参加" : "")
       : state.question && state.question.format === "buzz" ? "已加入 " + state.joined + " 人"
       : "已答 " + state.answered + " / " + state.joined + " 人");
     var q = state.question;
@@ -131,6 +131,8 @@
     }
     drawStakes(state);
     drawRanking(state.ranking);
+    if (state.phase === "ended") { drawRanking(state.ranking, "final"); }
+    $("countdown").hidden = state.phase === "lobby" || state.phase === "ended";
     $("next").textContent = nextLabel(state);
     $("next").disabled = state.phase === "ended";
     $("end").hidden = state.phase === "ended";
