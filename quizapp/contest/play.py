@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from quizapp.contest.clock import aware, now as utcnow
 from quizapp.contest.scoring import score_question
@@ -168,30 +168,38 @@ class Ack:
     new: bool
 
 
-def _open_for(session: Session, contest_id: int, person_id: int, position: int,
-              now: datetime, fmt: ContestFormat) -> tuple[Contest, ContestQuestion, ContestEntrant]:
-    entrant = entrant_of(session, contest_id, person_id)
-    if entrant is None:
-        raise ContestError("请先加入竞赛", 403)
-    contest = _locked(session, contest_id, shared=True)
-    if contest.phase is not ContestPhase.QUESTION or contest.position != position:
+def _open_for(session: Session, contest_id: int, position: int, now: datetime,
+              fmt: ContestFormat) -> ContestQuestion:
+    """The question at ``position`` when it is open for answers now, under a shared lock of
+    the contest's row (a move of the host waits for this transaction, and this for a move)."""
+    row = session.execute(
+        select(Contest.phase, Contest.position, Contest.deadline).where(Contest.id == contest_id)
+        .with_for_update(key_share=True, read=True)).first()
+    if row is None:
+        raise ContestError("找不到这场竞赛", 404)
+    if row.phase is not ContestPhase.QUESTION or row.position != position:
         raise ContestError("这道题已经结束")
-    if contest.deadline is None or now > aware(contest.deadline):
+    if row.deadline is None or now > aware(row.deadline):
         raise ContestError("答题时间已到，答案未被接受")
-    item = contest.questions[position]
+    item = session.scalar(select(ContestQuestion)
+                          .options(joinedload(ContestQuestion.round),
+                                   joinedload(ContestQuestion.question))
+                          .where(ContestQuestion.contest_id == contest_id,
+                                 ContestQuestion.position == position))
+    if item is None:
+        raise ContestError("这道题已经结束")
     if item.round.format is not fmt:
         raise ContestError("这道题是" + item.round.format.label + "题", 400)
-    return contest, item, entrant
+    return item
 
 
-def answer(session: Session, contest_id: int, person_id: int, position: int, shown: Any,
-           now: datetime | None = None) -> Ack:
-    """Store and grade a member's answer to the 全员答题 question at ``position``; the first
-    answer stands. Raises ContestError (not joined, another question, after the deadline by
-    the server's clock) or BadResponse."""
+def answer(session: Session, contest_id: int, person_id: int, team_id: int, position: int,
+           shown: Any, now: datetime | None = None) -> Ack:
+    """Store and grade the answer of a member (who joined, in ``team_id``) to the 全员答题
+    question at ``position``; the first answer stands. Raises ContestError (another question,
+    after the deadline by the server's clock) or BadResponse."""
     now = now or utcnow()
-    contest, item, entrant = _open_for(session, contest_id, person_id, position, now,
-                                       ContestFormat.ALL)
+    item = _open_for(session, contest_id, position, now, ContestFormat.ALL)
     question = item.question
     blanks = blank_count(question.stem, question.answer_count)
     stored = to_stored(question.type, list(range(len(question.options))), blanks, shown)
@@ -200,25 +208,25 @@ def answer(session: Session, contest_id: int, person_id: int, position: int, sho
     right = grade(question.type, question.answer, question.accepted_variants, stored).correct
     new_id = session.execute(
         insert_for(session, ContestAnswer)
-        .values(contest_id=contest.id, contest_question_id=item.id, person_id=person_id,
-                team_id=entrant.team_id, response=stored, correct=right, answered_at=now)
+        .values(contest_id=contest_id, contest_question_id=item.id, person_id=person_id,
+                team_id=team_id, response=stored, correct=right, answered_at=now)
         .on_conflict_do_nothing(index_elements=["contest_question_id", "person_id"])
         .returning(ContestAnswer.id)).scalar()
     return Ack(position, new_id is not None)
 
 
-def press(session: Session, contest_id: int, person_id: int, position: int,
+def press(session: Session, contest_id: int, person_id: int, team_id: int, position: int,
           now: datetime | None = None) -> bool:
-    """A 抢答 press; True when the member's team pressed first."""
+    """A 抢答 press of a member of ``team_id``; True when their team pressed first."""
     now = now or utcnow()
-    _contest, item, entrant = _open_for(session, contest_id, person_id, position, now,
-                                        ContestFormat.BUZZ)
+    item = _open_for(session, contest_id, position, now, ContestFormat.BUZZ)
     session.execute(insert_for(session, ContestBuzz)
-                    .values(contest_question_id=item.id, team_id=entrant.team_id,
+                    .values(contest_question_id=item.id, team_id=team_id,
                             person_id=person_id, pressed_at=now)
                     .on_conflict_do_nothing(index_elements=["contest_question_id"]))
-    first = session.scalar(select(ContestBuzz).where(ContestBuzz.contest_question_id == item.id))
-    return first is not None and first.team_id == entrant.team_id
+    first = session.scalar(select(ContestBuzz.team_id).where(
+        ContestBuzz.contest_question_id == item.id))
+    return first == team_id
 
 
 def _on_screen(session: Session, contest_id: int, position: int) -> ContestQuestion:

@@ -88,26 +88,30 @@ def _current_item(session: Session, contest_id: int, position: int) -> ContestQu
                                                         ContestQuestion.position == position))
 
 
-def phone_view(session: Session, state: dict[str, Any], entrant: ContestEntrant) -> dict[str, Any]:
-    """A member's poll: the state, the question, their own answer, and after it is shown the
-    key and whether they were right."""
+def phone_view(session: Session, state: dict[str, Any], person_id: int, team_id: int,
+               mine: bool = False) -> dict[str, Any]:
+    """A member's poll: the state and the question. With ``mine`` (the page asks when the
+    question or phase changed) also whether they answered it, and after the answer is shown,
+    the key and whether they were right; other polls touch no table."""
+    names = {row["team_id"]: row["name"] for row in state["ranking"]}
     view: dict[str, Any] = {
         "phase": state["phase"], "position": state["position"], "total": state["total"],
         "remaining_ms": remaining_ms(state), "ranking": state["ranking"],
-        "team": entrant.team.name, "team_id": entrant.team_id,
+        "team": names.get(team_id, ""), "team_id": team_id,
     }
     if state["phase"] in (ContestPhase.QUESTION.value, ContestPhase.REVEAL.value):
         view["question"] = question_payload(session, state["contest_id"], state["position"])
-        mine = session.execute(
-            select(ContestAnswer.correct).join(ContestQuestion)
-            .where(ContestQuestion.contest_id == state["contest_id"],
-                   ContestQuestion.position == state["position"],
-                   ContestAnswer.person_id == entrant.person_id)).first()
-        view["answered"] = mine is not None
-        if state["phase"] == ContestPhase.REVEAL.value:
-            item = _current_item(session, state["contest_id"], state["position"])
-            view["reveal"] = reveal_payload(item) if item else None
-            view["correct"] = bool(mine and mine[0])
+        if mine:
+            given = session.execute(
+                select(ContestAnswer.correct).join(ContestQuestion)
+                .where(ContestQuestion.contest_id == state["contest_id"],
+                       ContestQuestion.position == state["position"],
+                       ContestAnswer.person_id == person_id)).first()
+            view["answered"] = given is not None
+            if state["phase"] == ContestPhase.REVEAL.value:
+                item = _current_item(session, state["contest_id"], state["position"])
+                view["reveal"] = reveal_payload(item) if item else None
+                view["correct"] = bool(given and given[0])
     return view
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
@@ -194,36 +194,52 @@ def join(code: str) -> str | Response:
         (403 if error and "不面向" in error else 200)
 
 
-def _entrant(contest_id: int) -> Any:
-    entrant = play.entrant_of(db.session, contest_id, _me().id)
+def _team_id(contest_id: int) -> int:
+    """The team the current member joined; 404 when they have not. Kept in their session
+    (keyed by contest and person) after the first look-up: a phone's polls and answer need
+    no query for it."""
+    me = _me()
+    key = f"{contest_id}:{me.id}"
+    known = session.get("contest_teams") or {}
+    if key in known:
+        return int(known[key])
+    entrant = play.entrant_of(db.session, contest_id, me.id)
     if entrant is None:
         abort(404)
-    return entrant
+    recent = dict(list(known.items())[-4:])  # a few contests at most
+    session["contest_teams"] = {**recent, key: entrant.team_id}
+    return entrant.team_id
 
 
 @bp.route("/<int:contest_id>/play")
 @role_required(Role.MEMBER)
 def phone(contest_id: int) -> str:
-    entrant = _entrant(contest_id)
-    return render_template("contest/play.html", contest=db.get_or_404(Contest, contest_id),
-                           entrant=entrant, csrf=generate_csrf(), hide_user_nav=True)
+    team_id = _team_id(contest_id)
+    contest = db.get_or_404(Contest, contest_id)
+    team = next(t for t in contest.teams if t.id == team_id)
+    return render_template("contest/play.html", contest=contest, team=team,
+                           csrf=generate_csrf(), hide_user_nav=True)
 
 
 @bp.route("/<int:contest_id>/state")
 @role_required(Role.MEMBER)
 def phone_state(contest_id: int) -> Response:
-    entrant = _entrant(contest_id)
+    team_id = _team_id(contest_id)
     live = state.read(db.session, contest_id)
-    return jsonify(queries.phone_view(db.session, live, entrant))
+    if live is None:
+        abort(404)
+    return jsonify(queries.phone_view(db.session, live, _me().id, team_id,
+                                      mine=request.args.get("mine") == "1"))
 
 
 @bp.route("/<int:contest_id>/answer", methods=["POST"])
 @role_required(Role.MEMBER)
 def answer(contest_id: int) -> Response | tuple[Response, int]:
-    _entrant(contest_id)
+    team_id = _team_id(contest_id)
     body = _body()
     try:
-        ack = play.answer(db.session, contest_id, _me().id, _position(body), body.get("response"))
+        ack = play.answer(db.session, contest_id, _me().id, team_id, _position(body),
+                          body.get("response"))
     except (play.ContestError, BadResponse) as error:
         return _error(error)
     db.session.commit()
@@ -233,10 +249,10 @@ def answer(contest_id: int) -> Response | tuple[Response, int]:
 @bp.route("/<int:contest_id>/press", methods=["POST"])
 @role_required(Role.MEMBER)
 def press(contest_id: int) -> Response | tuple[Response, int]:
-    _entrant(contest_id)
+    team_id = _team_id(contest_id)
     body = _body()
     try:
-        first = play.press(db.session, contest_id, _me().id, _position(body))
+        first = play.press(db.session, contest_id, _me().id, team_id, _position(body))
     except play.ContestError as error:
         return _error(error)
     db.session.commit()

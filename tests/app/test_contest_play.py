@@ -99,7 +99,9 @@ def test_join_question_answer_countdown_reveal_next_late_joiner_end(app, world, 
     assert reveal["reveal"]["sentence"] == "要把政治建设摆在首位。" and reveal["right"] == 1
     # A: 1 of 2 right = 5 points; B: 0 of 1
     assert [(r["name"], r["points"]) for r in reveal["ranking"]] == [("第一党支部", 5.0), ("第二党支部", 0.0)]
-    mine = phones[world.a[0].id].get(f"/contest/{contest_id}/state").get_json()
+    shared = phones[world.a[0].id].get(f"/contest/{contest_id}/state").get_json()
+    assert "correct" not in shared and "reveal" not in shared  # the shared poll reads no rows
+    mine = phones[world.a[0].id].get(f"/contest/{contest_id}/state?mine=1").get_json()
     assert mine["correct"] is True and mine["reveal"]["explanation"]
     after = phones[world.a[1].id].post(f"/contest/{contest_id}/answer", json={"position": 0, "response": RIGHT[0]})
     assert after.status_code == 409

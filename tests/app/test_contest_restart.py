@@ -141,7 +141,7 @@ def test_a_node_killed_mid_contest_loses_no_acknowledged_answer(
             assert shown.status == 200, shown.body
             assert shown.json["phase"] == "reveal" and shown.json["right"] == len(members)
             for member in members[:2]:
-                seen = phones[member.id].request("GET", f"/contest/{contest_id}/state").json
+                seen = phones[member.id].request("GET", f"/contest/{contest_id}/state?mine=1").json
                 assert seen["phase"] == "reveal" and seen["correct"] is True
             # Both teams all right: full points each, whatever their sizes (2 and 4).
             assert [r["points"] for r in shown.json["ranking"]] == [10.0, 10.0]

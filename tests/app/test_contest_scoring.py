@@ -29,15 +29,15 @@ def _play_one(app, world, right_in_a, right_in_b, members_a, members_b):
     with app.app_context():
         contest = db.session.get_one(Contest, contest_id)
         people = [*world.a[:members_a], *world.b[:members_b]]
-        for person in people:
-            play.join(db.session, contest, db.session.get_one(Person, person.id))
+        teams = {person.id: play.join(db.session, contest, db.session.get_one(Person, person.id)).team_id
+                 for person in people}
         play.advance(db.session, contest_id, "lobby", 0)
         for team, right in ((world.a[:members_a], right_in_a), (world.b[:members_b], right_in_b)):
             for index, person in enumerate(team):
                 if index < right:
-                    play.answer(db.session, contest_id, person.id, 0, 1)
+                    play.answer(db.session, contest_id, person.id, teams[person.id], 0, 1)
                 elif index == right:
-                    play.answer(db.session, contest_id, person.id, 0, 0)
+                    play.answer(db.session, contest_id, person.id, teams[person.id], 0, 0)
         play.advance(db.session, contest_id, "question", 0)
         db.session.commit()
         scores = {s.team_id: s for s in db.session.scalars(select(ContestScore))}

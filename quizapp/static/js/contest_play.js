@@ -176,14 +176,33 @@
     });
   });
 
-  function poll() {
-    fetch(data.stateUrl, {credentials: "same-origin", cache: "no-store"})
+  // What only this member's rows say (answered, right, the key) is asked for once per question
+  // and phase (?mine=1); the other polls are answered from the shared state alone.
+  var mine = {key: null};
+
+  function keyOf(state) { return state.phase + ":" + state.position; }
+
+  function poll(withMine) {
+    fetch(data.stateUrl + (withMine ? "?mine=1" : ""), {credentials: "same-origin", cache: "no-store"})
       .then(function (res) { return res.ok ? res.json() : null; })
       .then(function (state) {
-        if (state) { $("submit").disabled = false; draw(state); }
-      }, function () {})
-      .then(function () { setTimeout(poll, 1000); });
+        if (!state) { return 1000; }
+        if (withMine) {
+          mine = {key: keyOf(state), answered: state.answered, correct: state.correct, reveal: state.reveal};
+        } else if (keyOf(state) !== mine.key && (state.phase === "question" || state.phase === "reveal")) {
+          return 0;  // a new question or phase: ask again with this member's rows
+        }
+        if (keyOf(state) === mine.key) {
+          state.answered = mine.answered;
+          state.correct = mine.correct;
+          state.reveal = mine.reveal;
+        }
+        $("submit").disabled = false;
+        draw(state);
+        return 1000;
+      }, function () { return 1000; })
+      .then(function (delay) { setTimeout(function () { poll(delay === 0); }, delay); });
   }
   setInterval(drawTimer, 250);
-  poll();
+  poll(true);
 }());
