@@ -25,8 +25,9 @@ from quizapp.models import Contest, ContestPhase
 log = logging.getLogger(__name__)
 
 KEY = "quizapp:contest:{}:live"
-# A blob outlives any contest day, and is rebuilt when it is gone.
-TTL_SECONDS = 2 * 24 * 3600
+# A blob lives a few seconds and is rebuilt when gone: a move whose publish failed while Redis
+# was away shows within this time once it is back.
+TTL_SECONDS = 10
 TIMEOUT_SECONDS = 0.5
 
 
@@ -55,13 +56,15 @@ def build(session: Session, contest: Contest) -> dict[str, Any]:
     }
 
 
-def publish(session: Session, contest: Contest) -> dict[str, Any]:
-    """Write the contest's state (as committed) to Redis; returns it."""
+def publish(session: Session, contest: Contest, rebuilt: bool = False) -> dict[str, Any]:
+    """Write the contest's state (as committed) to Redis; returns it. A state ``rebuilt`` on a
+    read is written only where none is (SET NX): it may have been read from the database just
+    before a move, and must not overwrite the move's own publish."""
     state = build(session, contest)
     client = _client()
     if client is not None:
         try:
-            client.set(KEY.format(contest.id), json.dumps(state), ex=TTL_SECONDS)
+            client.set(KEY.format(contest.id), json.dumps(state), ex=TTL_SECONDS, nx=rebuilt)
         except redis.RedisError as error:  # the polls read the database until Redis is back
             log.warning("contest %s: state not published to Redis: %s", contest.id, error)
             _forget(contest.id)
@@ -94,7 +97,7 @@ def read(session: Session, contest: Contest | int) -> dict[str, Any] | None:
     row = contest if isinstance(contest, Contest) else session.get(Contest, contest_id)
     if row is None:
         return None
-    return publish(session, row) if client is not None else build(session, row)
+    return publish(session, row, rebuilt=True) if client is not None else build(session, row)
 
 
 def is_live(state: dict[str, Any]) -> bool:

@@ -92,8 +92,13 @@ def test_state_is_mirrored_in_redis_and_rebuilt_when_lost(make_app, make_unit, m
         # Every node reads Redis, not the database: a blob changed there is what they see.
         client.set(key, client.get(key).replace(b'"phase": "question"', b'"phase": "reveal"'))
         assert state.read(db.session, contest_id)["phase"] == "reveal"
+        # A state rebuilt from the database never overwrites one a move published meanwhile.
+        state.publish(db.session, contest, rebuilt=True)
+        assert state.read(db.session, contest_id)["phase"] == "reveal"
+        assert 0 < client.ttl(key) <= state.TTL_SECONDS or client.ttl(key) == -1
         client.delete(key)  # Redis lost it: the database still knows
         assert state.read(db.session, contest_id)["phase"] == "question"
+        assert 0 < client.ttl(key) <= state.TTL_SECONDS
         db.session.remove()
         db.engine.dispose()  # the next test empties the tables: no connection of ours may hold them
     client.delete(key)
