@@ -30,7 +30,9 @@ from quizapp.models import (
 from quizapp.quiz.responses import blank_count
 
 LETTERS = "ABCDEFGH"
-_payloads: LRUCache[tuple[int, int], dict[str, Any]] = LRUCache(maxsize=2048)
+# By contest id, code and position: a database made afresh (tests, a reinstall) reuses ids, and
+# the code tells its contests from the old ones.
+_payloads: LRUCache[tuple[int, str, int], dict[str, Any]] = LRUCache(maxsize=2048)
 _lock = threading.Lock()
 
 
@@ -44,9 +46,10 @@ def key_text(question: BankQuestion) -> str:
                     if 0 <= i < len(question.options))
 
 
-def question_payload(session: Session, contest_id: int, position: int) -> dict[str, Any] | None:
+def question_payload(session: Session, contest_id: int, code: str,
+                     position: int) -> dict[str, Any] | None:
     """What a phone shows of the question at ``position`` (no key); cached per process."""
-    cached = _payloads.get((contest_id, position))
+    cached = _payloads.get((contest_id, code, position))
     if cached is not None:
         return cached
     item = session.scalar(select(ContestQuestion).where(ContestQuestion.contest_id == contest_id,
@@ -64,7 +67,7 @@ def question_payload(session: Session, contest_id: int, position: int) -> dict[s
         "seconds": item.round.seconds,
     }
     with _lock:
-        _payloads[(contest_id, position)] = payload
+        _payloads[(contest_id, code, position)] = payload
     return payload
 
 
@@ -100,7 +103,8 @@ def phone_view(session: Session, state: dict[str, Any], person_id: int, team_id:
         "team": names.get(team_id, ""), "team_id": team_id,
     }
     if state["phase"] in (ContestPhase.QUESTION.value, ContestPhase.REVEAL.value):
-        view["question"] = question_payload(session, state["contest_id"], state["position"])
+        view["question"] = question_payload(session, state["contest_id"], state["code"],
+                                            state["position"])
         if mine:
             given = session.execute(
                 select(ContestAnswer.correct).join(ContestQuestion)
@@ -130,7 +134,7 @@ def host_view(session: Session, contest: Contest, state: dict[str, Any]) -> dict
     item = _current_item(session, contest.id, state["position"])
     if item is not None and state["phase"] in (ContestPhase.QUESTION.value,
                                                ContestPhase.REVEAL.value):
-        view["question"] = question_payload(session, contest.id, state["position"])
+        view["question"] = question_payload(session, contest.id, contest.code, state["position"])
         view["answered"] = session.scalar(select(func.count()).select_from(ContestAnswer).where(
             ContestAnswer.contest_question_id == item.id)) or 0
         buzz = session.scalar(select(ContestBuzz).where(ContestBuzz.contest_question_id == item.id))

@@ -48,6 +48,7 @@ def build(session: Session, contest: Contest) -> dict[str, Any]:
     """The live state from the database."""
     return {
         "contest_id": contest.id,
+        "code": contest.code,
         "phase": contest.phase.value,
         "position": contest.position,
         "total": len(contest.questions),

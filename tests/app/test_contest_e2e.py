@@ -43,7 +43,9 @@ def test_host_and_ten_phones_run_a_three_question_contest(app, make_unit, make_p
     extra = [make_person(f"丙{i}", unit=world.branch_a if i < 2 else world.branch_b) for i in range(4)]
     members = [*world.a, *world.b, *extra]
     assert len(members) == PHONES
-    contest_id = make_contest(app, world)
+    # A long countdown: on a busy machine ten browsers answering one after another take a while,
+    # and the host moves on as soon as all have answered.
+    contest_id = make_contest(app, world, rounds="全员答题,3,10,120")
     with app.app_context():
         code = db.session.get_one(Contest, contest_id).code
     with serve(app) as base, launched() as browser:
@@ -115,3 +117,43 @@ def test_host_and_ten_phones_run_a_three_question_contest(app, make_unit, make_p
         assert db.session.scalar(select(func.count()).select_from(ContestAnswer)) == 30
         assert db.session.scalar(select(func.count()).select_from(ContestAnswer)
                                  .where(ContestAnswer.correct.is_(True))) == 21
+
+
+@needs_chromium
+def test_a_buzz_question_on_screen_and_phones(app, make_unit, make_person, tmp_path):
+    """抢答: two phones press, the first team's name shows on the host's screen, the judge
+    marks it right with a click, and its points show when the answer is shown."""
+    shots = Path(os.environ.get("CONTEST_SHOTS") or tmp_path)
+    shots.mkdir(parents=True, exist_ok=True)
+    world = build_world(app, make_unit, make_person)
+    contest_id = make_contest(app, world, rounds="抢答,1,20,120")
+    with app.app_context():
+        code = db.session.get_one(Contest, contest_id).code
+    with serve(app) as base, launched() as browser:
+        host = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
+        _log_in(host, base, world.organizer.phone)
+        host.goto(f"{base}/contest/{contest_id}/host")
+        phones = []
+        for member in (world.b[0], world.a[0]):
+            page = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True).new_page()
+            _log_in(page, base, member.phone)
+            page.goto(f"{base}/contest/j/{code}")
+            page.click("#join-button")
+            phones.append(page)
+        expect(host.locator("#lobby-joined")).to_have_text("2")
+        host.keyboard.press("Space")
+        expect(host.locator("#phase")).to_have_text("答题中")
+        for page in phones:
+            page.wait_for_selector("#buzz:not([hidden])")
+        phones[0].click("#buzz")
+        expect(phones[0].locator("#status")).to_have_text("抢答成功！请本队作答")
+        phones[1].click("#buzz")
+        expect(phones[1].locator("#status")).to_have_text("其他队伍已抢先")
+        expect(host.locator("#q-buzz")).to_have_text("抢答成功：第二党支部（请裁判判定）")
+        host.click("#judge-right")
+        expect(host.locator("#q-buzz")).to_contain_text("判对")
+        host.screenshot(path=str(shots / "host-buzz-judged.png"))
+        host.keyboard.press("Space")
+        host.wait_for_selector("#q-reveal:not([hidden])")
+        expect(host.locator("#ranking li").first).to_contain_text("第二党支部")
+        expect(host.locator("#ranking li").first).to_contain_text("20 分")

@@ -11,6 +11,7 @@
   var chosen = [];
   var drawnKey = null;
   var sent = {};  // position -> true once acknowledged
+  var pressed = {};  // position -> what the 抢答 press got
 
   function $(id) { return document.getElementById(id); }
   function text(id, value) { $(id).textContent = value; }
@@ -116,7 +117,9 @@
       $("submit").hidden = q.format !== "all" || done || !open;
       $("buzz").hidden = q.format !== "buzz" || !open;
       $("q-options").hidden = q.format !== "all";
-      if (state.phase === "question") {
+      if (state.phase === "question" && q.format === "buzz") {
+        text("status", pressed[state.position] || (!open ? "抢答时间已到" : ""));
+      } else if (state.phase === "question") {
         text("status", done ? "答案已提交，等待公布答案" : !open ? "答题时间已到" : "");
       } else {
         text("status", "");
@@ -172,7 +175,9 @@
 
   $("buzz").addEventListener("click", function () {
     post(data.pressUrl, {position: current.position}).then(function (res) {
-      text("status", res.ok ? (res.body.first ? "抢答成功！请本队作答" : "其他队伍已抢先") : (res.body.error || "抢答未成功"));
+      var said = res.ok ? (res.body.first ? "抢答成功！请本队作答" : "其他队伍已抢先") : (res.body.error || "抢答未成功");
+      if (res.ok) { pressed[current.position] = said; }
+      text("status", said);
     });
   });
 
