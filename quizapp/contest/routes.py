@@ -178,9 +178,9 @@ def join(code: str) -> str | Response:
         return redirect(url_for("contest.phone", contest_id=contest.id))
     form = JoinForm()
     form.team.choices = [(team.id, team.name) for team in contest.teams]
-    error = None
+    error, status = None, 200
     if not play.in_audience(db.session, contest, me):
-        error = "这场竞赛不面向您所在的组织"
+        error, status = "这场竞赛不面向您所在的组织", 403
     elif form.validate_on_submit():
         try:
             play.join(db.session, contest, me, form.team.data)
@@ -190,8 +190,7 @@ def join(code: str) -> str | Response:
         else:
             db.session.commit()
             return redirect(url_for("contest.phone", contest_id=contest.id))
-    return render_template("contest/join.html", contest=contest, form=form, error=error), \
-        (403 if error and "不面向" in error else 200)
+    return render_template("contest/join.html", contest=contest, form=form, error=error), status
 
 
 def _team_id(contest_id: int) -> int:
