@@ -11,10 +11,12 @@ Services flush; the view commits and then publishes the state (``state.publish``
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from cachetools import LRUCache
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
@@ -31,6 +33,7 @@ from quizapp.models import (
     ContestStake,
     ContestTeam,
     Person,
+    QuestionType,
     TeamMode,
 )
 from quizapp.models.org import ancestor_ids
@@ -168,29 +171,64 @@ class Ack:
     new: bool
 
 
-def _open_for(session: Session, contest_id: int, position: int, now: datetime,
-              fmt: ContestFormat) -> ContestQuestion:
-    """The question at ``position`` when it is open for answers now, under a shared lock of
-    the contest's row (a move of the host waits for this transaction, and this for a move)."""
-    row = session.execute(
-        select(Contest.phase, Contest.position, Contest.deadline).where(Contest.id == contest_id)
-        .with_for_update(key_share=True, read=True)).first()
-    if row is None:
-        raise ContestError("找不到这场竞赛", 404)
-    if row.phase is not ContestPhase.QUESTION or row.position != position:
-        raise ContestError("这道题已经结束")
-    if row.deadline is None or now > aware(row.deadline):
-        raise ContestError("答题时间已到，答案未被接受")
+@dataclass(frozen=True)
+class _Key:
+    """What grading an answer to a contest question needs; fixed once the contest is set up."""
+
+    item_id: int
+    format: ContestFormat
+    qtype: QuestionType
+    options: int
+    blanks: int
+    answer: Any
+    variants: list[Any]
+
+
+# By contest id, code and position (a database made afresh reuses ids; the code tells them apart):
+# an answer then costs no query for its question.
+_keys: LRUCache[tuple[int, str, int], _Key] = LRUCache(maxsize=4096)
+_keys_lock = threading.Lock()
+
+
+def _key_of(session: Session, contest_id: int, code: str, position: int) -> _Key | None:
+    cached = _keys.get((contest_id, code, position))
+    if cached is not None:
+        return cached
     item = session.scalar(select(ContestQuestion)
                           .options(joinedload(ContestQuestion.round),
                                    joinedload(ContestQuestion.question))
                           .where(ContestQuestion.contest_id == contest_id,
                                  ContestQuestion.position == position))
     if item is None:
+        return None
+    question = item.question
+    key = _Key(item.id, item.round.format, question.type, len(question.options),
+               blank_count(question.stem, question.answer_count), question.answer,
+               list(question.accepted_variants))
+    with _keys_lock:
+        _keys[(contest_id, code, position)] = key
+    return key
+
+
+def _open_for(session: Session, contest_id: int, position: int, now: datetime,
+              fmt: ContestFormat) -> _Key:
+    """The question at ``position`` when it is open for answers now, under a shared lock of
+    the contest's row (a move of the host waits for this transaction, and this for a move)."""
+    row = session.execute(
+        select(Contest.phase, Contest.position, Contest.deadline, Contest.code)
+        .where(Contest.id == contest_id).with_for_update(key_share=True, read=True)).first()
+    if row is None:
+        raise ContestError("找不到这场竞赛", 404)
+    if row.phase is not ContestPhase.QUESTION or row.position != position:
         raise ContestError("这道题已经结束")
-    if item.round.format is not fmt:
-        raise ContestError("这道题是" + item.round.format.label + "题", 400)
-    return item
+    if row.deadline is None or now > aware(row.deadline):
+        raise ContestError("答题时间已到，答案未被接受")
+    key = _key_of(session, contest_id, row.code, position)
+    if key is None:
+        raise ContestError("这道题已经结束")
+    if key.format is not fmt:
+        raise ContestError("这道题是" + key.format.label + "题", 400)
+    return key
 
 
 def answer(session: Session, contest_id: int, person_id: int, team_id: int, position: int,
@@ -199,16 +237,14 @@ def answer(session: Session, contest_id: int, person_id: int, team_id: int, posi
     question at ``position``; the first answer stands. Raises ContestError (another question,
     after the deadline by the server's clock) or BadResponse."""
     now = now or utcnow()
-    item = _open_for(session, contest_id, position, now, ContestFormat.ALL)
-    question = item.question
-    blanks = blank_count(question.stem, question.answer_count)
-    stored = to_stored(question.type, list(range(len(question.options))), blanks, shown)
+    key = _open_for(session, contest_id, position, now, ContestFormat.ALL)
+    stored = to_stored(key.qtype, list(range(key.options)), key.blanks, shown)
     if stored is None:
         raise BadResponse("请先作答再提交")
-    right = grade(question.type, question.answer, question.accepted_variants, stored).correct
+    right = grade(key.qtype, key.answer, key.variants, stored).correct
     new_id = session.execute(
         insert_for(session, ContestAnswer)
-        .values(contest_id=contest_id, contest_question_id=item.id, person_id=person_id,
+        .values(contest_id=contest_id, contest_question_id=key.item_id, person_id=person_id,
                 team_id=team_id, response=stored, correct=right, answered_at=now)
         .on_conflict_do_nothing(index_elements=["contest_question_id", "person_id"])
         .returning(ContestAnswer.id)).scalar()
@@ -219,13 +255,13 @@ def press(session: Session, contest_id: int, person_id: int, team_id: int, posit
           now: datetime | None = None) -> bool:
     """A 抢答 press of a member of ``team_id``; True when their team pressed first."""
     now = now or utcnow()
-    item = _open_for(session, contest_id, position, now, ContestFormat.BUZZ)
+    key = _open_for(session, contest_id, position, now, ContestFormat.BUZZ)
     session.execute(insert_for(session, ContestBuzz)
-                    .values(contest_question_id=item.id, team_id=team_id,
+                    .values(contest_question_id=key.item_id, team_id=team_id,
                             person_id=person_id, pressed_at=now)
                     .on_conflict_do_nothing(index_elements=["contest_question_id"]))
     first = session.scalar(select(ContestBuzz.team_id).where(
-        ContestBuzz.contest_question_id == item.id))
+        ContestBuzz.contest_question_id == key.item_id))
     return first == team_id
 
 
