@@ -20,6 +20,8 @@ from quizapp.admin import bp as admin_bp
 from quizapp.auth import bp as auth_bp
 from quizapp.auth.session import init_login_manager
 from quizapp.config import finalize_config, load_config
+from quizapp.contest import bp as contest_bp
+from quizapp.contest import state as contest_state
 from quizapp.extensions import bootstrap, csrf, db, limiter, migrate
 from quizapp.main import bp as main_bp
 from quizapp.quiz import autosave
@@ -58,6 +60,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     bootstrap.init_app(app)
     init_login_manager(app)
     autosave.init_app(app)
+    contest_state.init_app(app)
     with app.app_context():
         _enforce_sqlite_foreign_keys(db.engine)
 
@@ -73,6 +76,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(points_bp, url_prefix="/points")
     app.register_blueprint(reports_bp, url_prefix="/reports")
     app.register_blueprint(paper_bp, url_prefix="/paper")
+    app.register_blueprint(contest_bp, url_prefix="/contest")
     errors.register(app)
     init_security(app)  # after errors.register: its CSRF error handler replaces the default
     cli.register(app)

@@ -29,6 +29,11 @@ Every setting the operator may change is a ``QUIZAPP_*`` environment variable:
     limits are per client address: set it to nginx's address, or every user
     shares nginx's. (``QUIZAPP_PROXY_COUNT``, which trusted the headers from any
     peer, is refused unless this is set.)
+``QUIZAPP_CONTEST_REDIS_URL``
+    Where the live 知识竞赛 keeps the state its phones poll (``redis://127.0.0.1:6379/0``),
+    shared by every worker and node. Unset (a fresh machine without Redis), the polls read the
+    contest's row in the database instead: still shared and correct, only more reads there.
+    The contest's state and answers are written to the database either way.
 ``QUIZAPP_LOGIN_IDLE_MINUTES``, ``QUIZAPP_LOGIN_MAX_HOURS``
     A login without 记住我 ends after this many minutes without a request (120)
     and at the latest this many hours after it began (24). A login with 记住我
@@ -151,6 +156,7 @@ def load_config(environ: Mapping[str, str]) -> dict[str, Any]:
         # connection older than it, so the next request connects afresh.
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": False},
         "TRUSTED_PROXIES": _items(proxies),
+        "CONTEST_REDIS_URL": (environ.get("QUIZAPP_CONTEST_REDIS_URL") or "").strip() or None,
         "TRUSTED_ORIGINS": _items(environ.get("QUIZAPP_TRUSTED_ORIGINS", "")),
         "PUBLIC_URL": public_url(environ.get("QUIZAPP_PUBLIC_URL")),
         # Flask-Limiter: always explicit, the extension object is shared.

@@ -22,6 +22,21 @@ from quizapp.models.bank import (
     Speech,
 )
 from quizapp.models.base import Base
+from quizapp.models.contest import (
+    Contest,
+    ContestAnswer,
+    ContestAward,
+    ContestBuzz,
+    ContestEntrant,
+    ContestFormat,
+    ContestPhase,
+    ContestQuestion,
+    ContestRound,
+    ContestScore,
+    ContestStake,
+    ContestTeam,
+    TeamMode,
+)
 from quizapp.models.org import LoginSession, Person, Role, RoleGrant, Unit, UnitKind
 from quizapp.models.paper import PAPER_LABELS, Paper
 from quizapp.models.points import EntryKind, PointCap, PointDecision, PointEntry, RuleKind, RuleVersion
@@ -31,6 +46,9 @@ __all__ = [
     "Activity", "ActivityChange", "ActivityKind", "ActivityMember", "ActivityStatus", "AnswerPolicy",
     "BlueprintPart", "Notice", "StudyPassage",
     "PAPER_LABELS", "Paper",
+    "Contest", "ContestAnswer", "ContestAward", "ContestBuzz", "ContestEntrant", "ContestFormat",
+    "ContestPhase", "ContestQuestion", "ContestRound", "ContestScore", "ContestStake", "ContestTeam",
+    "TeamMode",
     "EntryKind", "PointCap", "PointDecision", "PointEntry", "RuleKind", "RuleVersion",
     "Attempt", "AttemptItem", "AttemptKind", "AttemptStatus", "PracticeSource", "WrongBookEntry",
     "BankQuestion", "Base", "LoginSession", "Person", "QuestionOrigin", "QuestionReport", "QuestionStatus", "QuestionType",

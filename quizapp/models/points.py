@@ -72,11 +72,13 @@ class EntryKind(enum.StrEnum):
     AWARD = "award"  # 奖: manual, needs approval
     PENALTY = "penalty"  # 惩: manual, needs approval
     CORRECTION = "correction"  # reverses or amends an earlier entry
+    CONTEST = "contest"  # a live 知识竞赛's points (quizapp.contest), needs approval
 
     @property
     def label(self) -> str:
         return {"study": "月度选学", "test": "季度测试", "regrade": "重新判分", "award": "奖励",
-                "penalty": "扣分", "correction": "更正"}[self.value]
+                "penalty": "扣分", "correction": "更正",
+                "contest": "知识竞赛"}[self.value]
 
 
 class PointEntry(Base):

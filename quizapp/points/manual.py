@@ -72,6 +72,27 @@ def add_manual_entry(session: Session, person_id: int, kind: EntryKind, points: 
     return entry
 
 
+def add_contest_entry(session: Session, person_id: int, points: int, reason: str,
+                      rule_version_id: int, created_by_id: int | None,
+                      now: datetime | None = None) -> PointEntry:
+    """A live 知识竞赛's points for the member under the contest rule of ``rule_version_id``,
+    waiting for approval like a manual entry (the member's cap applies when it is approved).
+    Raises PointsError for points that are not a whole number above 0, or a missing reason."""
+    person = session.get(Person, person_id)
+    if person is None:
+        raise PointsError("找不到这名党员")
+    points = _whole(points, 1, 10000, "竞赛积分必须是正整数")
+    if created_by_id == person.id:
+        raise PointsError("不能为自己添加竞赛积分，请由其他组织员提交")
+    entry = PointEntry(person_id=person.id, unit_id=person.unit_id, kind=EntryKind.CONTEST,
+                       points=points, needs_approval=True, reason=_reason(reason),
+                       rule_version_id=rule_version_id, created_by_id=created_by_id,
+                       created_at=now or utcnow())
+    session.add(entry)
+    session.flush()
+    return entry
+
+
 def add_correction(session: Session, entry_id: int, points: int, reason: str,
                    created_by_id: int | None, now: datetime | None = None) -> PointEntry:
     """A correction of an entry that counts: ``points`` (±, not 0) added to the member's

@@ -29,6 +29,11 @@ DEFAULT_POINT_RULES: dict[str, Any] = {
     "test": {"points": 10, "cap_per_quarter": 10},
 }
 
+# A live 知识竞赛 (quizapp.contest): every member who joined gets ``participate``, the members of
+# the teams ranked 1st, 2nd, 3rd ``rank_bonus`` on top; entered for approval. Rules stored
+# without this section use these defaults (``contest_rules``).
+DEFAULT_CONTEST_RULES: dict[str, Any] = {"participate": 2, "rank_bonus": [3, 2, 1]}
+
 DEFAULT_RATING_RULES: dict[str, Any] = {
     # Units with fewer members in the audience are flagged, not ranked or rated.
     "min_members": 3,
@@ -67,13 +72,29 @@ def validate_point_rules(rules: Any) -> dict[str, Any]:
     study, test = rules.get("study"), rules.get("test")
     if not isinstance(study, dict) or not isinstance(test, dict):
         raise RuleError("积分规则须包含月度选学和季度测试两项")
-    return {
+    normalized = {
         "study": {"points": _whole(study.get("points"), 0, 1000, "月度选学积分"),
                   "cap_per_month": _whole(study.get("cap_per_month"), 0, 10000, "月度选学每月上限")},
         "test": {"points": _whole(test.get("points"), 0, 1000, "季度测试满分积分"),
                  "cap_per_quarter": _whole(test.get("cap_per_quarter"), 0, 10000,
                                            "季度测试每季度上限")},
     }
+    if "contest" in rules:
+        normalized["contest"] = _contest(rules["contest"])
+    return normalized
+
+
+def _contest(section: Any) -> dict[str, Any]:
+    if not isinstance(section, dict) or not isinstance(section.get("rank_bonus"), list) \
+            or len(section["rank_bonus"]) > 10:
+        raise RuleError("知识竞赛积分规则格式不正确")
+    return {"participate": _whole(section.get("participate"), 0, 100, "知识竞赛参赛积分"),
+            "rank_bonus": [_whole(v, 0, 100, "知识竞赛名次加分") for v in section["rank_bonus"]]}
+
+
+def contest_rules(rules: dict[str, Any]) -> dict[str, Any]:
+    """The contest section of point rules, or the defaults when the version has none."""
+    return _contest(rules["contest"]) if "contest" in rules else dict(DEFAULT_CONTEST_RULES)
 
 
 def validate_rating_rules(rules: Any) -> dict[str, Any]:

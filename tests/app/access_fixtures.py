@@ -23,7 +23,19 @@ from activity_helpers import Outcome, add_result
 from bank_helpers import add_report
 from quiz_helpers import add_question, add_speech, items_of
 from quizapp.extensions import db
-from quizapp.models import EntryKind, Notice, QuestionType, Role, UnitKind
+from quizapp.models import (
+    Contest,
+    ContestFormat,
+    ContestQuestion,
+    ContestRound,
+    ContestTeam,
+    EntryKind,
+    Notice,
+    QuestionType,
+    Role,
+    TeamMode,
+    UnitKind,
+)
 from quizapp.points import manual
 from tests.conftest import DEFAULT_PASSWORD, csrf_token_from
 
@@ -56,6 +68,8 @@ class World:
     open_question: int
     entry: int
     notice: int
+    contest: int = 0
+    contest_code: str = ""
 
 
 def build_world(app: Flask, make_unit: Callable[..., Any], make_person: Callable[..., Any]) -> World:
@@ -89,14 +103,28 @@ def build_world(app: Flask, make_unit: Callable[..., Any], make_person: Callable
         notice = Notice(person_id=member.id, activity_id=activity, text="请按时完成季度测试",
                         created_by_id=people["secretary_a"].id)
         db.session.add(notice)
+        # A live contest of org A in its lobby, teams by branch (quizapp.contest).
+        contest = Contest(title="访问测试竞赛", unit_id=org_a.id, code="246810",
+                          team_mode=TeamMode.UNITS, created_by_id=people["admin"].id,
+                          teams=[ContestTeam(name="一支部", unit_id=a1.id, position=0),
+                                 ContestTeam(name="二支部", unit_id=a2.id, position=1)])
+        db.session.add(contest)
+        db.session.flush()
+        first_round = ContestRound(contest_id=contest.id, position=0, format=ContestFormat.ALL,
+                                   points=10, seconds=20)
+        db.session.add(first_round)
+        db.session.flush()
+        db.session.add(ContestQuestion(contest_id=contest.id, round_id=first_round.id, position=0,
+                                       question_id=questions[1]))
         db.session.commit()
-        entry_id, notice_id = entry.id, notice.id
+        entry_id, notice_id, contest_id = entry.id, notice.id, contest.id
     return World(
         units={"A": org_a.id, "A1": a1.id, "A2": a2.id, "B": org_b.id},
         people={name: person.id for name, person in people.items()},
         speech=speech, question=questions[0], report=report, activity=activity,
         submitted_attempt=submitted, open_attempt=opened,
         open_question=items_of(app, opened)[0].question_id, entry=entry_id, notice=notice_id,
+        contest=contest_id, contest_code="246810",
     )
 
 

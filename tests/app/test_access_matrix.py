@@ -49,6 +49,26 @@ EXPECTED: dict[str, tuple[str, str, str, str, str, str]] = {
     "main.home":                      (LOGIN, OK,        OK,        OK,        OK,        OK),
     "main.favicon":                   (OK,    OK,        OK,        OK,        OK,        OK),
     "main.notice_read":               (LOGIN, OK,        HIDDEN,    HIDDEN,    HIDDEN,    HIDDEN),
+    # The live contest (知识竞赛) of org A: its hosts are org A's organizers and admin; its
+    # audience (org A's members) joins, and only who joined polls or answers.
+    "contest.index":                  (LOGIN, OK,        OK,        OK,        OK,        OK),
+    "contest.join_code":              (LOGIN, OK,        OK,        OK,        OK,        OK),
+    "contest.join":                   (LOGIN, OK,        OK,        OK,        FORBIDDEN, OK),
+    "contest.phone":                  (LOGIN, HIDDEN,    HIDDEN,    HIDDEN,    HIDDEN,    HIDDEN),
+    "contest.phone_state":            (LOGIN, HIDDEN,    HIDDEN,    HIDDEN,    HIDDEN,    HIDDEN),
+    "contest.answer":                 (LOGIN, HIDDEN,    HIDDEN,    HIDDEN,    HIDDEN,    HIDDEN),
+    # After joining (POSTs run in endpoint order: join before press); the admin ended it first.
+    "contest.press":                  (LOGIN, OK,        OK,        OK,        HIDDEN,    HIDDEN),
+    "contest.new":                    (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK,        OK),
+    "contest.host":                   (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
+    "contest.host_state":             (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
+    "contest.advance":                (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
+    "contest.end":                    (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
+    "contest.judge":                  (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
+    "contest.stake":                  (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
+    "contest.results_page":           (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
+    "contest.export":                 (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
+    "contest.post_points":            (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
     "admin.people":                   (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
     "admin.reset_password":           (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
     # The member's pages: their own attempts only; the test's audience is all of org A.
@@ -181,6 +201,8 @@ ARGUMENTS: dict[str, Callable[[World], Any]] = {
     "token": lambda w: "A" * 43,
     "kind": lambda w: "points",
     "label": lambda w: "A",
+    "contest_id": lambda w: w.contest,
+    "code": lambda w: w.contest_code,
 }
 ARGUMENT_OVERRIDES: dict[str, dict[str, Callable[[World], Any]]] = {
     # The result page and 纠错 need a submitted sitting.

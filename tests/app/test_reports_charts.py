@@ -9,8 +9,8 @@ from types import SimpleNamespace
 
 from quizapp.reports.charts import monthly_chart
 from quizapp.reports.dashboard import charted_months
-from quizapp.reports.figures import Figures
-from quizapp.reports.periods import last_months
+from quizapp.results.figures import Figures
+from quizapp.results.periods import last_months
 
 
 def _figures(participants: int, audience: int = 10, pct: float = 80.0) -> Figures:

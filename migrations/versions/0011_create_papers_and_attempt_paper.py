@@ -4,8 +4,8 @@ Issue 18, part 2 (paper tests that count): the printed versions (A, B) of a publ
 each with its questions and option orders fixed, and ``attempt.paper_id``, the version a
 paper sitting was entered against (None for a sitting online).
 
-Revision ID: 0013
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-07 14:00:00
 
 """
@@ -14,8 +14,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0013'
-down_revision = '0009'
+revision = '0011'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,264 @@
+"""300 phones answer one 全员答题 question of a live contest within 2 s, through one node.
+
+    .venv/bin/python bench/contest_answers.py --database-url postgresql+psycopg://…/DB \
+        [--redis-url redis://127.0.0.1:6379/7] [--phones 300] [--spread 2] [--no-polls]
+
+THE DATABASE'S TABLES ARE DROPPED AND CREATED AGAIN: give a database of its own. One gunicorn
+node (deploy/gunicorn.conf.py: gthread, one worker a core, 8 threads) serves the app on
+127.0.0.1 with the contest state in Redis. The phones (one thread and cookie jar each, in this
+process on the same cores) log in, join by the contest's code and wait; the host opens the
+question; each phone sends its answer at its own moment, spread evenly over ``--spread``
+seconds, while (unless ``--no-polls``) every phone polls the state once a second as the page
+does, and the host's screen polls its counts every 0.1 s (the page does every 0.5 s).
+
+Prints: answers acknowledged (2xx) and refused or failed, the answers' latency p50/p95/p99/max,
+the polls' p99, the whole wave's wall time, and the host count's lag: for the k-th answer
+acknowledged, how long until the host's count first showed at least k (target: within 1 s);
+finally the rows in the database (must equal the acknowledged answers).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.faults.autosave_load import Gunicorn, MemberBrowser, form_fields, server_env  # noqa: E402
+from quizapp import create_app  # noqa: E402
+from quizapp.auth.passwords import hash_password  # noqa: E402
+from quizapp.contest import services, state  # noqa: E402
+from quizapp.extensions import db  # noqa: E402
+from quizapp.models import (  # noqa: E402
+    BankQuestion,
+    Contest,
+    ContestAnswer,
+    Person,
+    QuestionOrigin,
+    QuestionStatus,
+    QuestionType,
+    Role,
+    RoleGrant,
+    Speech,
+    Unit,
+    UnitKind,
+)
+
+PASSWORD = "bench-contest-1"
+CSRF_MARK = 'data-csrf="'
+
+
+def seed(database_url: str, phones: int) -> tuple[int, str, list[str], str]:
+    """A 党总支 with three branches, ``phones`` members, an organizer, one approved question
+    and a contest in its lobby: (contest id, code, member phones, organizer phone)."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "bench",
+                      "QUIZAPP_ENV": "testing"})
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        secret = hash_password(PASSWORD)
+        general = Unit(name="竞赛测试党总支", kind=UnitKind.GENERAL_BRANCH)
+        db.session.add(general)
+        db.session.flush()
+        branches = [Unit(name=f"第{n}党支部", kind=UnitKind.BRANCH, parent_id=general.id) for n in range(1, 4)]
+        db.session.add_all(branches)
+        db.session.flush()
+        organizer = Person(name="组织员", phone="13900000001", unit_id=general.id, password_hash=secret,
+                           must_change_password=False)
+        db.session.add(organizer)
+        db.session.flush()
+        db.session.add(RoleGrant(person_id=organizer.id, role=Role.ORGANIZER, unit_id=general.id))
+        numbers = [f"138{n:08d}" for n in range(phones)]
+        db.session.add_all(Person(name=f"党员{n}", phone=number, unit_id=branches[n % 3].id,
+                                  password_hash=secret, must_change_password=False)
+                           for n, number in enumerate(numbers))
+        speech = Speech(unit_id=general.id, file_name="bench.txt", title="基准讲话", text="基准。")
+        db.session.add(speech)
+        db.session.flush()
+        db.session.add(BankQuestion(speech_id=speech.id, type=QuestionType.SINGLE, stem="基准题：选 B。",
+                                    options=["甲", "乙", "丙", "丁"], answer=[1], origin=QuestionOrigin.MANUAL,
+                                    status=QuestionStatus.APPROVED, explanation="基准", sentence="基准。"))
+        db.session.flush()
+        contest = services.create_contest(db.session, organizer, "基准竞赛", general.id, "branch", "",
+                                          services.parse_rounds("全员答题,1,10,60"), services.Selection())
+        db.session.commit()
+        result = contest.id, contest.code, numbers, organizer.phone
+        db.engine.dispose()
+    return result
+
+
+def csrf_of(page: bytes) -> str:
+    return page.decode().split(CSRF_MARK, 1)[1].split('"', 1)[0]
+
+
+def parallel(count: int, job, workers: int = 32) -> None:
+    cursor = iter(range(count))
+    lock = threading.Lock()
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        while True:
+            with lock:
+                index = next(cursor, None)
+            if index is None or errors:
+                return
+            try:
+                job(index)
+            except BaseException as error:  # noqa: BLE001 - re-raised below
+                errors.append(error)
+
+    threads = [threading.Thread(target=work) for _ in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))] if ordered else float("nan")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/7")
+    parser.add_argument("--phones", type=int, default=300)
+    parser.add_argument("--spread", type=float, default=2.0)
+    parser.add_argument("--no-polls", action="store_true")
+    args = parser.parse_args()
+
+    started = time.perf_counter()
+    contest_id, code, numbers, organizer_phone = seed(args.database_url, args.phones)
+    print(f"seeded {args.phones} members and the contest in {time.perf_counter() - started:.1f} s")
+    env = server_env(args.database_url, secret_key="bench-contest-secret",
+                     QUIZAPP_CONTEST_REDIS_URL=args.redis_url)
+    with Gunicorn(env, log_path=Path("/tmp/contest-bench-gunicorn.log")) as node:
+        host = MemberBrowser(node.base_url)
+        host.login(organizer_phone, PASSWORD)
+        host.csrf_token = csrf_of(host.request(f"/contest/{contest_id}/host")[1])
+        browsers = [MemberBrowser(node.base_url) for _ in numbers]
+
+        def join(index: int) -> None:
+            browser = browsers[index]
+            browser.login(numbers[index], PASSWORD)
+            page = browser.request(f"/contest/j/{code}")[1]
+            status, body, url = browser.request(f"/contest/j/{code}", form={"csrf_token": form_fields(page.decode())["csrf_token"]})
+            if status != 200 or "/play" not in url:
+                raise RuntimeError(f"join failed: {status} {url}")
+            browser.csrf_token = csrf_of(body)
+
+        started = time.perf_counter()
+        parallel(len(browsers), join)
+        print(f"{len(browsers)} phones logged in and joined in {time.perf_counter() - started:.1f} s")
+
+        stop = threading.Event()
+        counts: list[tuple[float, int]] = []
+        poll_times: list[float] = []
+        poll_errors = [0]
+
+        def host_screen() -> None:
+            while not stop.is_set():
+                status, body, _ = host.request(f"/contest/{contest_id}/host/state")
+                if status == 200:
+                    counts.append((time.perf_counter(), json.loads(body)["answered"]))
+                time.sleep(0.1)
+
+        def phone_polls(index: int) -> None:
+            browser = browsers[index]
+            time.sleep(index / len(browsers))  # the phones' polls are not in step
+            while not stop.is_set():
+                begin = time.perf_counter()
+                try:
+                    status = browser.request(f"/contest/{contest_id}/state")[0]
+                except OSError:
+                    status = 0
+                poll_times.append(time.perf_counter() - begin)
+                if status != 200:
+                    poll_errors[0] += 1
+                stop.wait(max(0.0, 1.0 - (time.perf_counter() - begin)))
+
+        status, body, _ = host.request(f"/contest/{contest_id}/advance",
+                                       body={"phase": "lobby", "position": 0},
+                                       headers={"X-CSRFToken": host.csrf_token})
+        assert status == 200, body[:300]
+        background = [threading.Thread(target=host_screen)]
+        if not args.no_polls:
+            background += [threading.Thread(target=phone_polls, args=(i,)) for i in range(len(browsers))]
+        for thread in background:
+            thread.start()
+        time.sleep(1.5)  # the polls settle into their rhythm
+
+        acks: list[float] = []
+        latencies: list[float] = []
+        failures: dict[str, int] = {}
+        lock = threading.Lock()
+        wave_start = time.perf_counter() + 0.2
+
+        def answer(index: int) -> None:
+            moment = wave_start + args.spread * index / len(browsers)
+            time.sleep(max(0.0, moment - time.perf_counter()))
+            begin = time.perf_counter()
+            try:
+                status, body, _ = browsers[index].request(
+                    f"/contest/{contest_id}/answer", body={"position": 0, "response": 1},
+                    headers={"X-CSRFToken": browsers[index].csrf_token})
+                outcome = "ok" if status == 200 else f"HTTP {status}"
+            except OSError as error:
+                outcome = f"connection error {type(error).__name__}"
+            end = time.perf_counter()
+            with lock:
+                latencies.append(end - begin)
+                if outcome == "ok":
+                    acks.append(end)
+                else:
+                    failures[outcome] = failures.get(outcome, 0) + 1
+
+        threads = [threading.Thread(target=answer, args=(i,)) for i in range(len(browsers))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        wave = max(acks or [wave_start]) - wave_start
+        time.sleep(1.5)
+        stop.set()
+        for thread in background:
+            thread.join()
+
+    acks.sort()
+    lags = []
+    for k, moment in enumerate(acks, start=1):
+        shown = next((t for t, n in counts if n >= k and t >= moment - 5), None)
+        lags.append((shown - moment) if shown is not None else float("inf"))
+    app = create_app({"SQLALCHEMY_DATABASE_URI": args.database_url, "SECRET_KEY": "bench",
+                      "QUIZAPP_ENV": "testing"})
+    with app.app_context():
+        stored = db.session.query(ContestAnswer).count()
+        db.engine.dispose()
+    ms = [value * 1000 for value in latencies]
+    print(f"answers: {len(acks)} of {len(browsers)} acknowledged; refused or failed: {failures or 0}")
+    print(f"answer latency ms: p50 {percentile(ms, .5):.0f}, p95 {percentile(ms, .95):.0f}, "
+          f"p99 {percentile(ms, .99):.0f}, max {max(ms):.0f}; the wave took {wave:.2f} s "
+          f"(sent over {args.spread:.1f} s)")
+    if poll_times:
+        polls = [value * 1000 for value in poll_times]
+        print(f"phone polls during the wave: {len(polls)}, p50 {percentile(polls, .5):.0f} ms, "
+              f"p99 {percentile(polls, .99):.0f} ms, failed {poll_errors[0]}")
+    print(f"host count lag behind the acknowledgements: max {max(lags) * 1000:.0f} ms, "
+          f"p99 {percentile(lags, .99) * 1000:.0f} ms (polled every 0.1 s; target within 1 s); "
+          f"last count shown {counts[-1][1] if counts else 'none'}")
+    print(f"rows in the database: {stored} (acknowledged {len(acks)})")
+    print(f"targets: every answer acknowledged: {'met' if len(acks) == len(browsers) else 'MISSED'}; "
+          f"p99 < 300 ms: {'met' if percentile(ms, .99) < 300 else 'MISSED'}; "
+          f"counts within 1 s: {'met' if max(lags) <= 1 else 'MISSED'}")
+
+
+if __name__ == "__main__":
+    main()
