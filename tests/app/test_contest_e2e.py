@@ -26,6 +26,9 @@ DOC_SHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "conte
 PHONES = 10
 
 
+pytestmark = needs_chromium
+
+
 def _log_in(page, base, phone):
     page.goto(base + "/auth/login")
     page.fill("input[name=account]", phone)
@@ -34,7 +37,6 @@ def _log_in(page, base, phone):
     page.wait_for_url(lambda url: "/auth/login" not in url)
 
 
-@needs_chromium
 def test_host_and_ten_phones_run_a_three_question_contest(app, make_unit, make_person, tmp_path):
     shots = Path(os.environ.get("CONTEST_SHOTS") or tmp_path)
     shots.mkdir(parents=True, exist_ok=True)
@@ -119,7 +121,6 @@ def test_host_and_ten_phones_run_a_three_question_contest(app, make_unit, make_p
                                  .where(ContestAnswer.correct.is_(True))) == 21
 
 
-@needs_chromium
 def test_a_buzz_question_on_screen_and_phones(app, make_unit, make_person, tmp_path):
     """抢答: two phones press, the first team's name shows on the host's screen, the judge
     marks it right with a click, and its points show when the answer is shown."""
