@@ -202,6 +202,13 @@ def test_member_answers_on_a_phone_through_a_lost_connection(app, live_url, tmp_
             expect(page.locator(".quiz-result")).to_have_count(5)
             expect(page.locator(".quiz-explanation").first).to_contain_text("解析")
             assert _pending(page, attempt_id) == 0
+            # 纠错 is a button a thumb can hit (bordered, at least 40 px high), and it opens its form.
+            report = page.locator(".quiz-report > summary").first
+            box = report.bounding_box()
+            assert box is not None and box["height"] >= 40 and box["width"] >= 60, box
+            assert report.evaluate("e => getComputedStyle(e).borderTopStyle") == "solid"
+            report.click()
+            expect(page.locator(".quiz-report textarea, .quiz-report input[type=text]").first).to_be_visible()
 
             # 查看原文 opens the speech at the sentence, highlighted.
             page.get_by_role("link", name="查看原文").first.click()
