@@ -126,8 +126,8 @@ def test_answers_after_the_close_are_withheld_until_then(app, client, login, one
     attempt = attempt_id_from(start_via_page(client, activity))
     _answer(app, client, attempt)
     html = client.post(f"/quiz/attempts/{attempt}/submit", follow_redirects=True).get_data(as_text=True)
-    assert "答案将于" in html and "截止后公布" in html
-    assert "正确答案" not in html and EXPLAIN not in html and "答错" not in html
+    assert 'data-role="answers-later"' in html and "截止后公布" in html
+    assert "<dt>正确答案</dt>" not in html and EXPLAIN not in html and "✗ 答错" not in html and "✓ 答对" not in html
     assert "我的答案" in html and "纠错" in html and "9<span" in html
     question = question_of(app, items_of(app, attempt)[0].question_id)
     speech = client.get(f"/quiz/speeches/{question.speech_id}?q={question.id}").get_data(as_text=True)
@@ -139,7 +139,7 @@ def test_answers_after_the_close_are_withheld_until_then(app, client, login, one
         activity_row.closes_at = now() - timedelta(minutes=1)
         db.session.commit()
     html = client.get(f"/quiz/attempts/{attempt}/result").get_data(as_text=True)
-    assert "答案将于" not in html and "正确答案" in html and EXPLAIN in html
+    assert 'data-role="answers-later"' not in html and "正确答案" in html and EXPLAIN in html
     speech = client.get(f"/quiz/speeches/{question.speech_id}?q={question.id}").get_data(as_text=True)
     assert "<mark>" in speech
     with app.app_context():
@@ -157,7 +157,7 @@ def test_answers_after_submit_are_shown_at_once(app, client, login, one_of_each)
     attempt = attempt_id_from(start_via_page(client, activity))
     _answer(app, client, attempt)
     html = client.post(f"/quiz/attempts/{attempt}/submit", follow_redirects=True).get_data(as_text=True)
-    assert "正确答案" in html and EXPLAIN in html and "答案将于" not in html
+    assert "正确答案" in html and EXPLAIN in html and 'data-role="answers-later"' not in html
     assert "查看原文" in html and "季度测试 · 2026年第四季度党建知识测试" in html
     with app.app_context():
         assert len(db.session.scalars(select(WrongBookEntry)).all()) == 2

@@ -7,7 +7,7 @@ import pytest
 from quizapp.auth.access import has_role
 from quizapp.models import Person, Role, UnitKind
 
-PUBLIC_ENDPOINTS = {"static", "bootstrap.static", "auth.login"}
+PUBLIC_ENDPOINTS = {"static", "bootstrap.static", "auth.login", "main.favicon"}
 
 
 @pytest.fixture
