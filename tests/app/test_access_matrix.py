@@ -71,6 +71,8 @@ EXPECTED: dict[str, tuple[str, str, str, str, str, str]] = {
     "contest.post_points":            (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
     "admin.people":                   (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
     "admin.reset_password":           (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
+    "admin.login_throttles":          (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
+    "admin.clear_login_throttle":     (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
     # The member's pages: their own attempts only; the test's audience is all of org A.
     "quiz.home":                      (LOGIN, OK,        OK,        OK,        OK,        OK),
     "quiz.practice":                  (LOGIN, OK,        OK,        OK,        OK,        OK),

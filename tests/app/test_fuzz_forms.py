@@ -91,6 +91,8 @@ ENDPOINTS = [
     Endpoint("/auth/logout", "member", "/auth/logout", relogin=True),
     Endpoint("/admin/people/<int:person_id>/reset-password", "admin",
              "/admin/people/{person}/reset-password", {"person": ("member2_id", "outsider_id")}),
+    Endpoint("/admin/login-throttles/clear", "admin", "/admin/login-throttles/clear",
+             fields={"key": "text"}),
     Endpoint("/notices/<int:notice_id>/read", "member", "/notices/{n}/read", {"n": ("notice", "foreign_notice")}),
     Endpoint("/organize/questions/<int:question_id>/approve", "organizer",
              "/organize/questions/{q}/approve", {"q": ("question", "foreign_question")},
