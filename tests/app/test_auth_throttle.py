@@ -152,8 +152,17 @@ def test_an_admin_sees_a_throttled_account_and_clears_it(app, make_person, make_
     assert _post(app.test_client(), OWNER, DEFAULT_PASSWORD, "10.0.0.3").status_code == 302
 
 
-def test_clearing_needs_the_csrf_token(make_app, make_person, make_unit, clock):
-    app = make_app(WTF_CSRF_ENABLED=True)
+@pytest.fixture
+def csrf_app(app, make_app) -> Any:
+    """Another app on the test database with CSRF checks on; its connections closed after."""
+    built = make_app(WTF_CSRF_ENABLED=True)
+    yield built
+    with built.app_context():
+        db.engine.dispose()
+
+
+def test_clearing_needs_the_csrf_token(csrf_app, make_person, make_unit, clock):
+    app = csrf_app
     make_person(phone=OWNER)
     with app.app_context():
         throttle.record_failure(db.session, "account:" + OWNER, throttle.policy(
