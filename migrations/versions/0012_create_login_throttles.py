@@ -1,7 +1,8 @@
-"""create login throttles
+"""create login throttles and name login sessions' devices
 
 Issue 16, item 4: failed logins counted per account, address and trusted device, with growing
-waits, shared by every node through the database.
+waits, shared by every node through the database. Item 3: each login session records the
+device it was opened on, for the member's list of devices.
 
 Revision ID: 0012
 Revises: 0011
@@ -30,7 +31,11 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_login_throttle')),
     sa.UniqueConstraint('key', name=op.f('uq_login_throttle_key'))
     )
+    with op.batch_alter_table('login_session', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('device', sa.String(length=120), nullable=True))
 
 
 def downgrade():
+    with op.batch_alter_table('login_session', schema=None) as batch_op:
+        batch_op.drop_column('device')
     op.drop_table('login_throttle')

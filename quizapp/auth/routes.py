@@ -6,6 +6,7 @@ import math
 
 from flask import (
     Blueprint,
+    abort,
     current_app,
     flash,
     g,
@@ -17,14 +18,16 @@ from flask import (
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
-from quizapp.auth import services, throttle
+from quizapp.auth import devices, services, throttle
 from quizapp.auth.access import holds_anywhere, roles_held
 from quizapp.auth.decorators import password_change_pending, role_required
-from quizapp.auth.forms import ChangePasswordForm, LoginForm
+from quizapp.auth.forms import ChangePasswordForm, EndLoginForm, LoginForm
 from quizapp.auth.redirects import is_safe_next
-from quizapp.auth.session import close_session, open_session
+from quizapp.auth.session import close_session, current_digest, open_session
 from quizapp.extensions import db
 from quizapp.models import Role
+from quizapp.models.base import utcnow
+from quizapp.results.clock import local_time
 
 bp = Blueprint("auth", __name__)
 
@@ -132,7 +135,8 @@ def login() -> BaseResponse | str | tuple[str, int, dict[str, str]]:
                 throttle.forget(db.session, keys[0])
             else:
                 throttle.forget_if_never_locked(db.session, _account_key(form.account.data))
-            open_session(db.session, person, remember=form.remember.data)  # commits
+            open_session(db.session, person, remember=form.remember.data,
+                         device=devices.describe_device(request.user_agent.string))  # commits
             response = redirect(_next_url())
             response.set_cookie(
                 throttle.DEVICE_COOKIE,
@@ -169,9 +173,43 @@ def change_password() -> BaseResponse | str:
         else:
             remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
             # The password change ended every session (auth_version): this device gets a new one.
-            open_session(db.session, person, remember=remembered in request.cookies)
+            open_session(db.session, person, remember=remembered in request.cookies,
+                         device=devices.describe_device(request.user_agent.string))
             flash("密码已修改", "success")
             return redirect(url_for("main.home"))
     return render_template(
         "auth/change_password.html", form=form, forced=person.must_change_password
     )
+
+
+@bp.route("/devices")
+@role_required(Role.MEMBER)
+def devices_page() -> str:
+    """我的登录设备: where the member is logged in, each with a button to end it."""
+    mine = current_digest()
+    logins = [{"id": login.id, "device": login.device or "未知设备",
+               "since": local_time(login.created_at), "until": local_time(login.expires_at),
+               "current": login.token_hash == mine}
+              for login in devices.live_logins(db.session, current_user, utcnow())]
+    return render_template("auth/devices.html", logins=logins, form=EndLoginForm())
+
+
+@bp.route("/devices/end", methods=["POST"])
+@role_required(Role.MEMBER)
+def end_device() -> BaseResponse:
+    """End one of the member's logins; ending this device's own is logging out."""
+    form = EndLoginForm()
+    if not form.validate_on_submit():
+        abort(400)
+    ended = devices.end_login(db.session, current_user, form.login_id.data)
+    if ended is None:
+        flash("该设备已退出", "info")
+        return redirect(url_for("auth.devices_page"))
+    this_device = ended.token_hash == current_digest()
+    db.session.commit()
+    if this_device:
+        close_session(db.session)
+        flash("本设备已退出", "info")
+        return redirect(url_for("auth.login"))
+    flash(f"已让“{ended.device or '未知设备'}”退出登录", "success")
+    return redirect(url_for("auth.devices_page"))

@@ -46,6 +46,8 @@ EXPECTED: dict[str, tuple[str, str, str, str, str, str]] = {
     "auth.login":                     (OK,    OK,        OK,        OK,        OK,        OK),
     "auth.logout":                    (LOGIN, OK,        OK,        OK,        OK,        OK),
     "auth.change_password":           (LOGIN, OK,        OK,        OK,        OK,        OK),
+    "auth.devices_page":              (LOGIN, OK,        OK,        OK,        OK,        OK),
+    "auth.end_device":                (LOGIN, OK,        OK,        OK,        OK,        OK),
     "main.home":                      (LOGIN, OK,        OK,        OK,        OK,        OK),
     "main.favicon":                   (OK,    OK,        OK,        OK,        OK,        OK),
     "main.notice_read":               (LOGIN, OK,        HIDDEN,    HIDDEN,    HIDDEN,    HIDDEN),

@@ -89,6 +89,8 @@ ENDPOINTS = [
     Endpoint("/auth/change-password", "member2", "/auth/change-password",
              fields={"current_password": "text", "new_password": "text", "confirm": "text"}),
     Endpoint("/auth/logout", "member", "/auth/logout", relogin=True),
+    Endpoint("/auth/devices/end", "member", "/auth/devices/end", fields={"login_id": "int"},
+             relogin=True),
     Endpoint("/admin/people/<int:person_id>/reset-password", "admin",
              "/admin/people/{person}/reset-password", {"person": ("member2_id", "outsider_id")}),
     Endpoint("/admin/login-throttles/clear", "admin", "/admin/login-throttles/clear",
