@@ -31,6 +31,8 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_login_throttle')),
     sa.UniqueConstraint('key', name=op.f('uq_login_throttle_key'))
     )
+    with op.batch_alter_table('login_throttle', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_login_throttle_last_failure_at'), ['last_failure_at'], unique=False)
     with op.batch_alter_table('login_session', schema=None) as batch_op:
         batch_op.add_column(sa.Column('device', sa.String(length=120), nullable=True))
 
@@ -38,4 +40,6 @@ def upgrade():
 def downgrade():
     with op.batch_alter_table('login_session', schema=None) as batch_op:
         batch_op.drop_column('device')
+    with op.batch_alter_table('login_throttle', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_login_throttle_last_failure_at'))
     op.drop_table('login_throttle')

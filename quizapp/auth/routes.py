@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from datetime import timedelta
 
 from flask import (
     Blueprint,
@@ -66,6 +67,13 @@ def _policy(key: str) -> throttle.Policy:
     return throttle.policy(config["LOGIN_LIMIT_PER_ACCOUNT"], max_wait=max_wait, memory=memory)
 
 
+def _longest_memory() -> float:
+    """Seconds after a last failure beyond which no count matters any more."""
+    config = current_app.config
+    return (config["LOGIN_THROTTLE_MAX_WAIT"] + config["LOGIN_THROTTLE_ACCOUNT_MEMORY"]
+            + timedelta(days=1)).total_seconds()
+
+
 def _too_many(seconds: float) -> tuple[str, int, dict[str, str]]:
     """The 429 page: how long to wait, in Chinese and in ``Retry-After``."""
     minutes = throttle.wait_minutes(seconds)
@@ -126,6 +134,7 @@ def login() -> BaseResponse | str | tuple[str, int, dict[str, str]]:
         except services.InvalidCredentials as error:
             for key in keys:
                 throttle.record_failure(db.session, key, _policy(key), at, request.remote_addr)
+            throttle.prune(db.session, at - _longest_memory())
             db.session.commit()
             form.form_errors.append(str(error))
         except services.AuthError as error:

@@ -107,6 +107,12 @@ def forget(session: Session, key: str) -> None:
     session.execute(delete(LoginThrottle).where(LoginThrottle.key == key))
 
 
+def prune(session: Session, before: float) -> None:
+    """Delete counts whose last failure is older than ``before`` (Unix seconds): pass a time
+    beyond the longest wait plus the longest memory, so nothing still counting goes."""
+    session.execute(delete(LoginThrottle).where(LoginThrottle.last_failure_at < before))
+
+
 def waiting(session: Session, at: float) -> list[LoginThrottle]:
     """Accounts and addresses waiting now, the longest wait first."""
     return list(session.scalars(

@@ -20,6 +20,6 @@ class LoginThrottle(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     key: Mapped[str] = mapped_column(String(200), unique=True)
     failures: Mapped[int] = mapped_column(Integer, default=0)
-    last_failure_at: Mapped[float] = mapped_column(Float)
+    last_failure_at: Mapped[float] = mapped_column(Float, index=True)  # for pruning
     locked_until: Mapped[float | None] = mapped_column(Float)
     last_address: Mapped[str | None] = mapped_column(String(64))

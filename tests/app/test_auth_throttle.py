@@ -197,3 +197,13 @@ def test_a_member_cannot_reach_the_throttle_page_or_clear(app, make_person, make
                        data={"key": "account:" + OWNER}).status_code == 403
     with app.app_context():
         assert throttle.wait_seconds(db.session, ["account:" + OWNER], clock.now) > 0
+
+
+def test_old_counts_are_pruned_and_live_ones_kept(app, make_person, clock):
+    attacker = app.test_client()
+    _post(attacker, "13700000001", WRONG)
+    clock.now += 4 * 24 * 3600  # beyond the longest wait, memory and a day
+    _post(attacker, "13700000002", WRONG, "10.0.0.2")
+    with app.app_context():
+        keys = set(db.session.scalars(select(LoginThrottle.key)))
+    assert keys == {"account:13700000002", "address:10.0.0.2"}
