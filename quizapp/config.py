@@ -15,7 +15,8 @@ Every setting the operator may change is a ``QUIZAPP_*`` environment variable:
     ``redis://127.0.0.1:6379/0`` when running several gunicorn workers or
     nodes, so that they share one count). If Redis stops answering, each
     worker falls back to counting in its own memory until Redis is back: logins
-    go on working, limited per worker instead of per site.
+    go on working, limited per worker instead of per site. Failed logins are not
+    counted there but in the database (``quizapp.auth.throttle``), shared by all nodes.
 ``QUIZAPP_SECURE_COOKIES``
     ``1``/``0``: send cookies over HTTPS only. On by default in production; turn
     it off only for an intranet served over plain HTTP.
@@ -167,10 +168,16 @@ def load_config(environ: Mapping[str, str]) -> dict[str, Any]:
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "RATELIMIT_SWALLOW_ERRORS": True,
         "RATELIMIT_HEADERS_ENABLED": True,
-        # Only failed attempts count (see auth.routes); offices often share
-        # one public address, so the per-address limit is generous.
-        "LOGIN_LIMIT_PER_ACCOUNT": "10 per 15 minutes",
+        # Login throttling (quizapp.auth.throttle, kept in the database): failed logins allowed
+        # per account and per address, the last one starting a wait of the window, each further
+        # failure doubling it up to LOGIN_THROTTLE_MAX_WAIT. Offices often share one public
+        # address, so the per-address limit is generous and forgotten after its window of quiet;
+        # an account's failures are kept for LOGIN_THROTTLE_ACCOUNT_MEMORY after its wait ends.
+        # A device that has logged in to the account before is counted on its own.
+        "LOGIN_LIMIT_PER_ACCOUNT": "5 per 1 minute",
         "LOGIN_LIMIT_PER_ADDRESS": "100 per 15 minutes",
+        "LOGIN_THROTTLE_MAX_WAIT": timedelta(hours=24),
+        "LOGIN_THROTTLE_ACCOUNT_MEMORY": timedelta(hours=24),
         "BOOTSTRAP_SERVE_LOCAL": True,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -8,10 +8,9 @@ one verification in this process, then starts gunicorn (the same settings as run
 one Argon2 verification each) with ``--concurrency`` in flight, ``--runs`` times: logins/s,
 p50/p99 of a login (form and post), errors, and the median as logins per minute per node.
 
-The login limits (Flask-Limiter) count failed logins only, so they do not slow this down; with
-the default ``memory://`` storage every gunicorn worker keeps its own counters, so the limits
-are per worker (2 workers: up to twice the configured failures per account); set
-QUIZAPP_RATELIMIT_STORAGE_URI=redis://... to share them.
+Login throttling (``quizapp.auth.throttle``, in the database) counts failed logins only, so it
+does not slow this down. Stored hashes made with older Argon2 parameters are rehashed at the
+login, so the first run after changing them measures the verification plus one new hash.
 """
 
 from __future__ import annotations

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import SearchField
-from wtforms.validators import Length, Optional
+from wtforms import HiddenField, SearchField
+from wtforms.validators import DataRequired, Length, Optional
 
 
 class PeopleSearchForm(FlaskForm):
@@ -18,3 +18,9 @@ class PeopleSearchForm(FlaskForm):
         render_kw={"placeholder": "姓名、手机号或党员编号"},
     )
 
+
+
+class ClearThrottleForm(FlaskForm):
+    """One button per waiting account or address: end its wait (CSRF-checked)."""
+
+    key = HiddenField(validators=[DataRequired(), Length(max=200)])

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, StringField, SubmitField
+from wtforms import BooleanField, IntegerField, PasswordField, StringField, SubmitField
+from wtforms.widgets import HiddenInput
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from quizapp.auth.services import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
@@ -53,3 +54,9 @@ class ChangePasswordForm(FlaskForm):
     )
     submit = SubmitField("修改密码")
 
+
+
+class EndLoginForm(FlaskForm):
+    """The 退出该设备 button beside one login in 我的登录设备."""
+
+    login_id = IntegerField(widget=HiddenInput(), validators=[DataRequired()])

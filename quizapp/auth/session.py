@@ -124,8 +124,11 @@ def load_person(session_id: str) -> Person | None:
     return person
 
 
-def open_session(db_session: Session, person: Person, *, remember: bool) -> None:
+def open_session(db_session: Session, person: Person, *, remember: bool,
+                 device: str | None = None) -> None:
     """Log ``person`` in with a new login session (committed) and a fresh cookie.
+
+    ``device`` names the device for the member's list of logins (``auth.devices``).
 
     Whatever the browser's session held before (a CSRF token, flashed messages) is dropped, so
     nothing planted before the login carries over into it.
@@ -138,7 +141,7 @@ def open_session(db_session: Session, person: Person, *, remember: bool) -> None
     db_session.execute(delete(LoginSession).where(
         LoginSession.person_id == person.id, LoginSession.expires_at <= now))
     db_session.add(LoginSession(person_id=person.id, token_hash=_digest(token), created_at=now,
-                                expires_at=now + lifetime))
+                                expires_at=now + lifetime, device=device))
     db_session.commit()
     person.login_token = token  # type: ignore[attr-defined]
     session.clear()
@@ -174,6 +177,12 @@ def _next_slide(now: datetime) -> float:
     from ``now``, and within a quarter of the idle timeout, so a short one is moved in time."""
     config = current_app.config
     return (now + min(config["LOGIN_SLIDE_INTERVAL"], config["LOGIN_IDLE_TIMEOUT"] / 4)).timestamp()
+
+
+def current_digest() -> str | None:
+    """The SHA-256 of the current login's token (to mark "this device"), or None."""
+    token = getattr(current_user, "login_token", None)
+    return _digest(token) if token else None
 
 
 def close_session(db_session: Session) -> None:

@@ -41,8 +41,10 @@ from quizapp.models.org import LoginSession, Person, Role, RoleGrant, Unit, Unit
 from quizapp.models.paper import PAPER_LABELS, Paper
 from quizapp.models.points import EntryKind, PointCap, PointDecision, PointEntry, RuleKind, RuleVersion
 from quizapp.models.reports import ReportRollup, RollupState
+from quizapp.models.throttle import LoginThrottle
 
 __all__ = [
+    "LoginThrottle",
     "Activity", "ActivityChange", "ActivityKind", "ActivityMember", "ActivityStatus", "AnswerPolicy",
     "BlueprintPart", "Notice", "StudyPassage",
     "PAPER_LABELS", "Paper",

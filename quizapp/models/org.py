@@ -171,6 +171,8 @@ class LoginSession(Base):
         DateTime(timezone=True), default=utcnow
     )
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # What the member sees in 我的登录设备 ("iPhone · 微信"), from the login's User-Agent.
+    device: Mapped[str | None] = mapped_column(String(120))
 
     def __repr__(self) -> str:
         return f"<LoginSession {self.id} of person {self.person_id}>"

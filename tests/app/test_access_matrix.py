@@ -46,6 +46,8 @@ EXPECTED: dict[str, tuple[str, str, str, str, str, str]] = {
     "auth.login":                     (OK,    OK,        OK,        OK,        OK,        OK),
     "auth.logout":                    (LOGIN, OK,        OK,        OK,        OK,        OK),
     "auth.change_password":           (LOGIN, OK,        OK,        OK,        OK,        OK),
+    "auth.devices_page":              (LOGIN, OK,        OK,        OK,        OK,        OK),
+    "auth.end_device":                (LOGIN, OK,        OK,        OK,        OK,        OK),
     "main.home":                      (LOGIN, OK,        OK,        OK,        OK,        OK),
     "main.favicon":                   (OK,    OK,        OK,        OK,        OK,        OK),
     "main.notice_read":               (LOGIN, OK,        HIDDEN,    HIDDEN,    HIDDEN,    HIDDEN),
@@ -71,6 +73,8 @@ EXPECTED: dict[str, tuple[str, str, str, str, str, str]] = {
     "contest.post_points":            (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
     "admin.people":                   (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
     "admin.reset_password":           (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
+    "admin.login_throttles":          (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
+    "admin.clear_login_throttle":     (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
     # The member's pages: their own attempts only; the test's audience is all of org A.
     "quiz.home":                      (LOGIN, OK,        OK,        OK,        OK,        OK),
     "quiz.practice":                  (LOGIN, OK,        OK,        OK,        OK,        OK),
