@@ -40,7 +40,10 @@ def _error(error: Exception, status: int = 400) -> tuple[Response, int]:
 
 
 def _body() -> dict[str, Any]:
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:  # nested deeper than the JSON parser goes ("silent" covers ValueError only)
+        body = None
     return body if isinstance(body, dict) else {}
 
 
@@ -146,7 +149,8 @@ def stake(contest_id: int) -> Response | tuple[Response, int]:
     body = _body()
     try:
         team_id = body.get("team_id")
-        if isinstance(team_id, bool) or not isinstance(team_id, int):
+        # Bounded: an id past the INTEGER column would be refused as an HTML page, not JSON.
+        if isinstance(team_id, bool) or not isinstance(team_id, int) or not 0 < team_id < 2**31:
             raise play.ContestError("请选择队伍", 400)
         play.set_stake(db.session, contest_id, _position(body), team_id, body.get("stake"))
     except play.ContestError as error:

@@ -36,6 +36,7 @@ from activity_flow import now, open_activity, start_scored
 from bank_helpers import add_report
 from publish_helpers import ORGANIZER, org, pub_bank, set_status  # noqa: F401 - fixtures
 from quiz_helpers import MEMBER, attempt_id_from, quiz_org, start  # noqa: F401 - fixture
+from quizapp.contest import play, services
 from quizapp.extensions import db, limiter
 from quizapp.models import (
     Activity,
@@ -178,7 +179,9 @@ def build_world(app: Flask, org: dict[str, Any], pub_bank: dict[str, Any], login
                 ) -> dict[str, Any]:
     """Objects every endpoint can aim at, in the first 总支 and (foreign) in the second:
     open tests with a started attempt each, a draft test, a member's practice covering every
-    question type, a pending manual points entry and a 纠错 report."""
+    question type, a pending manual points entry, a 纠错 report, and a live contest in its
+    lobby (free teams 红队 and 蓝队; a 全员答题 round of two questions, then a 抢答 风险 round of
+    one) that the member joined (the outsider joined the foreign one; member2 joined none)."""
     units, people = org["units"], org["people"]
     mine = open_activity(app, units["general"].id)
     foreign = open_activity(app, units["other"].id)
@@ -206,11 +209,34 @@ def build_world(app: Flask, org: dict[str, Any], pub_bank: dict[str, Any], login
         db.session.add_all(notices)
         db.session.commit()
         notice, foreign_notice = (n.id for n in notices)
+    contest, contest_code, contest_team = add_contest(
+        app, units["general"].id, people["organizer"].id, people["member"].id)
+    foreign_contest, foreign_code, _ = add_contest(
+        app, units["other"].id, people["other_organizer"].id, people["outsider"].id)
     ids = {"activity": mine, "foreign_activity": foreign, "draft": draft, "attempt": scored,
            "foreign_attempt": foreign_attempt, "practice": practice, "question": question,
            "foreign_question": foreign_question, "report": report, "entry": entry,
-           "notice": notice, "foreign_notice": foreign_notice}
+           "notice": notice, "foreign_notice": foreign_notice, "contest": contest,
+           "contest_code": contest_code, "contest_team": contest_team,
+           "foreign_contest": foreign_contest, "foreign_code": foreign_code}
     return {"units": units, "people": people, "ids": ids, **pub_bank}
+
+
+CONTEST_ROUNDS = "全员答题,2,10,600\n抢答,1,10,600,风险"
+
+
+def add_contest(app: Flask, unit_id: int, organizer_id: int, entrant_id: int
+                ) -> tuple[int, str, int]:
+    """A contest of the unit in its lobby (quizapp.contest.services), joined by one member
+    of 红队; returns its id, its code and the id of 蓝队."""
+    with app.app_context():
+        organizer = db.session.get_one(Person, organizer_id)
+        contest = services.create_contest(db.session, organizer, "党建知识竞赛", unit_id, "free",
+                                          "红队,蓝队", services.parse_rounds(CONTEST_ROUNDS),
+                                          services.Selection())
+        play.join(db.session, contest, db.session.get_one(Person, entrant_id), contest.teams[0].id)
+        db.session.commit()
+        return contest.id, contest.code, contest.teams[1].id
 
 
 # ---------------------------------------------------------------- properties

@@ -65,8 +65,16 @@ RATING_RULES = {"effective_from": "date", "note": "text", "min_members": "int",
                 "yellow_participation": "int", "yellow_average": "int", "red_participation": "int",
                 "red_average": "int", "star5_participation": "int", "star5_average": "int",
                 "star1_participation": "int", "star1_average": "int"}
+CONTEST = {"title": "text", "unit": "int", "team_mode": "choice:free|branch|group|units|",
+           "team_names": "choice:红队,蓝队|一队，二队，三队|独一队|红队,红队|",
+           "rounds": "choice:全员答题,2,10,20|抢答,2,20,15,风险|全员答题,1,10,20\n抢答,1,10,15"
+                     "|全员答题,60,10,20|全员答题,0,10,20|抢答,1,10,4|全员答题,1,10,20,x|x",
+           "speech": "int", "qtype": "choice:|single|multiple|judge|fill|essay",
+           "concept": "choice:三会一课|四个意识|不存在的要点|", "picked": "text"}
 # Fuzzed with JSON bodies in test_fuzz_json.py.
-JSON_ROUTES = {"/quiz/attempts/<int:attempt_id>/answers"}
+JSON_ROUTES = {"/quiz/attempts/<int:attempt_id>/answers",
+               *(f"/contest/<int:contest_id>/{move}"
+                 for move in ("advance", "end", "judge", "stake", "answer", "press"))}
 
 
 @dataclass(frozen=True)
@@ -80,6 +88,9 @@ class Endpoint:
     fields: dict[str, str] = field(default_factory=dict)
     file: str | None = None  # "roster", "speech" or "excel": a multipart upload in field "file"
     relogin: bool = False  # the request may end the session
+    # A well-formed body (values format strings over the world's ids) posted after the fuzzing
+    # with the first ids: it must succeed (a redirect), so the route's success path is reached.
+    example: dict[str, str] | None = None
 
 
 ENDPOINTS = [
@@ -95,6 +106,17 @@ ENDPOINTS = [
              "/admin/people/{person}/reset-password", {"person": ("member2_id", "outsider_id")}),
     Endpoint("/admin/login-throttles/clear", "admin", "/admin/login-throttles/clear",
              fields={"key": "text"}),
+    # Live contests (quizapp/contest): the host's form and results, the members' joins.
+    Endpoint("/contest/new", "organizer", "/contest/new", fields=CONTEST,
+             example={"title": "支部知识竞赛", "unit": "{general}", "team_mode": "free",
+                      "team_names": "红队,蓝队", "rounds": "全员答题,2,10,20", "speech": "0"}),
+    Endpoint("/contest/<int:contest_id>/points", "organizer", "/contest/{c}/points",
+             {"c": ("contest", "foreign_contest")}),
+    Endpoint("/contest/join", "member2", "/contest/join", fields={"code": "text"},
+             example={"code": "{contest_code}"}),
+    Endpoint("/contest/j/<code>", "member2", "/contest/j/{c}",
+             {"c": ("contest_code", "foreign_code")}, {"team": "int"},
+             example={"team": "{contest_team}"}),
     Endpoint("/notices/<int:notice_id>/read", "member", "/notices/{n}/read", {"n": ("notice", "foreign_notice")}),
     Endpoint("/organize/questions/<int:question_id>/approve", "organizer",
              "/organize/questions/{q}/approve", {"q": ("question", "foreign_question")},
@@ -218,6 +240,8 @@ QUERIES = [
              fields={"handled": "choice:1|0|", "page": "int"}),
     Endpoint("/organize/speeches/<int:speech_id>", "organizer", "/organize/speeches/{s}",
              {"s": ("speech", "other_speech")}, {"p": "int", "s": "text"}),
+    Endpoint("/contest/<int:contest_id>/state", "member", "/contest/{c}/state",
+             {"c": ("contest", "foreign_contest")}, {"mine": "choice:1|0|true|"}),
     Endpoint("/points/units", "organizer", "/points/units", fields={"unit": "int"}),
     Endpoint("/points/units/<int:unit_id>", "organizer", "/points/units/{u}",
              {"u": ("general", "branch", "other")}, {"page": "int"}),
@@ -338,6 +362,11 @@ def test_post_fuzz(endpoint: Endpoint, app: Flask, world: dict[str, Any], login:
     run()
     # Not vacuous: the route answered something other than "not found" at least once.
     assert set(watcher.statuses) - {404}, watcher.statuses
+    if endpoint.example is not None:
+        first = {key: known[names[0]] for key, names in endpoint.ids.items()}
+        data = MultiDict({name: value.format(**known) for name, value in endpoint.example.items()})
+        response = watcher.send(lambda: _post(client, endpoint.url.format(**first), data, None))
+        assert response.status_code == 302, response.get_data(as_text=True)[:2000]
 
 
 def test_every_post_route_is_fuzzed(app: Flask) -> None:
