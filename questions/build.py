@@ -76,9 +76,9 @@ def _build_one(speech: Speech, knowledge: Knowledge) -> Bank:
     for draft in passed:
         if id(draft) in kept:
             q = draft.question
-            quality = rank(q, by_term.get(q.concept), draft.cut, draft.weak_distractors,
-                           known=(knowledge.formula(q.concept) is not None
-                                  or knowledge.set_of(by_term[q.concept].members if q.concept in by_term else ()) is not None),
+            concept = by_term.get(q.concept)
+            known = knowledge.formula(q.concept) or (concept and knowledge.set_of(concept.members))
+            quality = rank(q, concept, draft.cut, draft.weak_distractors, known=bool(known),
                            repeated=full_text.count(q.concept) >= 2)
             if quality < FLOOR:
                 bank.dropped.append((f"质量分低于 {FLOOR}", q.stem))
