@@ -73,17 +73,24 @@ def _specs(session: Session, root: Unit, now: datetime) -> list[ActivitySpec]:
         counts.setdefault(speech_id, {})[qtype] = count
     fits = [sid for sid, by_type in counts.items()
             if by_type.get(QuestionType.SINGLE, 0) >= 3 and by_type.get(QuestionType.JUDGE, 0) >= 2]
-    chosen = fits[0] if fits else next(iter(counts), None)
+    # Else the speech with the most approved questions, asked in the two types it has most of
+    # (the demo approves one question a key point, so a speech may have no 判断 at all).
+    chosen = fits[0] if fits else max(counts, key=lambda sid: sum(counts[sid].values()), default=None)
     speech = session.get(Speech, chosen) if chosen is not None else None
     if speech is None:
         raise DemoActivityError("示范党总支还没有已通过的题目，请先导入讲话并审核题目")
+    if fits:
+        quiz = [PartSpec(QuestionType.SINGLE, 3, 2, speech.id), PartSpec(QuestionType.JUDGE, 2, 2, speech.id)]
+    else:
+        most = sorted(counts[chosen].items(), key=lambda pair: -pair[1])[:2]
+        quiz = [PartSpec(qtype, min(have, want), 2, speech.id) for (qtype, have), want in zip(most, (3, 2))]
     last = min(len(speech.paragraphs), 6) - 1
     study = ActivitySpec(
         kind=ActivityKind.STUDY, title=f"{today.year}年{today.month}月党建知识选学", unit_id=root.id,
         period_start=month_start, intro=f"本月选学《{speech.title}》开头部分，读后完成小测。",
         practice_opens_at=_china_at(month_start), opens_at=_china_at(month_start),
         closes_at=_china_at(next_month) - timedelta(minutes=1),
-        parts=[PartSpec(QuestionType.SINGLE, 3, 2, speech.id), PartSpec(QuestionType.JUDGE, 2, 2, speech.id)],
+        parts=quiz,
         passages=[PassageSpec(speech.id, 0, max(last, 0))],
     )
     quarter = (today.month - 1) // 3 + 1

@@ -170,3 +170,26 @@ def test_the_demo_keeps_beijing_hours_and_its_sittings_are_over_by_now(app, monk
         for attempt in db.session.scalars(select(Attempt)):
             assert as_utc(attempt.activity.opens_at) <= as_utc(attempt.started_at)
             assert as_utc(attempt.submitted_at) <= now
+
+
+def test_the_demo_study_asks_what_its_speech_has_when_no_speech_has_singles_and_judges(app):
+    """The demo approves one question a key point: a speech may have no 判断 (the seeds' first
+    had none), and the study then takes the two types its speech has most of."""
+    runner = app.test_cli_runner()
+    runner.invoke(args=["seed-demo"])
+    with app.app_context():
+        root_id = db.session.scalar(select(Unit.id).where(Unit.parent_id.is_(None)))
+    plan = [{QuestionType.MULTIPLE: 4, QuestionType.FILL: 5},
+            {QuestionType.SINGLE: 5, QuestionType.JUDGE: 1},
+            {QuestionType.JUDGE: 2, QuestionType.FILL: 1}]
+    for number, types in enumerate(plan):
+        speech = add_speech(app, root_id)
+        for qtype, count in types.items():
+            for i in range(count):
+                add_question(app, speech, qtype, paragraph=i + 1,
+                             sentence=f"第{number}篇{qtype.value}第{i}句要上好党课。")
+    result = runner.invoke(args=["seed-demo", "--activities"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        study = db.session.scalars(select(Activity).where(Activity.kind == ActivityKind.STUDY)).one()
+        assert study.status is ActivityStatus.PUBLISHED
