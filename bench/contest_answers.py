@@ -21,10 +21,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import sys
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -32,11 +32,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.faults.autosave_load import Gunicorn, MemberBrowser, form_fields, server_env  # noqa: E402
 from quizapp import create_app  # noqa: E402
 from quizapp.auth.passwords import hash_password  # noqa: E402
-from quizapp.contest import services, state  # noqa: E402
+from quizapp.contest import services  # noqa: E402
 from quizapp.extensions import db  # noqa: E402
 from quizapp.models import (  # noqa: E402
     BankQuestion,
-    Contest,
     ContestAnswer,
     Person,
     QuestionOrigin,
@@ -97,28 +96,9 @@ def csrf_of(page: bytes) -> str:
 
 
 def parallel(count: int, job, workers: int = 32) -> None:
-    cursor = iter(range(count))
-    lock = threading.Lock()
-    errors: list[BaseException] = []
-
-    def work() -> None:
-        while True:
-            with lock:
-                index = next(cursor, None)
-            if index is None or errors:
-                return
-            try:
-                job(index)
-            except BaseException as error:  # noqa: BLE001 - re-raised below
-                errors.append(error)
-
-    threads = [threading.Thread(target=work) for _ in range(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    if errors:
-        raise errors[0]
+    """Run ``job(0..count-1)`` on ``workers`` threads; the first error is raised here."""
+    with ThreadPoolExecutor(workers) as pool:
+        list(pool.map(job, range(count)))
 
 
 def percentile(values: list[float], share: float) -> float:

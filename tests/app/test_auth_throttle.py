@@ -7,10 +7,10 @@ attacker guessing the member's number waits. The clock is faked (``throttle.time
 
 from __future__ import annotations
 
-import types
 from typing import Any
 
 import pytest
+from fake_clock import FakeClock, install
 from sqlalchemy import select
 
 from quizapp.auth import throttle
@@ -22,19 +22,9 @@ OWNER = "13812345678"
 WRONG = "wrong-guess-1"
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1_900_000_000.0
-
-    def time(self) -> float:
-        return self.now
-
-
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
-    fake = FakeClock()
-    monkeypatch.setattr(throttle, "time", types.SimpleNamespace(time=fake.time))
-    return fake
+    return install(monkeypatch, throttle)
 
 
 def _post(client: Any, account: str, password: str, address: str = "10.0.0.1") -> Any:

@@ -7,11 +7,11 @@ The hour passes on a fake clock given to the limiter's in-memory storage (limits
 from __future__ import annotations
 
 import re
-import types
 from typing import Any
 
 import limits.storage.memory
 import pytest
+from fake_clock import FakeClock, install
 from argon2 import PasswordHasher, Type, extract_parameters
 
 from quizapp.auth import passwords, throttle
@@ -21,20 +21,9 @@ from quizapp.models import Person
 REFUSED_PAGE = "尝试次数过多，请 1 分钟后再试。"
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1_900_000_000.0
-
-    def time(self) -> float:
-        return self.now
-
-
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
-    fake = FakeClock()
-    monkeypatch.setattr(limits.storage.memory, "time", types.SimpleNamespace(time=fake.time))
-    monkeypatch.setattr(throttle, "time", types.SimpleNamespace(time=fake.time))
-    return fake
+    return install(monkeypatch, limits.storage.memory, throttle)
 
 
 def _attempts(client: Any, login: Any, clock: FakeClock, accounts: list[str], seconds: float
