@@ -96,27 +96,36 @@ class Chooser:
         joined = "\x00".join(answers)
         answer_sentences = frozenset().union(*(self._sentences_with(a) for a in answers))
         like_chars = set(like)
-        picked: dict[str, tuple] = {}
+        verb_answer = any(VERB_HEAD_RE.match(a) for a in answers)
+        # The cheap tests rank every candidate; the dear ones (substrings, added words, the speech's
+        # sentences) are asked only of the best, in rank order, until `want` pass: a speech of
+        # thousands of list items would otherwise cost each question thousands of them.
+        ranked: dict[str, tuple] = {}
         for index, item in enumerate(candidates):
-            if item in picked or item in answers or not item.strip() or _masked(item):
+            if item in ranked or item in answers or not item.strip() or not similar_length(item, like):
                 continue
-            inside = item in joined if "\x00" not in item else any(item in a for a in answers)
-            if inside or any(a in item for a in answers) or any(_same_words(item, a) for a in answers):
-                continue
-            if (avoid and item in avoid) or not similar_length(item, like):
+            if avoid and item in avoid:
                 continue
             # Both the head and the tail a set shares (政治判断力、政治执行力 → 政治…力, never 政治能力).
             if (prefix and not item.startswith(prefix)) or (suffix and not item.endswith(suffix)):
                 continue
-            if _affix_inside_word(item, prefix, suffix):
-                continue
-            if VERB_HEAD_RE.match(item) and not any(VERB_HEAD_RE.match(a) for a in answers):
+            if VERB_HEAD_RE.match(item) and not verb_answer:
                 continue  # 推进现代化建设 beside 经济建设, 政治建设: an action among things
+            ranked[item] = (-affinity(item, like), -overlap(item, like, like_chars), index)
+        picked: list[str] = []
+        for item in sorted(ranked, key=ranked.__getitem__):
+            if len(picked) >= want:
+                break
+            if _masked(item) or _affix_inside_word(item, prefix, suffix):
+                continue
+            inside = item in joined if "\x00" not in item else any(item in a for a in answers)
+            if inside or any(a in item for a in answers) or any(_same_words(item, a) for a in answers):
+                continue
             where = self._sentences_with(item)
             if where and where & answer_sentences:  # said together with an answer
                 continue
-            picked[item] = (-affinity(item, like), -overlap(item, like, like_chars), index)
-        return sorted(picked, key=picked.__getitem__)[:want]
+            picked.append(item)
+        return picked
 
 
 def _affix_inside_word(item: str, prefix: str, suffix: str) -> bool:
@@ -131,14 +140,14 @@ def _affix_inside_word(item: str, prefix: str, suffix: str) -> bool:
 def _same_words(item: str, answer: str) -> bool:
     """Whether one of two terms is the other with a word added (两个维护 and 两个坚决维护, 全面从严治党 and
     从严治党): the two name the same thing, so the distractor would be right too."""
-    shorter, longer = sorted((item, answer), key=len)
+    shorter, longer = (item, answer) if len(item) <= len(answer) else (answer, item)
     if len(longer) - len(shorter) > 3 or len(shorter) < 3:
         return False
-    i = 0
-    for ch in longer:  # `shorter` is a subsequence of `longer`
-        if i < len(shorter) and ch == shorter[i]:
-            i += 1
-    return i == len(shorter)
+    # At most three characters added: the first and last of `shorter` sit near the ends of `longer`.
+    if shorter[0] not in longer[:4] or shorter[-1] not in longer[-4:]:
+        return False
+    rest = iter(longer)
+    return all(ch in rest for ch in shorter)  # `shorter` is a subsequence of `longer`
 
 
 @functools.lru_cache(maxsize=16384)
