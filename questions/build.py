@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .concepts import find_concepts
+from .distractors import same_words
 from .generate import Draft, Maker
 from .knowledge import Knowledge, load_knowledge
 from .pools import is_fragment
@@ -22,6 +23,13 @@ SENSITIVE_RE = re.compile(r"文化大革命|文革|四人帮|林彪|反革命|�
 # A quotation, saying or figure of speech introduced as such: “俗话说：‘…’”, 所谓“…”.
 SAYING_RE = re.compile(r"(?:俗话说|俗语说|常言道|古人云|古语说|有句话|所谓|说过|说：|讲：|比喻为|称为|叫做|形象地说)[：:，,]?“$")
 # The speaker telling of himself (我就强调…, 我当时…): an anecdote, not a point.
+# The vocabulary of party life, governance and ideology: a sentence with none of it is a detail of
+# the economy, the environment or a city's plans (海洋强省, 美丽城镇, 亚残运会), not party knowledge.
+PARTY_RE = re.compile(r"党|政治|思想|组织|纪律|作风|四风|廉|腐|干部|理论|学习|初心|使命|人民|群众|制度|监督|主义|民主|"
+                      r"法治|意识|自信|维护|担当|精神|信念|理想|宗旨|责任|核心|领导|规矩|官僚|教育|文化|价值|斗争|革命|"
+                      r"历史|红色|伟大|奋斗|忠诚|改革|创新|治理|新时代|现代化|复兴|战略|政策|形势")
+# A year's anniversaries (今年是改革开放40周年、…实施15周年): the occasion, not a point to remember.
+ANNIVERSARY_RE = re.compile(r"^(?:今年|明年|去年|今天|明天)(?:是|恰逢|正值).{0,40}周年")
 FIRST_PERSON_RE = re.compile(r"(?<![自忘无])我(?![们国省市区县党军校局部委厅办院所])")
 MAX_OPTION = 30
 PER_SENTENCE = 6
@@ -60,7 +68,7 @@ def _build_one(speech: Speech, knowledge: Knowledge) -> Bank:
         q = draft.question
         if q.source.paragraph in reviewing and not STRICT_DEMAND_RE.search(q.source.sentence):
             draft.question = dataclasses.replace(q, stem=as_review(q.stem))
-        reason = _problem(draft, speech, kb_text) or _given_away(draft.question, by_term.get(draft.question.concept))
+        reason = _problem(draft, speech, knowledge, kb_text) or _given_away(draft.question, by_term.get(draft.question.concept))
         if reason:
             bank.dropped.append((reason, draft.question.stem))
             continue
@@ -131,7 +139,16 @@ def _given_away(q: Question, concept: Concept | None) -> str:
     return ""
 
 
-def _problem(draft: Draft, speech: Speech, kb_text: str) -> str:
+def _variant_of_known(answer: str, sentence: str, knowledge: Knowledge) -> bool:
+    """Whether a blanked name is a lexicon formula's name with a word added or dropped that the
+    sentence does not also say (两个坚决维护 for 两个维护): the formula's own name fits the blank too."""
+    if knowledge.formula(answer) is not None or f"“{answer}”" not in sentence:
+        return False
+    return any(f.term != answer and f.term not in sentence and same_words(answer, f.term)
+               for f in knowledge.formulas)
+
+
+def _problem(draft: Draft, speech: Speech, knowledge: Knowledge, kb_text: str) -> str:
     """Why a draft may not go into the bank, or '' when it passes."""
     q = draft.question
     if draft.got_distractors < draft.need_distractors:
@@ -191,6 +208,13 @@ def _problem(draft: Draft, speech: Speech, kb_text: str) -> str:
         keys = list(q.answer) if q.type == QType.FILL else [q.options[i] for i in q.answer or ()]
         if any(k and k in q.stem for k in keys):
             return "题干里已出现答案"
+    if q.origin == Origin.SPEECH and ANNIVERSARY_RE.match(q.source.sentence):
+        return "纪念年份的背景，不是要点"
+    if (q.origin == Origin.SPEECH and not PARTY_RE.search(q.source.sentence) and q.kind not in (Kind.ENUMERATION, Kind.FORMULA)
+            and knowledge.formula(q.concept) is None):  # a named formula and its members are asked (QUESTIONS.md)
+        return "经济、城建等业务细节，不是党建要点"
+    if q.type == QType.FILL and _variant_of_known(q.answer[0], q.source.sentence, knowledge):
+        return "答案是规范提法的另一种说法，规范提法同样可填"
     if q.origin == Origin.KNOWLEDGE:
         right = [q.options[i] for i in q.answer] if q.type == QType.MULTIPLE else []
         if any(r not in kb_text for r in right):

@@ -16,7 +16,7 @@ ENDS_AFTER = set("、，,。；;：:！？”」和与及的等")
 
 # A phrase that opens with a verb of doing names an action, not a thing of the key's kind.
 VERB_HEAD_RE = re.compile(r"^(?:推进|推动|加强|加快|塑造|打造|深化|实现|坚持|提升|提高|促进|完善|健全|构建|落实|开展|强化|"
-                          r"建立|形成|增强|做好|抓好|搞好)")
+                          r"建立|形成|增强|做好|抓(?!手)|搞好)")
 
 class Chooser:
     """Distractor choice for one speech: knows its sentences (to avoid texts said together with
@@ -119,7 +119,7 @@ class Chooser:
             if _masked(item) or _affix_inside_word(item, prefix, suffix):
                 continue
             inside = item in joined if "\x00" not in item else any(item in a for a in answers)
-            if inside or any(a in item for a in answers) or any(_same_words(item, a) for a in answers):
+            if inside or any(a in item for a in answers) or any(same_words(item, a) for a in answers):
                 continue
             where = self._sentences_with(item)
             if where and where & answer_sentences:  # said together with an answer
@@ -137,7 +137,7 @@ def _affix_inside_word(item: str, prefix: str, suffix: str) -> bool:
     return len(prefix) == 1 and len(words) > 1 and len(words[0]) == 2 and words[0].startswith(prefix)
 
 
-def _same_words(item: str, answer: str) -> bool:
+def same_words(item: str, answer: str) -> bool:
     """Whether one of two terms is the other with a word added (两个维护 and 两个坚决维护, 全面从严治党 and
     从严治党): the two name the same thing, so the distractor would be right too."""
     shorter, longer = (item, answer) if len(item) <= len(answer) else (answer, item)

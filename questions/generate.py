@@ -11,7 +11,7 @@ import random
 import re
 from dataclasses import dataclass
 
-from . import lists, roles, theses
+from . import lists, roles, segment, theses
 from .concepts import DOCUMENT_ENDINGS
 from .distractors import Chooser
 from .figures import changed_figures
@@ -24,6 +24,9 @@ from .types import Concept, Kind, Origin, QType, Question, Speech
 from .wording import BLANK, in_quote_chain, numbered, options_of, q, typeable
 
 SINGLE_WRONG = 3  # a 单选 has four options
+# A standing many things hold (一项重要的政治任务, 优秀品质, 珍贵资源, 重要前提): a blank on the
+# subject has other right answers (艰苦奋斗 is an 优秀品质 too).
+SHARED_STANDING_RE = re.compile(r"重要|重大|一项|一个|一种|之一|优秀|珍贵|宝贵|良好")
 # A thesis's standing that only one thing can hold: its subject's siblings are wrong beside it.
 UNIQUE_RE = re.compile(r"首要|第一|根本|最|唯一|核心|统领|首位|主线|关键|重中之重|灵魂|基石|命脉|生命线|总基调|总要求")
 MAX_THESIS_BLANK = 10  # characters of a thesis term a blank may stand for
@@ -166,7 +169,7 @@ class Maker:
         A long term (a whole condition, 只有……才能) is too much to blank: only a 判断 as said.
         Where the judgement's own word has a family (首要政治任务, 根本宗旨), that word is asked too."""
         self.thesis_role(c)
-        if len(c.term) > MAX_THESIS_BLANK:
+        if len(c.term) > MAX_THESIS_BLANK or _others_fit(c):
             framed = frame(c.source.sentence, c.term)
             if framed is not None and len(framed.text) <= MAX_JUDGE_TRUE:
                 self.add(c, QType.JUDGE, "true", f"判断：{framed.lead}，{framed.text}", (), True,
@@ -321,3 +324,13 @@ def _changed_ordinals(term: str) -> list[str]:
         if v >= 1 and not (match.group(2) == "中全会" and v > 9):
             out.append(term[:match.start(1)] + int_to_cn(v) + term[match.end(1):])
     return out
+
+
+def _others_fit(c: Concept) -> bool:
+    """Whether things besides the thesis's subject would fill a blank on it as rightly: a standing
+    many things share (see SHARED_STANDING_RE), or one of the subject's own kind (我国现代化 is
+    “…相协调的现代化”: 中国式现代化 fits as well)."""
+    if UNIQUE_RE.search(c.key):
+        return False
+    head = segment.words(c.term)[-1] if segment.words(c.term) else ""
+    return bool(SHARED_STANDING_RE.search(c.key)) or (len(head) >= 2 and c.key.endswith(head))

@@ -14,7 +14,7 @@ THESIS_WORDS = (
     "基石|根基|根本|关键|核心|重中之重|第一位|首位|统领|引领|基础|前提|保障|抓手|突破口|着力点|落脚点|出发点|试金石|"
     "必由之路|必然要求|内在要求|重要保证|重要法宝|传家宝|定盘星|压舱石|主心骨|最大优势|本质特征|最高政治原则|"
     "关键一招|总基调|根本宗旨|鲜明品格|一条红线|价值取向|主攻方向|首位战略|底色|鲜明特征|独特优势|强大支撑|"
-    "重要支撑|必修课|金钥匙|指路明灯|定海神针|风向标|永恒课题|重大政治任务"
+    "重要支撑|必修课|金钥匙|指路明灯|定海神针|风向标|永恒课题|重大政治任务|命脉|支撑|重点|第一属性"
 )
 # V X的Y where Y names X's standing (坚持稳中求进工作总基调, 践行全心全意为人民服务的根本宗旨).
 APPOSITION_RE = re.compile(r"(?:坚持|践行|忠实践行|实施|全面实施|深入实施|发挥好?|贯彻|落实|遵循|坚守)"
@@ -26,7 +26,7 @@ AS_RE = re.compile(rf"(?:以|把|将)((?:把握|[^，。；：以把将]){{2,30}
 # 把X作为Y in general, Y a noun phrase (把学习贯彻党章作为贯彻党的二十大精神的重要内容)
 AS_ANY_RE = re.compile(r"(?:把|将)([^，。；：以把将]{2,30}?)(?:作为|当作)([^，。；！？]{3,24}?)(?=[，。；！]|$)")
 # 用好X这个Y / 聚焦X这个主题
-THIS_RE = re.compile(r"(?:用好|抓住|抓好|聚焦|牵住|扭住|守住|把握|坚持)([^，。；：这]{2,14}?)这个([^，。；！？]{2,10}?)(?=[，。；！]|$)")
+THIS_RE = re.compile(r"(?:用好|抓住|抓好|抓[深严实牢紧细]|聚焦|牵住|扭住|守住|把握|坚持)([^，。；：这]{2,14}?)这个([^，。；！？]{2,10}?)(?=[，。；！]|$)")
 # X是…的首要任务 (X opens its clause)
 IS_RE = re.compile(rf"(?:^|[，；：。])([^，。；：]{{2,24}}?)(?:始终|就|都|更|也)?是([^，。；]{{0,20}}?(?:{THESIS_WORDS}))"
                    r"(?:[的之]?(?:问题|所在|工程|任务|建设|保证|要求))?(?=[，。；！]|$)")
@@ -38,6 +38,11 @@ CLAUSE_IS_RE = re.compile(r"(?:^|[。；]|(?:强调|指出|表明|证明|认为|
                           r"([^，。；！？]{3,24}?)(?=[，。；！]|$)")
 # X，关键在Y / 关键在于Y
 KEY_IN_RE = re.compile(r"关键(?:在于|在)([^，。；！？]{1,16})(?=[，。；！]|$)")
+# The standing first, then what holds it (第一属性是政治性, 第一责任是抓党的建设)
+INVERTED_RE = re.compile(r"(?:^|[，；：。])(第一属性|第一身份|第一责任|首要任务|首要职责|根本任务|根本职责|核心任务|第一要务|最大政绩)"
+                         r"(?:就|始终)?是([^，。；：“”]{2,12})(?=[，。；！]|$)")
+# X永远在路上 (全面从严治党永远在路上): a standing the party gives a few causes only
+ROAD_RE = re.compile(r"(?:^|[，；：。])(?:牢记|坚持)?([^，。；：]{2,12}?)永远在路上")
 # 没有X，就没有Y
 NO_RE = re.compile(r"没有([^，。；]{2,16})，就没有([^，。；]{2,20})")
 # 把X放在首位 / 摆在突出位置
@@ -51,7 +56,7 @@ RELATION_RE = re.compile(r"处理好([^，。；、]{2,16}?)(?:与|和|同)([^�
 SUBJECT_JUNK = re.compile(r"^(?:没有|自己|本人|这|那|它|其|此|该|我们|大家|同志们|他们|这些|那些|也|就|都|还|又|而|并|但|这是|这就|在座|每一|某种|"
                           r"[0-9一二三四五六七八九十]+[、.．是]|[（(])|要|不仅|应该|应当|必须|能否|是否|怎样|如何|什么")
 # Words that make a clause a reference or an event rather than a term (做到了这一点, 解决了这个问题之后).
-TERM_JUNK = re.compile(r"了|着|过|这|那|之后|以后|之前|时候|的话|起来|下去|今天|目前|当前|[的地得]$")
+TERM_JUNK = re.compile(r"了|着|过(?![上好硬])|这|那|之后|以后|之前|时候|的话|起来|下去|今天|目前|当前|[的地得]$")
 CONGRESS_RE = re.compile(r"(?:党的)?(?:第?[一二三四五六七八九十]{1,3}次全国代表大会|[一二三四五六七八九十]{2,3}大)"
                          r"|(?:党的)?[一二三四五六七八九十]{2,3}届[一二三四五六七八九十]中全会"
                          r"|(?:省|市|区|县)?第[一二三四五六七八九十]{1,3}次党代会")
@@ -98,6 +103,10 @@ def find(text: str) -> list[Found]:
             _thesis(found, s, span.start, match.group(1), match.start(1), match.group(2))
         for match in KEY_IN_RE.finditer(s):
             _thesis(found, s, span.start, match.group(1), match.start(1), "关键", shortest=1)
+        for match in INVERTED_RE.finditer(s):
+            _thesis(found, s, span.start, match.group(2), match.start(2), match.group(1))
+        for match in ROAD_RE.finditer(s):
+            _thesis(found, s, span.start, match.group(1), match.start(1), "永远在路上")
         for match in NO_RE.finditer(s):
             _thesis(found, s, span.start, match.group(1), match.start(1), "没有……就没有" + match.group(2))
         for match in ONLY_RE.finditer(s):

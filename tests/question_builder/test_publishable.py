@@ -527,3 +527,57 @@ def test_a_reform_described_by_its_core_is_no_thesis(make_speech):
         "深化以集体经济为核心的强村富民乡村集成改革，打造数字乡村引领区。",
         "要以党的政治建设为统领，全面推进党的建设。")) if c.kind == Kind.THESIS}
     assert "集体经济" not in theses and "党的政治建设" in theses
+
+
+def test_theses_stated_by_this_by_a_lifeline_by_a_focus_and_standing_first(make_speech):
+    found = concepts_of(
+        make_speech,
+        "（一）抓牢党性教育这个根基，在学用结合上作示范。",
+        "作风是党的命脉，制度是支撑。",
+        "要以建强支部班子为重点，推动基层党组织全面过硬。",
+        "机关首先是政治机关，第一属性是政治性。",
+        "管党治党永远在路上，一刻也不能放松。",
+        "让群众过上好日子，是我们一切工作的落脚点。",
+    )
+    expected = {"党性教育": "根基", "作风": "党的命脉", "建强支部班子": "重点", "政治性": "第一属性",
+                "管党治党": "永远在路上", "让群众过上好日子": "我们一切工作的落脚点"}
+    for term, key in expected.items():
+        assert term in found and found[term].kind == Kind.THESIS and found[term].key == key, term
+
+
+def test_no_blank_on_a_subject_whose_standing_others_share(make_speech):
+    bank = build_bank([make_speech(
+        "勇于自我批评，是共产党人的优秀品质。",
+        "科学的调查研究，是正确决策的重要前提。",
+        "我们要建设的城市，是人与自然和谐共生的城市。",
+        "党的政治建设是党的根本性建设。")])[0]
+    blanked = {q.answer[0] if q.type == QType.FILL else q.options[q.answer[0]]
+               for q in bank.questions if q.type in (QType.FILL, QType.SINGLE)}
+    assert not blanked & {"勇于自我批评", "科学的调查研究", "我们要建设的城市"}
+    assert any(q.type == QType.JUDGE and q.answer is True and "优秀品质" in q.stem for q in bank.questions)
+    assert "党的政治建设" in blanked  # 根本性: one thing's standing alone
+
+
+def test_a_detail_of_the_economy_or_a_citys_plans_is_not_asked(make_speech):
+    bank = build_bank([make_speech(
+        "要推进美丽河湖、美丽田园、美丽庭院联创联建，打造花园城市。",
+        "明年要办好滨江马拉松、城北龙舟赛、城南灯会和西湖音乐节。",
+        "要增强政治判断力、政治领悟力、政治执行力。")])[0]
+    said = " ".join(q.stem + " ".join(q.options) + str(q.answer) for q in bank.questions)
+    assert "美丽" not in said
+    assert any("政治领悟力" in (q.answer if q.type == QType.FILL else ()) for q in bank.questions)
+
+
+def test_a_years_anniversaries_are_the_occasion_not_a_point(make_speech):
+    bank = build_bank([make_speech(
+        "今年是建党100周年、“三服务”活动开展10周年，意义特殊。",
+        "要深入开展“三服务”活动，党员干部坚持每月走访群众。")])[0]
+    assert bank.questions and not [q for q in bank.questions if "周年" in q.stem]
+
+
+def test_a_variant_of_a_known_formulas_name_is_not_blanked(make_speech):
+    bank = build_bank([make_speech(
+        "要牢固树立“四个意识”，自觉做到“两个坚决维护”。",
+        "践行“两个坚决维护”，必须在思想上政治上行动上同党中央保持高度一致。")])[0]
+    fills = {q.answer[0] for q in bank.questions if q.type == QType.FILL}
+    assert "两个坚决维护" not in fills and "四个意识" in fills
