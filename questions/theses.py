@@ -90,6 +90,9 @@ def find(text: str) -> list[Found]:
         for pattern, check_predicate, check_subject in THESIS_PATTERNS:
             for match in pattern.finditer(s):
                 predicate = match.group(2)
+                if pattern is AS_RE:  # 一以贯之的主题主线: the standing is the whole compound
+                    more = re.match(rf"(?:{THESIS_WORDS})+", s[match.end(2):])
+                    predicate += more.group(0) if more else ""
                 if pattern is AS_RE and s[match.end(2):match.end(2) + 1] == "的" and s[match.start():match.start() + 1] == "以":
                     continue  # 以集体经济为核心的…改革: a description of the reform, not a judgement
                 if check_predicate and (not _nominal(predicate) or PREDICATE_JUNK.search(predicate)):

@@ -581,3 +581,9 @@ def test_a_variant_of_a_known_formulas_name_is_not_blanked(make_speech):
         "践行“两个坚决维护”，必须在思想上政治上行动上同党中央保持高度一致。")])[0]
     fills = {q.answer[0] for q in bank.questions if q.type == QType.FILL}
     assert "两个坚决维护" not in fills and "四个意识" in fills
+
+
+def test_a_standing_of_two_words_is_never_cut_between_them(make_speech):
+    bank = build_bank([make_speech(
+        "必须把坚持党的全面领导、坚持密切联系群众作为一以贯之的主题主线，坚持一张蓝图绘到底。")])[0]
+    assert not [q for q in bank.questions if "____主线" in q.stem]
