@@ -27,6 +27,9 @@ SINGLE_WRONG = 3  # a 单选 has four options
 # A standing many things hold (一项重要的政治任务, 优秀品质, 珍贵资源, 重要前提): a blank on the
 # subject has other right answers (艰苦奋斗 is an 优秀品质 too).
 SHARED_STANDING_RE = re.compile(r"重要|重大|一项|一个|一种|之一|优秀|珍贵|宝贵|良好")
+# A standing of the first rank, unique or not (压舱石, 主心骨, 命脉 …).
+UNIQUE_OR_WEIGHTY_RE = re.compile(r"首要|第一|根本|最|唯一|核心|统领|首位|主线|关键|重中之重|灵魂|基石|命脉|生命线|"
+                                  r"压舱石|主心骨|定海神针|定盘星|根基|前提")
 # A thesis's standing that only one thing can hold: its subject's siblings are wrong beside it.
 UNIQUE_RE = re.compile(r"首要|第一|根本|最|唯一|核心|统领|首位|主线|关键|重中之重|灵魂|基石|命脉|生命线|总基调|总要求")
 MAX_THESIS_BLANK = 10  # characters of a thesis term a blank may stand for
@@ -87,6 +90,9 @@ class Maker:
         self.speech_text = speech.paragraphs
         self.drafts: list[Draft] = []
         self.lists = ListAsker(self, concepts)
+        # What the speech itself holds first or foremost (政治上过硬 is its 压舱石): never a false
+        # swap for another thesis's subject, a member could defend it.
+        self.foremost = {c.term for c in concepts if c.kind == Kind.THESIS and UNIQUE_OR_WEIGHTY_RE.search(c.key)}
 
     def add(self, concept: Concept, qtype: QType, variant: str, stem: str, options=(), answer=None,
             explanation: str = "", must_quote=(), need: int = 0, got: int = 0,
@@ -181,6 +187,7 @@ class Maker:
         # …and one that differs from the term in a word only (促进 for 实现全体人民共同富裕) says the same.
         kin = [t for t in self.pools.theses if t != c.term and (t[:2] == c.term[:2] or t[-2:] == c.term[-2:])
                and _shared_ends(t, c.term) * 2 <= len(c.term)]
+        kin = [t for t in kin if t not in self.foremost]
         kin += self.pools.family_of(c.term)
         wrong = self.chooser.choose(kin, {c.term}, SINGLE_WRONG, c.term, c.source.sentence)
         if not UNIQUE_RE.search(c.key):

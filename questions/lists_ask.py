@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from . import lists
+from . import lists, segment
 from .pools import is_fragment, short
 from .stems import frame
 from .types import Concept, Kind, QType
@@ -39,8 +39,8 @@ class ListAsker:
             return
         m = self.maker
         members = [short(x) for x in c.members]
-        if any(is_fragment(x) for x in members):
-            return
+        if any(is_fragment(x) for x in members) or all(_place(x) for x in members):
+            return  # 双城记: 杭州、宁波 is geography, not party knowledge
         name, where = _list_name(c)
         answers = set(members) | set(c.members)
         excluded = answers | {c.term, c.context} | set(self.list_of.get(c.context, ()))
@@ -169,3 +169,8 @@ def _list_name(c: Concept) -> tuple[str, str]:
         return "其中", f"讲话提出{q(term)}"
     return q(term), "讲话中"
 
+
+def _place(item: str) -> bool:
+    """Whether a list item is a place's name alone (杭州, 宁波舟山)."""
+    words = segment.tagged(item)
+    return bool(words) and all(flag == "ns" for _, flag in words)

@@ -587,3 +587,18 @@ def test_a_standing_of_two_words_is_never_cut_between_them(make_speech):
     bank = build_bank([make_speech(
         "必须把坚持党的全面领导、坚持密切联系群众作为一以贯之的主题主线，坚持一张蓝图绘到底。")])[0]
     assert not [q for q in bank.questions if "____主线" in q.stem]
+
+
+def test_a_list_of_places_is_geography_not_a_point(make_speech):
+    bank = build_bank([make_speech(
+        "要提升温州、台州“双城记”能级，党员干部要走在前列。",
+        "要增强政治判断力、政治领悟力、政治执行力。")])[0]
+    assert bank.questions and not [q for q in bank.questions if "双城记" in q.stem]
+
+
+def test_a_thesis_the_speech_holds_foremost_is_no_false_swap(make_speech):
+    bank = build_bank([make_speech(
+        "要坚持把政治建设放在首位。",
+        "政治上过硬，是党员干部的压舱石，政治不合格，一切都无从谈起。",
+        "要把政治纪律挺在前面，政治规矩是底线。")])[0]
+    assert not [q for q in bank.questions if q.answer is False and "政治上过硬放在首位" in q.stem]
