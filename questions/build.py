@@ -163,6 +163,8 @@ def _problem(draft: Draft, speech: Speech, knowledge: Knowledge, kb_text: str) -
             return "不是要求的数字（回顾或背景）"
     if "一是" in q.stem and "二是" not in q.stem and "二是" in speech.paragraph(q.source.paragraph):
         return "题干截断在列举之中"  # 五大工作导向：一是… and the rest cut away
+    if "二是" in q.stem and "一是" not in q.stem:
+        return "题干截断在列举之中"  # …，二是…，三是…: the first item's marker cut away
     if SENSITIVE_RE.search(q.source.sentence) or SENSITIVE_RE.search(" ".join(q.options)):
         return "含敏感历史名词"
     if q.kind in (Kind.SLOGAN, Kind.FORMULA) and SAYING_RE.search(q.source.sentence.split(q.concept)[0][-8:] + "“"):

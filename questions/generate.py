@@ -31,7 +31,7 @@ SHARED_STANDING_RE = re.compile(r"重要|重大|一项|一个|一种|之一|优�
 UNIQUE_OR_WEIGHTY_RE = re.compile(r"首要|第一|根本|最|唯一|核心|统领|首位|主线|关键|重中之重|灵魂|基石|命脉|生命线|"
                                   r"压舱石|主心骨|定海神针|定盘星|根基|前提")
 # A thesis's standing that only one thing can hold: its subject's siblings are wrong beside it.
-UNIQUE_RE = re.compile(r"首要|第一|根本|最|唯一|核心|统领|首位|主线|关键|重中之重|灵魂|基石|命脉|生命线|总基调|总要求")
+UNIQUE_RE = re.compile(r"首要|第一|根本|最|唯一|核心|统领|首位|主线|关键|重中之重|灵魂|基石|命脉|生命线|总基调|总要求|精髓")
 MAX_THESIS_BLANK = 10  # characters of a thesis term a blank may stand for
 MAX_JUDGE_TRUE = 60  # characters of speech a true 判断 may read back
 

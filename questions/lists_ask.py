@@ -41,6 +41,8 @@ class ListAsker:
         members = [short(x) for x in c.members]
         if any(is_fragment(x) for x in members) or all(_place(x) for x in members):
             return  # 双城记: 杭州、宁波 is geography, not party knowledge
+        if 2 * sum(bool(SHORTCOMING_RE.search(x)) for x in members) >= len(members):
+            return  # the speaker's own shortcomings (调查研究还不够深入): a self-review, not a point
         name, where = _list_name(c)
         answers = set(members) | set(c.members)
         excluded = answers | {c.term, c.context} | set(self.list_of.get(c.context, ()))
@@ -168,6 +170,9 @@ def _list_name(c: Concept) -> tuple[str, str]:
     if c.named_by == "frame":
         return "其中", f"讲话提出{q(term)}"
     return q(term), "讲话中"
+
+
+SHORTCOMING_RE = re.compile(r"不够|不足|不强|不高|不到位|还需|有待|欠缺|薄弱|差距")
 
 
 def _place(item: str) -> bool:

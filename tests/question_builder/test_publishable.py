@@ -602,3 +602,23 @@ def test_a_thesis_the_speech_holds_foremost_is_no_false_swap(make_speech):
         "政治上过硬，是党员干部的压舱石，政治不合格，一切都无从谈起。",
         "要把政治纪律挺在前面，政治规矩是底线。")])[0]
     assert not [q for q in bank.questions if q.answer is False and "政治上过硬放在首位" in q.stem]
+
+
+def test_a_subject_ending_in_shi_a_persons_life_and_a_stated_clause(make_speech):
+    found = concepts_of(
+        make_speech,
+        "实事求是是党的思想路线的精髓，要时刻坚持。",
+        "张三同志是一名优秀的共产党员，是我们学习的榜样。",
+        "学校要落实立德树人根本任务。")
+    theses = {t: c.key for t, c in found.items() if c.kind == Kind.THESIS}
+    assert theses.get("实事求是") == "党的思想路线的精髓"
+    assert theses.get("立德树人") == "根本任务"
+    assert not [t for t in theses if "同志" in t]
+
+
+def test_the_speakers_own_shortcomings_are_not_asked(make_speech):
+    bank = build_bank([make_speech(
+        "存在的不足：一是理论学习深度还不够，二是调查研究还不深入，三是创新意识有待增强。",
+        "要增强政治判断力、政治领悟力、政治执行力。")])[0]
+    assert bank.questions
+    assert not [q for q in bank.questions if re.search("还不够|有待增强|还不深入", q.stem + "".join(q.options) + str(q.answer))]
