@@ -202,10 +202,12 @@ def _inline_enumerations(text: str, number: int, out: _Collector) -> None:
 def _quoted_list(text: str, match: re.Match[str], number: int, out: _Collector) -> None:
     """“部署、检查、整改、落实”四位一体: a quoted list named by the count that follows it."""
     members = tuple(m.strip() for m in lists.split_items(match.group(1)))
-    after = re.match(r"([一二三四五六七八九十两])(位一体|个[\u4e00-\u9fff]{1,3}|项[\u4e00-\u9fff]{1,3})",
-                     text[match.end():])
-    if after and cn_to_int(after.group(1)) == len(members) and all(members):
-        out.add(after.group(0), Kind.ENUMERATION, number, match.start(), members)
+    rest = text[match.end():]
+    after = re.match(r"([一二三四五六七八九十两])(位一体|个[\u4e00-\u9fff]{1,3}|项[\u4e00-\u9fff]{1,3})", rest)
+    # …or a quoted count name after 的: “清单化、项目化、责任化、时限化”的“四化”
+    named = after or re.match(r"的?“([一二三四五六七八九十两])([\u4e00-\u9fff]{1,4})”", rest)
+    if named and cn_to_int(named.group(1)) == len(members) and all(members):
+        out.add(named.group(1) + named.group(2), Kind.ENUMERATION, number, match.start(), members)
 
 
 def _list_before(text: str, end: int, count: int) -> tuple[str, ...]:

@@ -34,6 +34,8 @@ class ListAsker:
         swapped for a sibling), 填空 (one item blanked in its sentence)."""
         if c.named_by == "title" or (c.named_by == "count" and STRUCTURE_RE.match(c.term)):
             return  # the speech's outline (三点意见, 四个方面): its structure, not its content
+        if c.named_by in ("heading", "lead") and REVIEW_HEADING_RE.search(c.term):
+            return  # the parts of a review (主要做法和成效, 存在的不足): the report's structure
         if c.named_by == "frame":  # 在…上作表率: asked in its sentence, one item blanked
             self.parallel(c, together=False)
             return
@@ -172,6 +174,7 @@ def _list_name(c: Concept) -> tuple[str, str]:
     return q(term), "讲话中"
 
 
+REVIEW_HEADING_RE = re.compile(r"做法|成效|成绩|回顾|不足|存在的问题|主要问题|工作情况|履职情况")
 SHORTCOMING_RE = re.compile(r"不够|不足|不强|不高|不到位|还需|有待|欠缺|薄弱|差距")
 
 

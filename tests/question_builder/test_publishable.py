@@ -622,3 +622,26 @@ def test_the_speakers_own_shortcomings_are_not_asked(make_speech):
         "要增强政治判断力、政治领悟力、政治执行力。")])[0]
     assert bank.questions
     assert not [q for q in bank.questions if re.search("还不够|有待增强|还不深入", q.stem + "".join(q.options) + str(q.answer))]
+
+
+def test_a_quoted_list_named_by_a_quoted_count_after_de(make_speech):
+    found = concepts_of(make_speech, "要推行“清单化、项目化、责任化、时限化”的“四化”工作法，压实党建责任。")
+    assert found["四化"].kind == Kind.ENUMERATION
+    assert found["四化"].members == ("清单化", "项目化", "责任化", "时限化")
+
+
+def test_the_parts_of_a_review_are_not_asked_as_lists(make_speech):
+    bank = build_bank([make_speech(
+        "一、主要做法和成效",
+        "（一）坚持把理论学习贯穿始终。",
+        "党委组织集中学习研讨8次。",
+        "（二）坚持问题导向，深入调查研究。",
+        "班子成员深入基层开展调研。",
+        "（三）坚持以学促干，办好群众身边实事。",
+        "二、几点体会",
+        "（一）必须坚持党的全面领导。",
+        "（二）必须坚持以人民为中心。",
+        "（三）必须坚持自我革命。",
+        "三、下一步工作",
+        "要坚持以党的政治建设为统领，严格落实“三会一课”制度。")])[0]
+    assert bank.questions and not [q for q in bank.questions if "主要做法" in q.stem]
