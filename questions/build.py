@@ -30,6 +30,10 @@ PARTY_RE = re.compile(r"党|政治|思想|组织|纪律|作风|四风|廉|腐|�
                       r"历史|红色|伟大|奋斗|忠诚|改革|创新|新时代|现代化|复兴|政策|形势")
 # A year's anniversaries (今年是改革开放40周年、…实施15周年): the occasion, not a point to remember.
 ANNIVERSARY_RE = re.compile(r"^(?:今年|明年|去年|今天|明天)(?:是|恰逢|正值).{0,40}周年")
+# The meeting's own business (刚才…, 今天召开这次会议，主要任务是…, 会上…).
+AGENDA_RE = re.compile(r"^(?:刚才|刚刚|会上|今天(?:召开|我们召开|的会议|这次会议)|这次会议|本次会议)")
+# A figure of speech (作风问题就像“温水煮青蛙”): the image is no point to remember.
+SIMILE_RE = re.compile(r"就像|好比|犹如|如同|打个比方|比作|好像")
 FIRST_PERSON_RE = re.compile(r"(?<![自忘无])我(?![们国省市区县党军校局部委厅办院所])")
 MAX_OPTION = 30
 PER_SENTENCE = 6
@@ -171,8 +175,10 @@ def _problem(draft: Draft, speech: Speech, knowledge: Knowledge, kb_text: str) -
         return "引语、俗语或比喻，不是要点"
     if q.kind != Kind.ENUMERATION and _is_heading(speech.paragraph(q.source.paragraph)):
         return "小标题的措辞，不是要点"
-    if re.match(r"^(?:刚才|刚刚)", q.source.sentence):
+    if AGENDA_RE.match(q.source.sentence):
         return "会议程序（刚才……），不是要点"
+    if SIMILE_RE.search(q.source.sentence):
+        return "比喻，不是要点"
     if FIRST_PERSON_RE.search(q.stem):
         return "第一人称的叙述（讲话人自己的经历）"
     if q.kind == Kind.EVENT and not re.search(r"讲话(?:要求|强调)", q.stem):

@@ -240,6 +240,10 @@ def _list_defined(text: str, end: int, count: int) -> tuple[str, ...]:
     body = re.split(r"[。；;！？，,]", rest[match.end():])[0]
     items = [item.strip() for item in lists.split_items(body)]
     if len(items) != count or not all(items):
+        # After a colon, clauses that share their opening (坚决反对形式主义，坚决反对官僚主义，…)
+        clauses = re.split(r"[，,；;]", re.split(r"[。！？]", rest[match.end():])[0])
+        if match.group(0)[-1:] in "：:" and len(clauses) == count and len(lists.common_prefix(clauses)) >= 2:
+            return tuple(c.strip() for c in clauses)
         return ()
     return tuple(_trim_last(items))
 

@@ -148,7 +148,7 @@ def _thesis(found: list[Found], sentence: str, offset: int, term: str, at: int, 
 
 CLAUSE_RE = re.compile(r"[^，；。！？]+")
 # A subject that only points elsewhere (主要就是看…, 内容是…): no term to ask.
-GENERIC_SUBJECTS = {"主要", "内容", "关键", "重点", "目的", "原因", "问题", "方面", "其中", "首先", "其次", "根本",
+GENERIC_SUBJECTS = {"主要", "主要任务", "内容", "关键", "重点", "目的", "原因", "问题", "方面", "其中", "首先", "其次", "根本",
                     "核心", "一方面", "另一方面", "结果", "事实", "实践", "历史",
                     "习近平同志"}  # 以习近平同志为核心的党中央: a set phrase, nothing to ask
 END_JUNK = {"成", "人人", "可能", "一直", "特别", "不", "也", "都", "就", "还", "又"}

@@ -645,3 +645,18 @@ def test_the_parts_of_a_review_are_not_asked_as_lists(make_speech):
         "三、下一步工作",
         "要坚持以党的政治建设为统领，严格落实“三会一课”制度。")])[0]
     assert bank.questions and not [q for q in bank.questions if "主要做法" in q.stem]
+
+
+def test_a_count_defined_by_clauses_after_a_colon(make_speech):
+    found = concepts_of(make_speech, "党员干部要做到“三个坚决”：坚决反对形式主义，坚决反对官僚主义，坚决反对特权思想。")
+    assert found["三个坚决"].kind == Kind.ENUMERATION
+    assert found["三个坚决"].members == ("坚决反对形式主义", "坚决反对官僚主义", "坚决反对特权思想")
+
+
+def test_the_meetings_business_and_a_figure_of_speech_are_not_asked(make_speech):
+    bank = build_bank([make_speech(
+        "今天召开这次会议，主要任务是部署全年党建工作。",
+        "纪律松弛就像堤坝上的蚁穴，关键在于早发现、早处置。",
+        "作风建设是党的生命线，必须常抓不懈。")])[0]
+    assert bank.questions
+    assert not [q for q in bank.questions if "这次会议" in q.stem or "蚁穴" in q.stem]
