@@ -235,8 +235,8 @@ def test_resume_opens_where_the_member_was(app, client, attempt):
 def test_the_answering_page_and_replies_do_not_depend_on_the_answer_key(app, client, quiz_org, login):
     speech = add_speech(app, quiz_org["units"]["general"].id)
     fill = add_question(app, speech, QuestionType.FILL, stem="填空：以“____”活动为抓手。",
-                        answer=["基层党建推进年"], explanation="独有的解析文字", concept="推进年概念",
-                        sentence="以“基层党建推进年”活动为抓手，全面加强建设。")
+                        answer=["机关作风提升年"], explanation="独有的解析文字", concept="提升年概念",
+                        sentence="以“机关作风提升年”活动为抓手，全面加强建设。")
     single = add_question(app, speech, QuestionType.SINGLE)
     login(client, MEMBER)
     attempt = attempt_id_from(start(client))
@@ -247,7 +247,7 @@ def test_the_answering_page_and_replies_do_not_depend_on_the_answer_key(app, cli
         return [_CSRF.sub("", client.get(url).get_data(as_text=True)) for url in urls]
 
     before = pages()
-    for text in ("基层党建推进年", "独有的解析文字", "推进年概念", "全面加强建设"):
+    for text in ("机关作风提升年", "独有的解析文字", "提升年概念", "全面加强建设"):
         assert all(text not in page for page in before), text
     with app.app_context():
         db.session.execute(update(BankQuestion).where(BankQuestion.id == fill.id)

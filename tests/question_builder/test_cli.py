@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-GOOD = "第一，提高认识。牢固树立“四个意识”。\n第二，狠抓落实。每月开展党建知识选学，每季度进行党建知识测试。\n"
+GOOD = "第一，提高认识。牢固树立“四个意识”。\n第二，狠抓落实。每月开展党规党纪选学，每季度进行应知应会测试。\n"
 
 
 def run(*args: str) -> subprocess.CompletedProcess:

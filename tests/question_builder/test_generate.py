@@ -14,7 +14,7 @@ from questions.types import Origin, QType
 TEXT = (
     "关于今年工作，我讲三点意见。",
     "第一，提高思想认识。牢固树立“四个意识”，深入开展“作风建设年”活动。",
-    "第二，狠抓工作落实。要着力建设学习强、作风强、纪律强的“三强”机关。每月开展党建知识选学，每季度进行党建知识测试。",
+    "第二，狠抓工作落实。要着力建设学习强、作风强、纪律强的“三强”机关。每月开展党规党纪选学，每季度进行应知应会测试。",
     "第三，强化组织保障。认真执行《党支部工作规则》，不断增强学习能力、实践能力、创新能力。",
     "只有队伍强、业绩强，才能服务好大局。",
 )
@@ -69,7 +69,7 @@ def test_judge_comes_true_and_false_and_false_changes_a_fact(bank):
     judges = [q for q in bank.questions if q.type == QType.JUDGE and q.kind.value == "fact"]
     assert any(q.answer is True for q in judges)
     false = next(q for q in judges if q.answer is False)
-    said = "每月开展党建知识选学，每季度进行党建知识测试"
+    said = "每月开展党规党纪选学，每季度进行应知应会测试"
     assert said not in false.stem
     changed = [f for f in ("每周", "每半个月", "每月", "每季度", "每半年", "每年") if f in false.stem]
     assert len(changed) == 2  # one frequency kept, the other replaced by a different one

@@ -65,10 +65,10 @@ def test_sentences_keep_closing_quote():
 
 
 def test_clause_around_grows_to_whole_clauses():
-    sentence = "围绕学习贯彻党的十九大精神，每月开展党建知识选学，每季度进行党建知识测试。"
+    sentence = "围绕学习贯彻党的二十大精神，每月开展党规党纪选学，每季度进行应知应会测试。"
     at = sentence.index("每月")
     clause = clause_around(sentence, at, at + 2, min_len=12)
-    assert clause.startswith("每月开展党建知识选学")
+    assert clause.startswith("每月开展党规党纪选学")
     assert "每季度" in clause
 
 
