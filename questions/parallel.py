@@ -129,6 +129,8 @@ def _shape(items: list[str]) -> tuple[str, ...]:
         first = segment.strip_leading(first, keep=max(2, len(suffix) + 1))
         if len(first) > longest + 2:
             first = segment.tail_near(first, target)
+        if first[:1] in COMPLEMENTS and len(first) > 3 and not middle[0].startswith(first[:1]):
+            first = first[1:]  # 经受住执政考验: 住 completes the verb cut away
     if not _weak(suffix):
         last = last[:last.find(suffix) + len(suffix)] if suffix in last else ""
     elif len(last) > longest + 2:
@@ -161,6 +163,8 @@ def _cut_at_prefix(first: str, prefix: str, target: int) -> str:
 
 
 PREPOSITIONS = set("在对把从向于以为与同")
+# One-character results of a verb (经受住, 抓好, 扛起): never the start of a set's first item.
+COMPLEMENTS = set("住好牢起到")
 # One-character heads that make lists of names rather than parallel phrases: 市委、市政府…
 NAME_HEADS = set("市省县区")
 # …and one-character tails that make lists of offices: 市人社局、市体育局、市水利局.

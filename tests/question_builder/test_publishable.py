@@ -660,3 +660,9 @@ def test_the_meetings_business_and_a_figure_of_speech_are_not_asked(make_speech)
         "作风建设是党的生命线，必须常抓不懈。")])[0]
     assert bank.questions
     assert not [q for q in bank.questions if "这次会议" in q.stem or "蚁穴" in q.stem]
+
+
+def test_a_sets_first_item_never_opens_on_the_result_of_a_verb(make_speech):
+    from questions import parallel
+    found = parallel.parallel_sets("各级党组织要经受住执政考验、改革开放考验、市场经济考验、外部环境考验。", [])
+    assert found and found[0][2][0] == "执政考验"
