@@ -143,6 +143,12 @@ def _given_away(q: Question, concept: Concept | None) -> str:
     return ""
 
 
+def _claim(stem: str) -> str:
+    """What a 判断 says besides its attribution and the names it quotes."""
+    body = re.sub(r"^判断：(?:[^，：]{0,12}(?:指出|强调|要求|回顾|提出)[，：])?", "", stem)
+    return re.sub(r"“[^”]*”|[，、。；：！]", "", body)
+
+
 def _variant_of_known(answer: str, sentence: str, knowledge: Knowledge) -> bool:
     """Whether a blanked name is a lexicon formula's name with a word added or dropped that the
     sentence does not also say (两个坚决维护 for 两个维护): the formula's own name fits the blank too."""
@@ -179,6 +185,8 @@ def _problem(draft: Draft, speech: Speech, knowledge: Knowledge, kb_text: str) -
         return "会议程序（刚才……），不是要点"
     if SIMILE_RE.search(q.source.sentence):
         return "比喻，不是要点"
+    if q.type == QType.JUDGE and q.answer is True and q.kind == Kind.FORMULA and len(_claim(q.stem)) <= 10:
+        return "判断题只复述提法，没有可判断的内容"  # 判断：…坚定拥护“两个确立”、坚决做到“两个维护”。
     if FIRST_PERSON_RE.search(q.stem):
         return "第一人称的叙述（讲话人自己的经历）"
     if q.kind == Kind.EVENT and not re.search(r"讲话(?:要求|强调)", q.stem):

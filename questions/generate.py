@@ -21,7 +21,7 @@ from .numbers import cn_to_int, int_to_cn
 from .pools import Pools, is_fragment
 from .stems import frame
 from .types import Concept, Kind, Origin, QType, Question, Speech
-from .wording import BLANK, in_quote_chain, numbered, options_of, q, typeable
+from .wording import BLANK, cited, in_quote_chain, numbered, options_of, q, typeable
 
 SINGLE_WRONG = 3  # a 单选 has four options
 # A standing many things hold (一项重要的政治任务, 优秀品质, 珍贵资源, 重要前提): a blank on the
@@ -179,7 +179,7 @@ class Maker:
             framed = frame(c.source.sentence, c.term)
             if framed is not None and len(framed.text) <= MAX_JUDGE_TRUE:
                 self.add(c, QType.JUDGE, "true", f"判断：{framed.lead}，{framed.text}", (), True,
-                         f"正确。讲话原文（第{c.source.paragraph}段）：{c.source.sentence}",
+                         f"正确。讲话原文（第{c.source.paragraph}段）：{cited(c.source.sentence, c.term)}",
                          must_quote=(c.term,), cut=framed.cut)
             return
         # Siblings only from the lexicon or the speech's own theses of the same head or tail:
@@ -244,7 +244,7 @@ class Maker:
             return
         wrong = [w for w in wrong if not is_fragment(w)]
         lead, said, context = framed.lead, framed.text, framed.blanked(BLANK)
-        explain = f"讲话原文（第{c.source.paragraph}段）：{c.source.sentence}"
+        explain = f"讲话原文（第{c.source.paragraph}段）：{cited(c.source.sentence, right)}"
         options, answer = options_of(self.rng(c, "options" + variant), [right], list(wrong))
         # Options of another kind beside the key (weak siblings) make a giveaway: the gate drops it.
         self.add(c, QType.SINGLE, "cloze" + variant, f"{lead}，{context}\n横线处应填入{what}？", options,

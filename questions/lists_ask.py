@@ -13,7 +13,7 @@ from . import lists, segment
 from .pools import is_fragment, short
 from .stems import frame
 from .types import Concept, Kind, QType
-from .wording import numbered, options_of, q, typeable
+from .wording import cited, numbered, options_of, q, typeable
 
 if TYPE_CHECKING:  # the maker passes itself in; no import cycle at run time
     from .generate import Maker
@@ -113,7 +113,7 @@ class ListAsker:
             wrong = [w for w in m.chooser.choose(pool, answers, 4, members[1], c.source.sentence, affix)
                      if not is_fragment(w)][:2]
             options, answer = options_of(m.rng(c, "together"), members[1:4], wrong)
-            explain = f"讲话原文（第{c.source.paragraph}段）：{c.source.sentence}"
+            explain = f"讲话原文（第{c.source.paragraph}段）：{cited(c.source.sentence, members[0])}"
             m.add(c, QType.MULTIPLE, "together", f"讲话中，与{q(members[0])}并列提出的有哪些？（多选）",
                   options, answer, f"答案：{'、'.join(members[1:4])}。" + explain, must_quote=members[1:4],
                   need=2, got=len(wrong))

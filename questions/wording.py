@@ -32,3 +32,21 @@ def typeable(answer: str) -> bool:
 def in_quote_chain(context: str) -> bool:
     """“过硬支部建设”“____”“党建+”: several quoted names in a row, so more than one would fit."""
     return bool(re.search(rf"”“{BLANK}”|“{BLANK}”“", context))
+
+
+LONG_CITATION = 150  # characters of a source sentence an explanation quotes whole
+
+
+def cited(sentence: str, focus: str) -> str:
+    """The part of a long source sentence an explanation quotes: its ；-statements that hold
+    `focus`, with …… where statements are left out (a paragraph of eight 必须把…作为… lessons is
+    one sentence). A sentence of LONG_CITATION characters or fewer is quoted whole."""
+    if len(sentence) <= LONG_CITATION or not focus:
+        return sentence
+    parts = re.split(r"(?<=；)", sentence)
+    holding = [i for i, part in enumerate(parts) if focus in part]
+    if not holding or len(parts) < 2:
+        return sentence
+    first, last = holding[0], holding[-1]
+    quoted = "".join(parts[first:last + 1])
+    return ("……" if first > 0 else "") + quoted + ("……" if last < len(parts) - 1 else "")

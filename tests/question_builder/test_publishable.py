@@ -666,3 +666,20 @@ def test_a_sets_first_item_never_opens_on_the_result_of_a_verb(make_speech):
     from questions import parallel
     found = parallel.parallel_sets("各级党组织要经受住执政考验、改革开放考验、市场经济考验、外部环境考验。", [])
     assert found and found[0][2][0] == "执政考验"
+
+
+def test_a_judge_that_only_restates_formula_names_is_not_asked(make_speech):
+    bank = build_bank([make_speech(
+        "全体党员要增强“四个意识”、坚定“四个自信”。",
+        "要增强“四个意识”，在思想上政治上行动上同党中央保持高度一致，不断提高政治能力。")])[0]
+    judged = [q.stem for q in bank.questions if q.type == QType.JUDGE and q.answer is True]
+    assert bank.questions and not [s for s in judged if "全体党员要增强" in s]
+
+
+def test_an_explanation_quotes_the_statements_of_a_long_sentence_that_hold_the_answer():
+    from questions.wording import cited
+    sentence = "；".join(f"必须把第{n}项工作作为重要任务，持续用力、久久为功、抓出成效、取得实效" for n in "一二三四五六") + "。"
+    assert len(sentence) > 150
+    quoted = cited(sentence, "第三项工作")
+    assert quoted.startswith("……必须把第三项工作") and quoted.endswith("……") and "第四项" not in quoted
+    assert cited("短句。", "短") == "短句。"
