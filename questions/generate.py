@@ -213,7 +213,12 @@ class Maker:
                 or sentence[where + len(word):where + len(word) + 1] in ("性", "型", "化"):
             return  # 基础性, 基础工程: the word is part of a longer one
         wrong = self.chooser.choose(list(family), {word}, SINGLE_WRONG, word, sentence)
-        self.in_context(c, word, wrong, "哪一项", variant="-role")
+        if not UNIQUE_RE.search(word) or SHARED_STANDING_RE.search(sentence[max(0, where - 4):where]):
+            wrong = []  # 重要抓手 beside 重要保障, 重要基础: each is true of it too
+        # A false 判断 only by another standing of the first rank (总基调 for 总要求): a 首要政治任务
+        # is a 重大 and a 长期 one as well.
+        swaps = [w for w in wrong if UNIQUE_RE.search(w)]
+        self.in_context(c, word, wrong, "哪一项", variant="-role", swaps=swaps)
 
     def event(self, c: Concept) -> None:
         """A named congress or plenum: the ordinal changed gives its siblings. Not where the meeting
@@ -340,4 +345,6 @@ def _others_fit(c: Concept) -> bool:
     if UNIQUE_RE.search(c.key):
         return False
     head = segment.words(c.term)[-1] if segment.words(c.term) else ""
+    if len(head) < 2 or head == c.term:
+        head = c.term[-2:] if len(c.term) >= 4 else ""  # 市直机关 is one word: its kind is 机关
     return bool(SHARED_STANDING_RE.search(c.key)) or (len(head) >= 2 and c.key.endswith(head))

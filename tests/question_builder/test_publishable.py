@@ -683,3 +683,15 @@ def test_an_explanation_quotes_the_statements_of_a_long_sentence_that_hold_the_a
     quoted = cited(sentence, "第三项工作")
     assert quoted.startswith("……必须把第三项工作") and quoted.endswith("……") and "第四项" not in quoted
     assert cited("短句。", "短") == "短句。"
+
+
+def test_a_standing_word_is_swapped_only_for_another_of_the_first_rank(make_speech):
+    bank = build_bank([make_speech(
+        "要把学习党章党规作为首要政治任务，做到学思用贯通。",
+        "严格党内生活是锤炼党性的重要抓手，要持之以恒。",
+        "街道机关首先是政治机关，必须讲政治。")])[0]
+    false_judges = [q.stem for q in bank.questions if q.type == QType.JUDGE and q.answer is False]
+    assert not [s for s in false_judges if re.search(r"(?:长期|重大|重要)政治任务|重要(?:保障|基础|统领)", s)]
+    singles = [q for q in bank.questions if q.type == QType.SINGLE and "锤炼党性的重要" in q.stem]
+    assert not singles  # 重要抓手: a 重要保障 or 重要基础 is as true
+    assert not [q for q in bank.questions if q.type == QType.FILL and q.answer == ("街道机关",)]
