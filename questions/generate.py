@@ -27,6 +27,7 @@ SINGLE_WRONG = 3  # a 单选 has four options
 # A standing many things hold (一项重要的政治任务, 优秀品质, 珍贵资源, 重要前提): a blank on the
 # subject has other right answers (艰苦奋斗 is an 优秀品质 too).
 SHARED_STANDING_RE = re.compile(r"重要|重大|一项|一个|一种|之一|优秀|珍贵|宝贵|良好")
+ORDINAL_HEAD_RE = re.compile(r"^第[一二三四五六七八九十]")
 # A standing of the first rank, unique or not (压舱石, 主心骨, 命脉 …).
 UNIQUE_OR_WEIGHTY_RE = re.compile(r"首要|第一|根本|最|唯一|核心|统领|首位|主线|关键|重中之重|灵魂|基石|命脉|生命线|"
                                   r"压舱石|主心骨|定海神针|定盘星|根基|前提")
@@ -146,6 +147,8 @@ class Maker:
                 self.in_context(c, c.term, [], "哪个提法", judge_true=False)
                 return
             pool = self.pools.family_of(c.term)
+            if ORDINAL_HEAD_RE.match(c.term):  # 第一种形态: another 形态, never 第一责任
+                pool = [f for f in pool if f[-2:] == c.term[-2:]]
             what = "哪个提法"
             family = self.knowledge.family(c.term)
             # A 判断 says the swapped formula as a fact: only one of the same family reads as a
@@ -185,7 +188,10 @@ class Maker:
         # Siblings only from the lexicon or the speech's own theses of the same head or tail:
         # a phrase of the speech that merely shares two characters is no sibling of a thesis.
         # …and one that differs from the term in a word only (促进 for 实现全体人民共同富裕) says the same.
-        kin = [t for t in self.pools.theses if t != c.term and (t[:2] == c.term[:2] or t[-2:] == c.term[-2:])
+        # A shared ordinal head (第一种形态, 第一责任) makes no kin: only a shared tail does then.
+        ordinal = bool(ORDINAL_HEAD_RE.match(c.term))
+        kin = [t for t in self.pools.theses if t != c.term
+               and ((t[:2] == c.term[:2] and not ordinal) or t[-2:] == c.term[-2:])
                and _shared_ends(t, c.term) * 2 <= len(c.term)]
         kin = [t for t in kin if t not in self.foremost]
         kin += self.pools.family_of(c.term)

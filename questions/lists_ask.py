@@ -43,6 +43,9 @@ class ListAsker:
         members = [short(x) for x in c.members]
         if any(is_fragment(x) for x in members) or all(_place(x) for x in members):
             return  # 双城记: 杭州、宁波 is geography, not party knowledge
+        head = lists.common_prefix(members)
+        if len(head) >= 2 and sum(x.startswith(head + "的") for x in members) == 1 and len(members) >= 3:
+            return  # 着力破除的应付思想 among 着力破除依赖思想…: a slip of the speech, not to be set as an option
         if 2 * sum(bool(SHORTCOMING_RE.search(x)) for x in members) >= len(members):
             return  # the speaker's own shortcomings (调查研究还不够深入): a self-review, not a point
         name, where = _list_name(c)

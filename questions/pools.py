@@ -79,8 +79,9 @@ class Pools:
 
     def slogan_siblings(self, term: str) -> list[str]:
         """Quoted names sharing two characters of head or tail with `term` (枫桥经验 ~ 后陈经验)."""
+        ordinal = re.match(r"^第[一二三四五六七八九十]", term) is not None  # 第一种形态 ~ 第一责任: no kin
         return [s for s in self.slogans + self.theses
-                if s != term and (s[-2:] == term[-2:] or s[:2] == term[:2])]
+                if s != term and (s[-2:] == term[-2:] or (s[:2] == term[:2] and not ordinal))]
 
 
 def short(member: str) -> str:

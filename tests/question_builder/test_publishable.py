@@ -695,3 +695,24 @@ def test_a_standing_word_is_swapped_only_for_another_of_the_first_rank(make_spee
     singles = [q for q in bank.questions if q.type == QType.SINGLE and "锤炼党性的重要" in q.stem]
     assert not singles  # 重要抓手: a 重要保障 or 重要基础 is as true
     assert not [q for q in bank.questions if q.type == QType.FILL and q.answer == ("街道机关",)]
+
+
+def test_an_ordinal_name_has_no_kin_by_its_ordinal(make_speech):
+    bank = build_bank([make_speech(
+        "要贯通运用“四种形态”，特别是“第一种形态”，抓早抓小。",
+        "党委书记要扛起党建“第一责任”，做到守土有责。",
+        "要扛起党建“第一责任”，推动全面从严治党向纵深发展。")])[0]
+    said = {"第一种形态", "第一责任"}
+    assert not [q for q in bank.questions
+                if any(a in q.source.sentence and b in q.stem + "".join(q.options) and b not in q.source.sentence
+                       for a in said for b in said - {a})]
+
+
+def test_a_slip_of_the_speech_in_one_item_is_not_set_as_options(make_speech):
+    bank = build_bank([make_speech(
+        "重点要破除四个方面问题：",
+        "1、着力破除等靠思想。",
+        "2、着力破除守旧思维。",
+        "3、着力破除的敷衍思想。",
+        "4、着力破除推诿思想。")])[0]
+    assert not [q for q in bank.questions if q.type in (QType.MULTIPLE, QType.SINGLE) and "着力破除的敷衍思想" in q.options]
