@@ -304,13 +304,15 @@ def _copy_paper(session: Session, attempt_id: int, activity: Activity, person: P
     replaced between the check and the copy (the draw job redrawing a paper gone stale that
     moment) fails the start, to be retried, rather than leave an attempt short of items."""
     columns = ("position", "question_id", "question_version", "option_order", "max_points")
+    table = AttemptItem.__table__
     copied = session.execute(
-        insert(AttemptItem.__table__).from_select(
+        insert(table).from_select(
             ["attempt_id", *columns],
             select(literal(attempt_id), *(getattr(DrawnItem, c) for c in columns))
             .where(*_paper_of(activity, person)))
-    ).rowcount
-    if copied != size:
+        .returning(table.c.position)  # psycopg's rowcount of an INSERT ... SELECT here is -1
+    ).all()
+    if len(copied) != size:
         raise QuizError("开始答题失败，请重试")
 
 

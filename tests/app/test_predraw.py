@@ -103,6 +103,8 @@ def test_a_start_copies_its_paper(app, client, login, quiz_org, pools):
     login(client, MEMBER)
     reply = start_via_page(client, activity)
     assert reply.status_code == 302
+    assert "/attempts/" in reply.headers["Location"], client.get(
+        reply.headers["Location"]).get_data(as_text=True)
     attempt = attempt_id_from(reply)
     assert reply.headers["Location"].endswith(f"/quiz/attempts/{attempt}/q/1")
     items = items_of(app, attempt)
