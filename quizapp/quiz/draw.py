@@ -28,6 +28,10 @@ a question's status, version and options are written in more than one module
 re-imports), while an explicit invalidation in one gunicorn worker would not
 reach the other. The light query is cheap enough (a few hundred short rows), so
 each start reads the committed bank, and only approved questions are drawn.
+
+A test day's first sittings do not draw here at the start: ``predraw`` draws them for the
+whole audience after publication from one ``Plan`` (``plan_from_units``, ``draw_planned``), and
+the start copies the paper while every question of it is still approved at the version drawn.
 """
 
 from __future__ import annotations
