@@ -123,7 +123,7 @@ def draw_batches(session: Session, activity: Activity, *, batch: int = BATCH,
         return
     rng = rng or random.SystemRandom()
     units = subtree_ids(session, activity.unit_id)
-    plan = plan_from_units(session, activity, ancestor_ids(session, activity.unit_id))
+    plan: Plan | None = None  # read once there is someone to draw for (the job asks every round)
     done: set[int] = set()
     while True:
         members = members_to_draw(session, activity, units, batch)
@@ -131,6 +131,7 @@ def draw_batches(session: Session, activity: Activity, *, batch: int = BATCH,
         if not members or done.intersection(ids):  # the second: never loop on a paper
             return
         done.update(ids)
+        plan = plan or plan_from_units(session, activity, ancestor_ids(session, activity.unit_id))
         seen = _seen_by(session, ids)
         rows = [row for pid, uid in members for row in _rows(plan, pid, uid, seen[pid], rng)]
         session.execute(delete(DrawnItem).where(DrawnItem.activity_id == activity.id,
