@@ -18,6 +18,9 @@ from quizapp.quiz.closing import close_due
 log = logging.getLogger(__name__)
 
 attempts_cli = click.Group("attempts", help="答题的后台任务")
+# Batches of papers (of predraw.BATCH members) a round of the close-due job draws at most:
+# about 10 s here; a larger audience is drawn over the next rounds.
+ROUND_BATCHES = 4
 
 
 def _one_round() -> int | None:
@@ -38,13 +41,18 @@ def _one_round() -> int | None:
 
 
 def _draw_round() -> int | None:
-    """Drop the papers of closed activities and draw the papers every open or coming
-    activity's members need (``predraw``), a transaction a batch; an error is logged and rolled back (the next round retries)."""
-    drawn = 0
+    """Drop the papers of closed activities and draw the papers open or coming activities'
+    members need (``predraw``), at most ``ROUND_BATCHES`` batches, a transaction a batch; an
+    error is logged and rolled back (the next round retries)."""
+    drawn, batches = 0, ROUND_BATCHES
     try:
         predraw.prune(db.session)
         for activity in predraw.activities_to_draw(db.session):
-            drawn += predraw.draw_papers(db.session, activity, each=lambda _: db.session.commit())
+            for count in predraw.draw_batches(db.session, activity, batch=predraw.BATCH):
+                db.session.commit()
+                drawn, batches = drawn + count, batches - 1
+                if not batches:  # the rest next round: closing must not wait behind a big draw
+                    return drawn
         db.session.commit()
         return drawn
     except Exception:  # a start without a paper draws it itself: nothing is lost meanwhile

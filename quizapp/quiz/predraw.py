@@ -13,6 +13,10 @@ the audience's) who has no scored sitting of it yet. A member moved elsewhere, i
 joins the audience later is drawn for at the start, as before; so is anyone whose paper has
 gone stale (``models.drawn``: an edit of the activity, a move, a question retired, sent back or
 edited). The job redraws stale papers of members who have not started.
+
+Known difference from a draw at the start: "unseen first" is judged when the paper is drawn, so
+a question the member meets in another activity's sitting between the draw and their start may
+be on their paper (the rule is a preference, never a guarantee: a small pool repeats anyway).
 """
 
 from __future__ import annotations

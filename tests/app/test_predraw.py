@@ -233,3 +233,20 @@ def test_the_draw_command_and_the_close_due_job_draw_papers(app, quiz_org, pools
     assert "已为 2 名党员预先抽好试卷" in job.output
     assert len(_paper(app, later, quiz_org["people"]["member2"].id)) == 6
     assert _paper(app, activity, quiz_org["people"]["member2"].id) == []
+
+
+def test_a_round_of_the_job_draws_a_bounded_number_of_batches(app, quiz_org, pools,
+                                                              monkeypatch):
+    """A large audience is drawn over several rounds: closing must not wait behind it."""
+    from quizapp.quiz import cli
+
+    monkeypatch.setattr(predraw, "BATCH", 1)
+    monkeypatch.setattr(cli, "ROUND_BATCHES", 1)
+    activity = open_activity(app, quiz_org["units"]["general"].id, parts=PARTS)
+    people = [quiz_org["people"][m].id for m in ("member", "member2")]
+    runner = app.test_cli_runner()
+    papers = []
+    for _ in range(3):
+        assert runner.invoke(args=["attempts", "close-due"]).exit_code == 0
+        papers.append([bool(_paper(app, activity, person)) for person in people])
+    assert papers == [[True, False], [True, True], [True, True]]
