@@ -5,6 +5,7 @@ activity, a question retired or edited, a member moved; the job and the command 
 from __future__ import annotations
 
 import random
+import re
 from collections import Counter
 from datetime import timedelta
 
@@ -12,6 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from activity_flow import add_pool, open_activity, questions_of, start_scored, start_via_page
+from publish_helpers import ORGANIZER, org  # noqa: F401 - fixtures
 from quiz_helpers import (  # noqa: F401 - fixtures
     MEMBER,
     add_speech,
@@ -250,3 +252,21 @@ def test_a_round_of_the_job_draws_a_bounded_number_of_batches(app, quiz_org, poo
         assert runner.invoke(args=["attempts", "close-due"]).exit_code == 0
         papers.append([bool(_paper(app, activity, person)) for person in people])
     assert papers == [[True, False], [True, True], [True, True]]
+
+
+def test_the_organizers_page_shows_how_many_papers_are_drawn(app, client, login, org, pools):
+    activity = open_activity(app, org["units"]["general"].id, parts=PARTS)
+    login(client, ORGANIZER)
+
+    def shown() -> str:
+        page = client.get(f"/publish/{activity}").get_data(as_text=True)
+        return re.search(r'data-role="papers-drawn">([^<]*)<', page).group(1)
+
+    assert shown() == "已为 0 人抽好试卷"
+    # The two members, the branch member, the organizer and the admin; not the inactive one.
+    assert _draw(app, activity) == 5
+    assert shown() == "已为 5 人抽好试卷"
+    with app.app_context():  # an edit: the papers drawn are for the old version
+        db.session.get_one(Activity, activity).version += 1
+        db.session.commit()
+    assert shown() == "已为 0 人抽好试卷"
