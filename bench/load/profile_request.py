@@ -42,9 +42,12 @@ def build_app(database_url: str):
     return create_app()
 
 
-def senders(app, seed: dict, kind: str) -> list[Callable[[], int]]:
-    """One callable per request to send, in the order the wrk scripts send them."""
-    rows = [row for row in seed["members"] if row["attempts"]]
+def senders(app, seed: dict, kind: str, predraw: bool = False) -> list[Callable[[], int]]:
+    """One callable per request to send, in the order the wrk scripts send them. A start needs
+    only a logged-in member: every member of the seed starts (the others, members with
+    attempts); with ``predraw`` the new test's papers are drawn first (untimed), as the close-due
+    job draws them right after publication."""
+    rows = [row for row in seed["members"] if row["attempts"] or kind == "start"]
     clients = []
     for row in rows:
         client = app.test_client()
@@ -90,6 +93,13 @@ def senders(app, seed: dict, kind: str) -> list[Callable[[], int]]:
         from quizapp.models.base import utcnow
         with app.app_context():
             activity_id = publish_test(f"profile_request {time.time():.0f}", utcnow())
+            if predraw:
+                from quizapp.extensions import db
+                from quizapp.models import Activity
+                from quizapp.quiz import predraw as papers
+                papers.draw_papers(db.session, db.session.get_one(Activity, activity_id),
+                                   each=lambda _: db.session.commit())
+                db.session.commit()
         return [start(client, row, activity_id, serial)
                 for serial, (client, row) in enumerate(clients)]
     if kind == "submit":  # each attempt of the other tests once, if still open
@@ -137,6 +147,8 @@ def main(argv: list[str] | None = None) -> int:
                         "round publishes a new test and each member starts it once; hello: "
                         "GET / of the hello world, the ceiling")
     parser.add_argument("--requests", type=int, default=2000, help="requests per round")
+    parser.add_argument("--predraw", action="store_true",
+                        help="start: draw each new test's papers first, as the close-due job does")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--profile", type=int, default=0, metavar="N",
                         help="profile one more round and print the N most expensive functions")
@@ -150,10 +162,10 @@ def main(argv: list[str] | None = None) -> int:
         sends = [lambda: client.get("/").status_code]
     else:
         app = build_app(seed["database_url"])
-        sends = senders(app, seed, args.kind)
+        sends = senders(app, seed, args.kind, args.predraw)
     if args.kind == "start":  # a new test every round, each member starting it once
         args.requests = len(sends)
-        round_sends = lambda: senders(app, seed, "start")  # noqa: E731
+        round_sends = lambda: senders(app, seed, "start", args.predraw)  # noqa: E731
     else:
         round_sends = lambda: sends  # noqa: E731
     # Rounds take the requests in turn; a submit must not come round a second time.

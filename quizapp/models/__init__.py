@@ -37,6 +37,7 @@ from quizapp.models.contest import (
     ContestTeam,
     TeamMode,
 )
+from quizapp.models.drawn import DrawnItem
 from quizapp.models.org import LoginSession, Person, Role, RoleGrant, Unit, UnitKind
 from quizapp.models.paper import PAPER_LABELS, Paper
 from quizapp.models.points import EntryKind, PointCap, PointDecision, PointEntry, RuleKind, RuleVersion
@@ -44,6 +45,7 @@ from quizapp.models.reports import ReportRollup, RollupState
 from quizapp.models.throttle import LoginThrottle
 
 __all__ = [
+    "DrawnItem",
     "LoginThrottle",
     "Activity", "ActivityChange", "ActivityKind", "ActivityMember", "ActivityStatus", "AnswerPolicy",
     "BlueprintPart", "Notice", "StudyPassage",

@@ -1,8 +1,9 @@
 """Editing a published activity: only what members have not answered yet changes, and every
 edit is recorded.
 
-Questions are drawn when a member starts an attempt, so a started attempt keeps its
-questions; a new blueprint applies to attempts started after the edit. Each edit raises
+Questions are fixed when a member starts an attempt, so a started attempt keeps its
+questions; a new blueprint applies to attempts started after the edit (papers drawn ahead for
+the old version are never used: ``models.drawn``). Each edit raises
 ``Activity.version`` and writes an ``ActivityChange`` naming every changed field (old → new).
 Open attempts follow changed times (``results.windows.refresh_deadlines``); an edit that would
 end an attempt in progress at once is refused.

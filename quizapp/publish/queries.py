@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from quizapp.models import (
+    DrawnItem,
     Activity,
     ActivityMember,
     ActivityStatus,
@@ -116,3 +117,13 @@ def counts_of(session: Session, activity_id: int) -> tuple[int, int, int]:
                Attempt.status == AttemptStatus.OPEN)
     ) or 0
     return audience, submitted, answering
+
+
+def papers_drawn(session: Session, activity: Activity) -> int:
+    """Members whose first paper the close-due job has drawn for the activity as it is now
+    (``quiz.predraw``; an edit raises the version, and the job draws again): the publish page's
+    progress."""
+    return session.scalar(
+        select(func.count(DrawnItem.person_id.distinct()))
+        .where(DrawnItem.activity_id == activity.id,
+               DrawnItem.activity_version == activity.version)) or 0

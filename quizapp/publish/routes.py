@@ -190,6 +190,8 @@ def activity(activity_id: int) -> str:
     return render_template(
         "publish/activity.html", activity=activity, status=queries.status_now(activity, now), pool=pool,
         audience=audience, submitted=submitted, answering=answering, fast=fast,
+        drawn=queries.papers_drawn(db.session, activity)
+        if activity.status is ActivityStatus.PUBLISHED else None,
         fast_rule={"seconds": integrity.MIN_SECONDS_PER_QUESTION, "chars": integrity.MAX_CHARS_PER_SECOND},
         changes=edits.change_log(db.session, activity.id), confirm=ConfirmForm(),
         qr=member_routes.qr_for(activity), url=member_routes.link_for(activity),

@@ -28,6 +28,10 @@ a question's status, version and options are written in more than one module
 re-imports), while an explicit invalidation in one gunicorn worker would not
 reach the other. The light query is cheap enough (a few hundred short rows), so
 each start reads the committed bank, and only approved questions are drawn.
+
+A test day's first sittings do not draw here at the start: ``predraw`` draws them for the
+whole audience after publication from one ``Plan`` (``plan_from_units``, ``draw_planned``), and
+the start copies the paper while every question of it is still approved at the version drawn.
 """
 
 from __future__ import annotations
@@ -216,6 +220,45 @@ def draw_blueprint(session: Session, person: Person, activity: Activity, rng: ra
     return draw_from_units(session, activity, units, visible, seen, rng, withhold)
 
 
+@dataclass(frozen=True)
+class Plan:
+    """What every member's draw of an activity shares, read and computed once: each part's
+    audience pool and difficulty mix, and the order the parts draw in."""
+
+    activity: Activity
+    order: list[BlueprintPart]  # the part with the fewest key points to spare first
+    audiences: dict[int, list[PoolQuestion]]  # by part position
+    mixes: dict[int, dict[int, int]]  # by part position
+
+
+def plan_from_units(session: Session, activity: Activity, units: list[int],
+                    withhold: Mapping[str, Any] | None = None) -> Plan:
+    """The activity's draw plan from the pool of ``units`` (the audience's): one query."""
+    pool = activity_pool(session, activity, units, withhold)
+    audiences = {part.position: in_part(pool, part) for part in activity.parts}
+    # Parts share key points whatever their types: the one with the fewest points to spare
+    # draws first, so that another part does not take the points it needs.
+    spare = {position: len({q.point for q in questions}) for position, questions in audiences.items()}
+    order = sorted(activity.parts, key=lambda part: spare[part.position] - part.count)
+    mixes = {part.position: difficulty_mix([q.difficulty for q in audiences[part.position]],
+                                           part.count) for part in activity.parts}
+    return Plan(activity, order, audiences, mixes)
+
+
+def draw_planned(plan: Plan, visible: set[int] | None, seen: set[int],
+                 rng: random.Random) -> list[Drawn]:
+    """One member's draw by the plan, limited to speeches of ``visible`` units when given,
+    unseen first (pure Python: a pre-draw for thousands of members reads the plan once)."""
+    taken: set[str] = set()  # the key points on the paper
+    chosen: dict[int, list[PoolQuestion]] = {}
+    for part in plan.order:
+        audience = plan.audiences[part.position]
+        mine = audience if visible is None else [q for q in audience if q.unit_id in visible]
+        chosen[part.position] = draw_part(mine, plan.mixes[part.position], part.count, seen,
+                                          taken, rng)
+    return [Drawn(q, part) for part in plan.activity.parts for q in chosen[part.position]]
+
+
 def draw_from_units(session: Session, activity: Activity, units: list[int],
                     visible: set[int] | None, seen: set[int], rng: random.Random,
                     withhold: Mapping[str, Any] | None = None) -> list[Drawn]:
@@ -223,17 +266,4 @@ def draw_from_units(session: Session, activity: Activity, units: list[int],
     speeches of ``visible`` units when given, unseen first: ``draw_blueprint`` for a member,
     and a printed paper for the whole audience (``units`` the activity's chain, no ``visible``,
     nothing seen)."""
-    pool = activity_pool(session, activity, units, withhold)
-    audiences = {part.position: in_part(pool, part) for part in activity.parts}
-    # Parts share key points whatever their types: the one with the fewest points to spare
-    # draws first, so that another part does not take the points it needs.
-    spare = {position: len({q.point for q in questions}) for position, questions in audiences.items()}
-    order = sorted(activity.parts, key=lambda part: spare[part.position] - part.count)
-    taken: set[str] = set()  # the key points on the paper
-    chosen: dict[int, list[PoolQuestion]] = {}
-    for part in order:
-        audience = audiences[part.position]
-        mix = difficulty_mix([q.difficulty for q in audience], part.count)
-        mine = audience if visible is None else [q for q in audience if q.unit_id in visible]
-        chosen[part.position] = draw_part(mine, mix, part.count, seen, taken, rng)
-    return [Drawn(q, part) for part in activity.parts for q in chosen[part.position]]
+    return draw_planned(plan_from_units(session, activity, units, withhold), visible, seen, rng)

@@ -1,5 +1,6 @@
 """Starting a practice or a scored sitting: the questions and each one's option order are
-drawn and stored at once.
+drawn (or, for a first scored sitting, copied from the paper drawn ahead by ``predraw``) and
+stored at once.
 
 Starting is idempotent: the start form's key is unique per person, at most one practice per
 person is open, and at most one scored sitting per person and activity (partial unique
@@ -12,7 +13,7 @@ from __future__ import annotations
 import random
 from datetime import datetime
 
-from sqlalchemy import and_, func, insert, or_, select
+from sqlalchemy import and_, func, insert, literal, or_, select
 from sqlalchemy.orm import Session
 
 from quizapp.models import (
@@ -24,6 +25,7 @@ from quizapp.models import (
     AttemptKind,
     AttemptStatus,
     BankQuestion,
+    DrawnItem,
     Person,
     PracticeSource,
     QuestionType,
@@ -33,6 +35,7 @@ from quizapp.quiz import activities, queries, secrecy
 from quizapp.results import windows
 from quizapp.quiz.draw import POOL_COLUMNS, PoolQuestion, draw_blueprint
 from quizapp.quiz.errors import NoQuestions, OpenPracticeExists, QuizError
+from quizapp.quiz.predraw import fresh_question
 from quizapp.results.clock import as_utc, local_time
 from quizapp.sql import insert_for
 
@@ -226,7 +229,9 @@ def start_scored(session: Session, person: Person, activity_id: int, *,
     """Start the member's next scored sitting of a study or test, or return the sitting this
     key already started (or the one still open).
 
-    Questions are drawn by the blueprint (``draw``), shuffled, each with its
+    A first sitting copies the member's pre-drawn paper when it is current (``predraw``,
+    ``models.drawn``): the start then reads and writes a few rows. Otherwise questions are
+    drawn by the blueprint (``draw``), shuffled, each with its
     options shuffled and worth its part's points. A pool that has become short
     gives what it has; an empty draw is refused. Raises QuizError with the
     member's reason: not open yet, closed, or no attempts left. ``membership`` is the
@@ -245,17 +250,19 @@ def start_scored(session: Session, person: Person, activity_id: int, *,
     if opened is not None:
         return opened
     _refuse_start(activity, member, attempts, now)
-    drawn = draw_blueprint(session, person, activity, rng)
-    if not drawn:
+    kind = AttemptKind.STUDY if activity.kind is ActivityKind.STUDY else AttemptKind.TEST
+    values = {"person_id": person.id, "kind": kind, "activity_id": activity_id,
+              "attempt_no": len(attempts) + 1, "client_key": client_key or None,
+              "started_at": now, "updated_at": now,
+              "deadline_at": windows.attempt_deadline(activity, member, now)}
+    size = _paper_size(session, activity, person) if not attempts else 0
+    drawn = [] if size else draw_blueprint(session, person, activity, rng)
+    if not size and not drawn:
         raise QuizError("题库中暂无符合要求的题目，请联系组织员")
     rng.shuffle(drawn)
-    kind = AttemptKind.STUDY if activity.kind is ActivityKind.STUDY else AttemptKind.TEST
     attempt = session.scalar(
         insert_for(session, Attempt)
-        .values(person_id=person.id, kind=kind, activity_id=activity_id,
-                attempt_no=len(attempts) + 1, client_key=client_key or None,
-                question_count=len(drawn), started_at=now, updated_at=now,
-                deadline_at=windows.attempt_deadline(activity, member, now))
+        .values(**values, question_count=size or len(drawn))
         .on_conflict_do_nothing()
         .returning(Attempt)
     )
@@ -266,8 +273,47 @@ def start_scored(session: Session, person: Person, activity_id: int, *,
         if existing is not None or opened is not None:
             return existing or opened  # type: ignore[return-value]
         raise QuizError("开始答题失败，请重试")
-    _add_items(session, attempt.id, [(d.question, d.part.points_each) for d in drawn], rng)
+    if size:
+        _copy_paper(session, attempt.id, activity, person, size)
+    else:
+        _add_items(session, attempt.id, [(d.question, d.part.points_each) for d in drawn], rng)
     return attempt
+
+
+def _paper_of(activity: Activity, person: Person) -> tuple:
+    """The conditions of the member's current pre-drawn paper (``models.drawn``)."""
+    return (DrawnItem.activity_id == activity.id, DrawnItem.person_id == person.id,
+            DrawnItem.activity_version == activity.version, DrawnItem.unit_id == person.unit_id)
+
+
+def _paper_size(session: Session, activity: Activity, person: Person) -> int:
+    """The number of questions of the member's pre-drawn paper (``predraw``), or 0 when they
+    have none that may be used: none drawn, or drawn for another version of the activity or
+    another unit, or with a question retired, sent back or edited since (one query)."""
+    size, fresh = session.execute(
+        select(func.count(), func.count(BankQuestion.id))
+        .select_from(DrawnItem).outerjoin(BankQuestion, fresh_question())
+        .where(*_paper_of(activity, person))
+    ).one()
+    return size if size and size == fresh else 0
+
+
+def _copy_paper(session: Session, attempt_id: int, activity: Activity, person: Person,
+                size: int) -> None:
+    """The attempt's items from the member's pre-drawn paper: one INSERT ... SELECT. A paper
+    replaced between the check and the copy (the draw job redrawing a paper gone stale that
+    moment) fails the start, to be retried, rather than leave an attempt short of items."""
+    columns = ("position", "question_id", "question_version", "option_order", "max_points")
+    table = AttemptItem.__table__
+    copied = session.execute(
+        insert(table).from_select(
+            ["attempt_id", *columns],
+            select(literal(attempt_id), *(getattr(DrawnItem, c) for c in columns))
+            .where(*_paper_of(activity, person)))
+        .returning(table.c.position)  # psycopg's rowcount of an INSERT ... SELECT here is -1
+    ).all()
+    if len(copied) != size:
+        raise QuizError("开始答题失败，请重试")
 
 
 def _shuffled_options(question: PoolQuestion, rng: random.Random) -> list[int]:
