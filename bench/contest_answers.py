@@ -11,10 +11,10 @@ question; each phone sends its answer at its own moment, spread evenly over ``--
 seconds, while (unless ``--no-polls``) every phone polls the state once a second as the page
 does, and the host's screen polls its counts every 0.1 s (the page does every 0.5 s).
 
-Prints: answers acknowledged (2xx) and refused or failed, the answers' latency p50/p95/p99/max,
+Prints: the load average (the machine may be shared), answers acknowledged (2xx) and refused or failed, the answers' latency p50/p95/p99/max,
 the polls' p99, the whole wave's wall time, and the host count's lag: for the k-th answer
 acknowledged, how long until the host's count first showed at least k (target: within 1 s);
-finally the rows in the database (must equal the acknowledged answers).
+the answers' time inside the node as gunicorn's access log gives it; finally the rows in the database (must equal the acknowledged answers).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -52,9 +53,10 @@ PASSWORD = "bench-contest-1"
 CSRF_MARK = 'data-csrf="'
 
 
-def seed(database_url: str, phones: int) -> tuple[int, str, list[str], str]:
-    """A 党总支 with three branches, ``phones`` members, an organizer, one approved question
-    and a contest in its lobby: (contest id, code, member phones, organizer phone)."""
+def seed(database_url: str, phones: int, questions: int = 1) -> tuple[int, str, list[str], str]:
+    """A 党总支 with three branches, ``phones`` members, an organizer, ``questions`` approved
+    questions and a contest of them in its lobby: (contest id, code, member phones, organizer
+    phone)."""
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "bench",
                       "QUIZAPP_ENV": "testing"})
     with app.app_context():
@@ -79,12 +81,15 @@ def seed(database_url: str, phones: int) -> tuple[int, str, list[str], str]:
         speech = Speech(unit_id=general.id, file_name="bench.txt", title="基准讲话", text="基准。")
         db.session.add(speech)
         db.session.flush()
-        db.session.add(BankQuestion(speech_id=speech.id, type=QuestionType.SINGLE, stem="基准题：选 B。",
-                                    options=["甲", "乙", "丙", "丁"], answer=[1], origin=QuestionOrigin.MANUAL,
-                                    status=QuestionStatus.APPROVED, explanation="基准", sentence="基准。"))
+        db.session.add_all(BankQuestion(speech_id=speech.id, type=QuestionType.SINGLE, stem=f"基准题{n}：选 B。",
+                                        options=["甲", "乙", "丙", "丁"], answer=[1], origin=QuestionOrigin.MANUAL,
+                                        status=QuestionStatus.APPROVED, explanation="基准", sentence="基准。",
+                                        point=f"point-{n}")
+                           for n in range(questions))
         db.session.flush()
         contest = services.create_contest(db.session, organizer, "基准竞赛", general.id, "branch", "",
-                                          services.parse_rounds("全员答题,1,10,60"), services.Selection())
+                                          services.parse_rounds(f"全员答题,{questions},10,60"),
+                                          services.Selection())
         db.session.commit()
         result = contest.id, contest.code, numbers, organizer.phone
         db.engine.dispose()
@@ -106,6 +111,19 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))] if ordered else float("nan")
 
 
+def load_average() -> str:
+    """The 1, 5 and 15 minute load averages (the machine may be shared)."""
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def served_ms(log_path: Path, request_line: str) -> list[float]:
+    """The durations (ms) gunicorn's access log gives the requests starting with
+    ``request_line`` (``deploy/gunicorn.conf.py`` ends each line with ``<ms>ms``)."""
+    return [float(line.rsplit(" ", 1)[1].removesuffix("ms"))
+            for line in log_path.read_text(errors="replace").splitlines()
+            if f'"{request_line}' in line and line.endswith("ms")]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database-url", required=True)
@@ -120,7 +138,9 @@ def main() -> None:
     print(f"seeded {args.phones} members and the contest in {time.perf_counter() - started:.1f} s")
     env = server_env(args.database_url, secret_key="bench-contest-secret",
                      QUIZAPP_CONTEST_REDIS_URL=args.redis_url)
-    with Gunicorn(env, log_path=Path("/tmp/contest-bench-gunicorn.log")) as node:
+    log_path = Path(tempfile.mkdtemp(prefix="contest-bench-")) / "gunicorn.log"
+    print(f"load average before the node starts: {load_average()}; gunicorn's log: {log_path}")
+    with Gunicorn(env, log_path=log_path) as node:
         host = MemberBrowser(node.base_url)
         host.login(organizer_phone, PASSWORD)
         host.csrf_token = csrf_of(host.request(f"/contest/{contest_id}/host")[1])
@@ -207,6 +227,7 @@ def main() -> None:
         for thread in threads:
             thread.join()
         wave = max(acks or [wave_start]) - wave_start
+        load_after = load_average()
         time.sleep(1.5)
         stop.set()
         for thread in background:
@@ -234,6 +255,12 @@ def main() -> None:
     print(f"host count lag behind the acknowledgements: max {max(lags) * 1000:.0f} ms, "
           f"p99 {percentile(lags, .99) * 1000:.0f} ms (polled every 0.1 s; target within 1 s); "
           f"last count shown {counts[-1][1] if counts else 'none'}")
+    served = served_ms(log_path, f"POST /contest/{contest_id}/answer ")
+    if served:
+        print(f"answers as gunicorn timed them (from a worker thread taking the request to its "
+              f"reply; no queueing before): p50 {percentile(served, .5):.0f}, "
+              f"p99 {percentile(served, .99):.0f}, max {max(served):.0f} ms")
+    print(f"load average just after the wave: {load_after}")
     print(f"rows in the database: {stored} (acknowledged {len(acks)})")
     print(f"targets: every answer acknowledged: {'met' if len(acks) == len(browsers) else 'MISSED'}; "
           f"p99 < 300 ms: {'met' if percentile(ms, .99) < 300 else 'MISSED'}; "
