@@ -1,4 +1,5 @@
-"""The answer's quick path on PostgreSQL: one statement in autocommit, no ORM.
+"""The answer's quick path on PostgreSQL: one statement in autocommit, no ORM; and the plain
+poll's login check (``login_is_live``), one statement too.
 
 An answer is the request a live contest sends most at once: every phone in the room within
 the same few seconds. The checked path (``routes._checked_answer``: Flask-Login, then
@@ -57,6 +58,23 @@ _STORE = (
     .on_conflict_do_nothing(index_elements=["contest_question_id", "person_id"])
     .returning(ContestAnswer.id)
 )
+
+
+_LIVE = select(live_login(bindparam("person_id"), bindparam("now")))
+
+
+def login_is_live(claim: LoginClaim) -> bool:
+    """Whether ``claim``'s login is live and owes no password change, in one statement in
+    autocommit (a phone's plain poll, which reads nothing else of the database); False on
+    SQLite, where the view takes the checked path."""
+    engine = db.engine
+    if engine.dialect.name != "postgresql":
+        return False
+    with engine.connect() as connection:
+        connection.execution_options(isolation_level="AUTOCOMMIT")
+        return bool(connection.execute(_LIVE, {
+            "person_id": claim.person_id, "now": play.utcnow(),
+            "claim_version": claim.auth_version, "claim_digest": claim.digest}).scalar())
 
 
 def answer(claim: LoginClaim, contest_id: int, team_id: int, position: int, shown: Any,

@@ -1,30 +1,52 @@
-"""The live contest's answer on its quick path (``contest.quick``: one statement in autocommit on
-PostgreSQL) and on the checked path: what each costs, that both refuse the same answers with the
-same messages, and that an answer waiting on the host's move is judged by the moved row."""
+"""The live contest's answer and plain poll on their quick paths (``contest.quick``: one statement
+in autocommit on PostgreSQL) and on the checked paths: what each costs, that both refuse the same
+requests with the same replies, and that an answer waiting on the host's move is judged by the
+moved row."""
 
 from __future__ import annotations
 
+import os
 import threading
 import time
+import uuid
 from datetime import timedelta
 
 import pytest
+import redis
 from sqlalchemy import delete, select, text, update
 
 from contest_helpers import build_world, host_move, make_contest, signed_in
 from fault_helpers import counting_statements
-from quizapp.contest import clock, play
+from quizapp.contest import clock, play, state
 from quizapp.extensions import db
 from quizapp.models import Contest, ContestAnswer, ContestPhase, LoginSession, Person
 
 # PostgreSQL: the one INSERT that checks the login and the open question (contest.quick).
 # SQLite: the login's person, the contest's row, the insert (the checked path).
 ANSWER_STATEMENTS = {"postgresql": 1, "sqlite": 3}
+REDIS_URL = os.environ.get("QUIZAPP_TEST_CONTEST_REDIS_URL", "redis://127.0.0.1:6379/7")
 
 
 @pytest.fixture
 def world(app, make_unit, make_person):
     return build_world(app, make_unit, make_person)
+
+
+@pytest.fixture
+def live_state(app, monkeypatch):
+    """The contest state in Redis, under keys of this test's own (the suites on SQLite and
+    PostgreSQL run side by side and number their contests alike)."""
+    client = redis.Redis.from_url(REDIS_URL, socket_timeout=1, socket_connect_timeout=1)
+    try:
+        client.ping()
+    except redis.RedisError:
+        pytest.skip(f"Redis does not answer at {REDIS_URL}")
+    prefix = f"quizapp:test:{uuid.uuid4().hex}"
+    monkeypatch.setattr(state, "KEY", prefix + ":contest:{}:live")
+    monkeypatch.setitem(app.extensions, "contest_redis", client)
+    yield client
+    for key in client.scan_iter(prefix + ":*"):
+        client.delete(key)
 
 
 @pytest.fixture
@@ -77,6 +99,28 @@ def test_an_answer_costs_one_statement_on_postgresql(app, world, room):
         (world.b[0].id, team_of_unit[teams[world.b[0].id]], (0,), False)}
 
 
+def test_a_plain_poll_reads_the_login_alone(app, world, live_state, room):
+    """The state is Redis's; the one statement checks the login (on PostgreSQL in autocommit,
+    ``quick.login_is_live``; on SQLite Flask-Login's person)."""
+    contest_id, phones = room
+    with app.app_context():
+        engine = db.engine
+    phone = phones[world.b[0].id]
+    url = f"/contest/{contest_id}/state"
+    with counting_statements(engine) as count:
+        reply = phone.get(url)
+    assert reply.status_code == 200
+    assert len(count) == 1 and "login_session" in count.statements[0], count.statements
+    if _dialect(app) == "postgresql":  # the quick check, not the ORM's person in a transaction
+        assert count.statements[0].lstrip().startswith("SELECT EXISTS"), count.statements
+    view = reply.get_json()
+    assert (view["phase"], view["position"], view["team"]) == ("question", 0, "第二党支部")
+    assert "answered" not in view and view["question"]["options"][1] == "政治建设"
+    assert live_state.get(state.KEY.format(contest_id)) is not None
+    assert phone.get(url + "?mine=1").get_json()["answered"] is False
+    assert phones[world.a[0].id].get(url + "?mine=1").get_json()["answered"] is True
+
+
 def test_refusals_are_the_checked_paths(app, world, room, monkeypatch):
     contest_id, phones = room
     url = f"/contest/{contest_id}/answer"
@@ -108,7 +152,12 @@ def test_refusals_are_the_checked_paths(app, world, room, monkeypatch):
     pending = b2.post(url, json={"position": 0, "response": 1})
     assert pending.status_code == 302 and "/auth/change-password" in pending.headers["Location"]
     deactivated = b3.post(url, json={"position": 0, "response": 1})
-    assert deactivated.status_code in (302, 403)
+    assert deactivated.status_code == 302 and "/auth/login" in deactivated.headers["Location"]
+    # and their polls, plain or not, show nothing of the contest
+    for phone, to in ((b1, "/auth/login"), (b2, "/auth/change-password"), (b3, "/auth/login")):
+        for poll in ("", "?mine=1"):
+            refused = phone.get(f"/contest/{contest_id}/state{poll}")
+            assert refused.status_code == 302 and to in refused.headers["Location"]
 
     # Late by the server's clock, whatever the phone thinks: one millisecond after the deadline
     monkeypatch.setattr(play, "utcnow", lambda: deadline + timedelta(milliseconds=1))
