@@ -13,7 +13,7 @@ from datetime import timedelta
 
 import pytest
 import redis
-from sqlalchemy import delete, select, text, update
+from sqlalchemy import delete, event, select, text, update
 
 from contest_helpers import build_world, host_move, make_contest, signed_in
 from fault_helpers import counting_statements
@@ -88,11 +88,24 @@ def test_an_answer_costs_one_statement_on_postgresql(app, world, room):
         engine = db.engine
         teams = {p.id: p.unit_id for p in db.session.scalars(select(Person))}
         team_of_unit = {t.unit_id: t.id for t in db.session.get_one(Contest, contest_id).teams}
-    with counting_statements(engine) as count:
-        reply = phones[world.b[0].id].post(f"/contest/{contest_id}/answer",
-                                           json={"position": 0, "response": 0})
+    cacheable = []
+
+    def seen(_conn, _cursor, _statement, _parameters, context, _many):
+        cacheable.append(context.cache_hit is not context.dialect.NO_CACHE_KEY)
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        with counting_statements(engine) as count:
+            reply = phones[world.b[0].id].post(f"/contest/{contest_id}/answer",
+                                               json={"position": 0, "response": 0})
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
     assert reply.status_code == 200 and reply.get_json()["new"] is True
     assert len(count) <= ANSWER_STATEMENTS[_dialect(app)], count.statements
+    if _dialect(app) == "postgresql":
+        # kept in SQLAlchemy's compiled cache (PostgreSQL's own INSERT, for its ON CONFLICT, has
+        # no cache key: compiling the statement for every answer cost more than the rest of it)
+        assert cacheable == [True]
     # stored graded, in the member's team, next to the first member's right answer
     assert _answers(app, contest_id) == {
         (world.a[0].id, team_of_unit[teams[world.a[0].id]], (1,), True),
