@@ -1,31 +1,38 @@
 """300 phones answer one 全员答题 question of a live contest within 2 s, through one node.
 
     .venv/bin/python bench/contest_answers.py --database-url postgresql+psycopg://…/DB \
-        [--redis-url redis://127.0.0.1:6379/7] [--phones 300] [--spread 2] [--no-polls]
+        [--redis-url redis://127.0.0.1:6379/7] [--phones 300] [--spread 2] [--no-polls] \
+        [--client-processes 1]
 
 THE DATABASE'S TABLES ARE DROPPED AND CREATED AGAIN: give a database of its own. One gunicorn
 node (deploy/gunicorn.conf.py: gthread, one worker a core, 8 threads) serves the app on
-127.0.0.1 with the contest state in Redis. The phones (one thread and cookie jar each, in this
-process on the same cores) log in, join by the contest's code and wait; the host opens the
-question; each phone sends its answer at its own moment, spread evenly over ``--spread``
-seconds, while (unless ``--no-polls``) every phone polls the state once a second as the page
-does, and the host's screen polls its counts every 0.1 s (the page does every 0.5 s).
+127.0.0.1 with the contest state in Redis. The phones (one thread and cookie jar each, in
+``--client-processes`` processes of their own on the same cores) log in, join by the contest's
+code and wait; the host opens the question; each phone sends its answer at its own moment,
+spread evenly over ``--spread`` seconds, while (unless ``--no-polls``) every phone polls the
+state once a second as the page does, and the host's screen (in the main process) polls its
+counts every 0.1 s (the page does every 0.5 s).
 
-Prints: answers acknowledged (2xx) and refused or failed, the answers' latency p50/p95/p99/max,
-the polls' p99, the whole wave's wall time, and the host count's lag: for the k-th answer
-acknowledged, how long until the host's count first showed at least k (target: within 1 s);
-finally the rows in the database (must equal the acknowledged answers).
+Prints: the load average (the machine may be shared), answers acknowledged (2xx) and refused
+or failed, the answers' latency p50/p95/p99/max, the polls' p99, the whole wave's wall time,
+and the host count's lag: for the k-th answer acknowledged, how long until the host's count
+first showed at least k (target: within 1 s); the answers' time inside the node as gunicorn's
+access log gives it; finally the rows in the database (must equal the acknowledged answers).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import sys
+import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -52,9 +59,10 @@ PASSWORD = "bench-contest-1"
 CSRF_MARK = 'data-csrf="'
 
 
-def seed(database_url: str, phones: int) -> tuple[int, str, list[str], str]:
-    """A 党总支 with three branches, ``phones`` members, an organizer, one approved question
-    and a contest in its lobby: (contest id, code, member phones, organizer phone)."""
+def seed(database_url: str, phones: int, questions: int = 1) -> tuple[int, str, list[str], str]:
+    """A 党总支 with three branches, ``phones`` members, an organizer, ``questions`` approved
+    questions and a contest of them in its lobby: (contest id, code, member phones, organizer
+    phone)."""
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "bench",
                       "QUIZAPP_ENV": "testing"})
     with app.app_context():
@@ -79,12 +87,15 @@ def seed(database_url: str, phones: int) -> tuple[int, str, list[str], str]:
         speech = Speech(unit_id=general.id, file_name="bench.txt", title="基准讲话", text="基准。")
         db.session.add(speech)
         db.session.flush()
-        db.session.add(BankQuestion(speech_id=speech.id, type=QuestionType.SINGLE, stem="基准题：选 B。",
-                                    options=["甲", "乙", "丙", "丁"], answer=[1], origin=QuestionOrigin.MANUAL,
-                                    status=QuestionStatus.APPROVED, explanation="基准", sentence="基准。"))
+        db.session.add_all(BankQuestion(speech_id=speech.id, type=QuestionType.SINGLE, stem=f"基准题{n}：选 B。",
+                                        options=["甲", "乙", "丙", "丁"], answer=[1], origin=QuestionOrigin.MANUAL,
+                                        status=QuestionStatus.APPROVED, explanation="基准", sentence="基准。",
+                                        point=f"point-{n}")
+                           for n in range(questions))
         db.session.flush()
         contest = services.create_contest(db.session, organizer, "基准竞赛", general.id, "branch", "",
-                                          services.parse_rounds("全员答题,1,10,60"), services.Selection())
+                                          services.parse_rounds(f"全员答题,{questions},10,60"),
+                                          services.Selection())
         db.session.commit()
         result = contest.id, contest.code, numbers, organizer.phone
         db.engine.dispose()
@@ -106,6 +117,109 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))] if ordered else float("nan")
 
 
+def load_average() -> str:
+    """The 1, 5 and 15 minute load averages (the machine may be shared)."""
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def served_ms(log_path: Path, request_line: str) -> list[float]:
+    """The durations (ms) gunicorn's access log gives the requests starting with
+    ``request_line`` (``deploy/gunicorn.conf.py`` ends each line with ``<ms>ms``)."""
+    return [float(line.rsplit(" ", 1)[1].removesuffix("ms"))
+            for line in log_path.read_text(errors="replace").splitlines()
+            if f'"{request_line}' in line and line.endswith("ms")]
+
+
+@dataclass
+class Signals:
+    """What the benchmark's process tells its phone processes (shared across processes)."""
+
+    ready: Any  # a Barrier: every phone logged in and joined (and the main process)
+    polls: Any  # an Event: start polling
+    wave_start: Any  # a Value("d"): perf_counter time of the wave's first answer, set with ``go``
+    go: Any  # an Event
+    done: Any  # a Barrier: every answer has its reply (and the main process)
+    stop: Any  # an Event: stop polling
+
+
+def phones_process(base_url: str, code: str, contest_id: int, numbers: list[str], first: int,
+                   total: int, spread: float, polls: bool, signals: Signals, results: Any) -> None:
+    """Phones ``first`` .. ``first + len(numbers) - 1`` of ``total``, in a process of their own:
+    log in and join, poll once a second, answer at their moments; the figures go to ``results``
+    (perf_counter is the system's monotonic clock, the same in every process)."""
+    browsers = [MemberBrowser(base_url) for _ in numbers]
+
+    def join(index: int) -> None:
+        browser = browsers[index]
+        browser.login(numbers[index], PASSWORD)
+        page = browser.request(f"/contest/j/{code}")[1]
+        status, body, url = browser.request(f"/contest/j/{code}", form={"csrf_token": form_fields(page.decode())["csrf_token"]})
+        if status != 200 or "/play" not in url:
+            raise RuntimeError(f"join failed: {status} {url}")
+        browser.csrf_token = csrf_of(body)
+
+    parallel(len(browsers), join, workers=max(1, 32 * len(browsers) // total))
+    signals.ready.wait()
+    poll_times: list[float] = []
+    poll_errors = [0]
+
+    def phone_polls(index: int) -> None:
+        browser = browsers[index]
+        time.sleep((first + index) / total)  # the phones' polls are not in step
+        while not signals.stop.is_set():
+            begin = time.perf_counter()
+            try:
+                status = browser.request(f"/contest/{contest_id}/state")[0]
+            except OSError:
+                status = 0
+            poll_times.append(time.perf_counter() - begin)
+            if status != 200:
+                poll_errors[0] += 1
+            signals.stop.wait(max(0.0, 1.0 - (time.perf_counter() - begin)))
+
+    signals.polls.wait()
+    pollers = [threading.Thread(target=phone_polls, args=(i,)) for i in range(len(browsers))] if polls else []
+    for thread in pollers:
+        thread.start()
+    signals.go.wait()
+    wave_start = signals.wave_start.value
+    acks: list[float] = []
+    latencies: list[float] = []
+    failures: dict[str, int] = {}
+    lock = threading.Lock()
+
+    def answer(index: int) -> None:
+        moment = wave_start + spread * (first + index) / total
+        time.sleep(max(0.0, moment - time.perf_counter()))
+        begin = time.perf_counter()
+        try:
+            status, body, _ = browsers[index].request(
+                f"/contest/{contest_id}/answer", body={"position": 0, "response": 1},
+                headers={"X-CSRFToken": browsers[index].csrf_token})
+            outcome = "ok" if status == 200 else f"HTTP {status}"
+        except OSError as error:
+            outcome = f"connection error {type(error).__name__}"
+        end = time.perf_counter()
+        with lock:
+            latencies.append(end - begin)
+            if outcome == "ok":
+                acks.append(end)
+            else:
+                failures[outcome] = failures.get(outcome, 0) + 1
+
+    threads = [threading.Thread(target=answer, args=(i,)) for i in range(len(browsers))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    signals.done.wait()
+    signals.stop.wait()
+    for thread in pollers:
+        thread.join()
+    results.put({"acks": acks, "latencies": latencies, "failures": failures,
+                 "poll_times": poll_times, "poll_errors": poll_errors[0]})
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database-url", required=True)
@@ -113,6 +227,8 @@ def main() -> None:
     parser.add_argument("--phones", type=int, default=300)
     parser.add_argument("--spread", type=float, default=2.0)
     parser.add_argument("--no-polls", action="store_true")
+    parser.add_argument("--client-processes", type=int, default=1,
+                        help="processes the phones are spread over (each its own GIL)")
     args = parser.parse_args()
 
     started = time.perf_counter()
@@ -120,29 +236,32 @@ def main() -> None:
     print(f"seeded {args.phones} members and the contest in {time.perf_counter() - started:.1f} s")
     env = server_env(args.database_url, secret_key="bench-contest-secret",
                      QUIZAPP_CONTEST_REDIS_URL=args.redis_url)
-    with Gunicorn(env, log_path=Path("/tmp/contest-bench-gunicorn.log")) as node:
+    log_path = Path(tempfile.mkdtemp(prefix="contest-bench-")) / "gunicorn.log"
+    print(f"load average before the node starts: {load_average()}; gunicorn's log: {log_path}; "
+          f"the phones in {args.client_processes} process(es)")
+    spawn = multiprocessing.get_context("spawn")
+    processes = max(1, min(args.client_processes, len(numbers)))
+    signals = Signals(ready=spawn.Barrier(processes + 1), polls=spawn.Event(),
+                      wave_start=spawn.Value("d", 0.0), go=spawn.Event(),
+                      done=spawn.Barrier(processes + 1), stop=spawn.Event())
+    results = spawn.Queue()
+    with Gunicorn(env, log_path=log_path) as node:
         host = MemberBrowser(node.base_url)
         host.login(organizer_phone, PASSWORD)
         host.csrf_token = csrf_of(host.request(f"/contest/{contest_id}/host")[1])
-        browsers = [MemberBrowser(node.base_url) for _ in numbers]
-
-        def join(index: int) -> None:
-            browser = browsers[index]
-            browser.login(numbers[index], PASSWORD)
-            page = browser.request(f"/contest/j/{code}")[1]
-            status, body, url = browser.request(f"/contest/j/{code}", form={"csrf_token": form_fields(page.decode())["csrf_token"]})
-            if status != 200 or "/play" not in url:
-                raise RuntimeError(f"join failed: {status} {url}")
-            browser.csrf_token = csrf_of(body)
-
+        share = -(-len(numbers) // processes)
+        workers = [spawn.Process(target=phones_process, args=(
+            node.base_url, code, contest_id, numbers[first:first + share], first, len(numbers),
+            args.spread, not args.no_polls, signals, results))
+            for first in range(0, len(numbers), share)]
         started = time.perf_counter()
-        parallel(len(browsers), join)
-        print(f"{len(browsers)} phones logged in and joined in {time.perf_counter() - started:.1f} s")
+        for worker in workers:
+            worker.start()
+        signals.ready.wait(timeout=600)
+        print(f"{len(numbers)} phones logged in and joined in {time.perf_counter() - started:.1f} s")
 
         stop = threading.Event()
         counts: list[tuple[float, int]] = []
-        poll_times: list[float] = []
-        poll_errors = [0]
 
         def host_screen() -> None:
             while not stop.is_set():
@@ -151,68 +270,36 @@ def main() -> None:
                     counts.append((time.perf_counter(), json.loads(body)["answered"]))
                 time.sleep(0.1)
 
-        def phone_polls(index: int) -> None:
-            browser = browsers[index]
-            time.sleep(index / len(browsers))  # the phones' polls are not in step
-            while not stop.is_set():
-                begin = time.perf_counter()
-                try:
-                    status = browser.request(f"/contest/{contest_id}/state")[0]
-                except OSError:
-                    status = 0
-                poll_times.append(time.perf_counter() - begin)
-                if status != 200:
-                    poll_errors[0] += 1
-                stop.wait(max(0.0, 1.0 - (time.perf_counter() - begin)))
-
         status, body, _ = host.request(f"/contest/{contest_id}/advance",
                                        body={"phase": "lobby", "position": 0},
                                        headers={"X-CSRFToken": host.csrf_token})
         assert status == 200, body[:300]
-        background = [threading.Thread(target=host_screen)]
-        if not args.no_polls:
-            background += [threading.Thread(target=phone_polls, args=(i,)) for i in range(len(browsers))]
-        for thread in background:
-            thread.start()
+        screen = threading.Thread(target=host_screen)
+        screen.start()
+        signals.polls.set()
         time.sleep(1.5)  # the polls settle into their rhythm
-
-        acks: list[float] = []
-        latencies: list[float] = []
-        failures: dict[str, int] = {}
-        lock = threading.Lock()
         wave_start = time.perf_counter() + 0.2
-
-        def answer(index: int) -> None:
-            moment = wave_start + args.spread * index / len(browsers)
-            time.sleep(max(0.0, moment - time.perf_counter()))
-            begin = time.perf_counter()
-            try:
-                status, body, _ = browsers[index].request(
-                    f"/contest/{contest_id}/answer", body={"position": 0, "response": 1},
-                    headers={"X-CSRFToken": browsers[index].csrf_token})
-                outcome = "ok" if status == 200 else f"HTTP {status}"
-            except OSError as error:
-                outcome = f"connection error {type(error).__name__}"
-            end = time.perf_counter()
-            with lock:
-                latencies.append(end - begin)
-                if outcome == "ok":
-                    acks.append(end)
-                else:
-                    failures[outcome] = failures.get(outcome, 0) + 1
-
-        threads = [threading.Thread(target=answer, args=(i,)) for i in range(len(browsers))]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        wave = max(acks or [wave_start]) - wave_start
+        signals.wave_start.value = wave_start
+        signals.go.set()
+        signals.done.wait(timeout=600)
+        load_after = load_average()
         time.sleep(1.5)
         stop.set()
-        for thread in background:
-            thread.join()
+        signals.stop.set()
+        screen.join()
+        gathered = [results.get(timeout=120) for _ in workers]
+        for worker in workers:
+            worker.join()
 
-    acks.sort()
+    acks = sorted(t for part in gathered for t in part["acks"])
+    latencies = [t for part in gathered for t in part["latencies"]]
+    poll_times = [t for part in gathered for t in part["poll_times"]]
+    poll_errors = sum(part["poll_errors"] for part in gathered)
+    failures: dict[str, int] = {}
+    for part in gathered:
+        for outcome, number in part["failures"].items():
+            failures[outcome] = failures.get(outcome, 0) + number
+    wave = max(acks or [wave_start]) - wave_start
     lags = []
     for k, moment in enumerate(acks, start=1):
         shown = next((t for t, n in counts if n >= k and t >= moment - 5), None)
@@ -223,19 +310,25 @@ def main() -> None:
         stored = db.session.query(ContestAnswer).count()
         db.engine.dispose()
     ms = [value * 1000 for value in latencies]
-    print(f"answers: {len(acks)} of {len(browsers)} acknowledged; refused or failed: {failures or 0}")
+    print(f"answers: {len(acks)} of {len(numbers)} acknowledged; refused or failed: {failures or 0}")
     print(f"answer latency ms: p50 {percentile(ms, .5):.0f}, p95 {percentile(ms, .95):.0f}, "
           f"p99 {percentile(ms, .99):.0f}, max {max(ms):.0f}; the wave took {wave:.2f} s "
           f"(sent over {args.spread:.1f} s)")
     if poll_times:
         polls = [value * 1000 for value in poll_times]
         print(f"phone polls during the wave: {len(polls)}, p50 {percentile(polls, .5):.0f} ms, "
-              f"p99 {percentile(polls, .99):.0f} ms, failed {poll_errors[0]}")
+              f"p99 {percentile(polls, .99):.0f} ms, failed {poll_errors}")
     print(f"host count lag behind the acknowledgements: max {max(lags) * 1000:.0f} ms, "
           f"p99 {percentile(lags, .99) * 1000:.0f} ms (polled every 0.1 s; target within 1 s); "
           f"last count shown {counts[-1][1] if counts else 'none'}")
+    served = served_ms(log_path, f"POST /contest/{contest_id}/answer ")
+    if served:
+        print(f"answers as gunicorn timed them (from a worker thread taking the request to its "
+              f"reply; no queueing before): p50 {percentile(served, .5):.0f}, "
+              f"p99 {percentile(served, .99):.0f}, max {max(served):.0f} ms")
+    print(f"load average just after the wave: {load_after}")
     print(f"rows in the database: {stored} (acknowledged {len(acks)})")
-    print(f"targets: every answer acknowledged: {'met' if len(acks) == len(browsers) else 'MISSED'}; "
+    print(f"targets: every answer acknowledged: {'met' if len(acks) == len(numbers) else 'MISSED'}; "
           f"p99 < 300 ms: {'met' if percentile(ms, .99) < 300 else 'MISSED'}; "
           f"counts within 1 s: {'met' if max(lags) <= 1 else 'MISSED'}")
 

@@ -172,9 +172,12 @@ class Ack:
 
 
 @dataclass(frozen=True)
-class _Key:
-    """What grading an answer to a contest question needs; fixed once the contest is set up."""
+class Key:
+    """What grading an answer to a contest question needs; fixed once the contest is set up.
+    ``code`` is the contest's: a database made afresh (tests, a reinstall) reuses ids, and the
+    code tells its contests from the old ones."""
 
+    code: str
     item_id: int
     format: ContestFormat
     qtype: QuestionType
@@ -184,15 +187,21 @@ class _Key:
     variants: list[Any]
 
 
-# By contest id, code and position (a database made afresh reuses ids; the code tells them apart):
-# an answer then costs no query for its question.
-_keys: LRUCache[tuple[int, str, int], _Key] = LRUCache(maxsize=4096)
+# By contest id and position: an answer then costs no query for its question.
+_keys: LRUCache[tuple[int, int], Key] = LRUCache(maxsize=4096)
 _keys_lock = threading.Lock()
 
 
-def _key_of(session: Session, contest_id: int, code: str, position: int) -> _Key | None:
-    cached = _keys.get((contest_id, code, position))
-    if cached is not None:
+def cached_key(contest_id: int, position: int) -> Key | None:
+    """The key of the question at ``position`` if this process has read it (for the quick
+    path, which checks ``Key.code`` against the contest's row)."""
+    with _keys_lock:
+        return _keys.get((contest_id, position))
+
+
+def _key_of(session: Session, contest_id: int, code: str, position: int) -> Key | None:
+    cached = cached_key(contest_id, position)
+    if cached is not None and cached.code == code:
         return cached
     item = session.scalar(select(ContestQuestion)
                           .options(joinedload(ContestQuestion.round),
@@ -202,16 +211,25 @@ def _key_of(session: Session, contest_id: int, code: str, position: int) -> _Key
     if item is None:
         return None
     question = item.question
-    key = _Key(item.id, item.round.format, question.type, len(question.options),
-               blank_count(question.stem, question.answer_count), question.answer,
-               list(question.accepted_variants))
+    key = Key(code, item.id, item.round.format, question.type, len(question.options),
+              blank_count(question.stem, question.answer_count), question.answer,
+              list(question.accepted_variants))
     with _keys_lock:
-        _keys[(contest_id, code, position)] = key
+        _keys[(contest_id, position)] = key
     return key
 
 
+def graded(key: Key, shown: Any) -> tuple[Any, bool]:
+    """The answer ``shown`` to ``key``'s question as stored, and whether it is right. Raises
+    BadResponse (malformed, or blank: "请先作答")."""
+    stored = to_stored(key.qtype, list(range(key.options)), key.blanks, shown)
+    if stored is None:
+        raise BadResponse("请先作答再提交")
+    return stored, grade(key.qtype, key.answer, key.variants, stored).correct
+
+
 def _open_for(session: Session, contest_id: int, position: int, now: datetime,
-              fmt: ContestFormat) -> _Key:
+              fmt: ContestFormat) -> Key:
     """The question at ``position`` when it is open for answers now, under a shared lock of
     the contest's row (a move of the host waits for this transaction, and this for a move)."""
     row = session.execute(
@@ -238,10 +256,7 @@ def answer(session: Session, contest_id: int, person_id: int, team_id: int, posi
     after the deadline by the server's clock) or BadResponse."""
     now = now or utcnow()
     key = _open_for(session, contest_id, position, now, ContestFormat.ALL)
-    stored = to_stored(key.qtype, list(range(key.options)), key.blanks, shown)
-    if stored is None:
-        raise BadResponse("请先作答再提交")
-    right = grade(key.qtype, key.answer, key.variants, stored).correct
+    stored, right = graded(key, shown)
     new_id = session.execute(
         insert_for(session, ContestAnswer)
         .values(contest_id=contest_id, contest_question_id=key.item_id, person_id=person_id,

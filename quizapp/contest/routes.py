@@ -13,8 +13,9 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from quizapp.auth.access import has_role
-from quizapp.auth.decorators import role_required
-from quizapp.contest import play, queries, results, services, state
+from quizapp.auth.decorators import password_change_pending, role_required
+from quizapp.auth.session import parse_session_id
+from quizapp.contest import play, queries, quick, results, services, state
 from quizapp.contest.forms import ConfirmForm, ContestForm, JoinCodeForm, JoinForm
 from quizapp.contest.qr import qr_svg
 from quizapp.extensions import db
@@ -23,6 +24,7 @@ from quizapp.quiz.responses import BadResponse
 
 bp = Blueprint("contest", __name__)
 HOSTS = (Role.ORGANIZER,)
+MAX_POSITION = 10_000
 
 
 def _me() -> Person:
@@ -49,7 +51,7 @@ def _body() -> dict[str, Any]:
 
 def _position(body: dict[str, Any]) -> int:
     position = body.get("position")
-    if isinstance(position, bool) or not isinstance(position, int) or not 0 <= position < 10_000:
+    if isinstance(position, bool) or not isinstance(position, int) or not 0 <= position < MAX_POSITION:
         raise play.ContestError("题号不正确", 400)
     return position
 
@@ -197,20 +199,26 @@ def join(code: str) -> str | Response:
     return render_template("contest/join.html", contest=contest, form=form, error=error), status
 
 
+def _known_team(contest_id: int, person_id: int) -> int | None:
+    """The team kept in the session for this contest and person (``_team_id``), if any."""
+    team_id = (session.get("contest_teams") or {}).get(f"{contest_id}:{person_id}")
+    return int(team_id) if team_id is not None else None
+
+
 def _team_id(contest_id: int) -> int:
     """The team the current member joined; 404 when they have not. Kept in their session
     (keyed by contest and person) after the first look-up: a phone's polls and answer need
     no query for it."""
     me = _me()
-    key = f"{contest_id}:{me.id}"
-    known = session.get("contest_teams") or {}
-    if key in known:
-        return int(known[key])
+    team_id = _known_team(contest_id, me.id)
+    if team_id is not None:
+        return team_id
     entrant = play.entrant_of(db.session, contest_id, me.id)
     if entrant is None:
         abort(404)
+    known = session.get("contest_teams") or {}
     recent = dict(list(known.items())[-4:])  # a few contests at most
-    session["contest_teams"] = {**recent, key: entrant.team_id}
+    session["contest_teams"] = {**recent, f"{contest_id}:{me.id}": entrant.team_id}
     return entrant.team_id
 
 
@@ -225,21 +233,71 @@ def phone(contest_id: int) -> str:
 
 
 @bp.route("/<int:contest_id>/state")
-@role_required(Role.MEMBER)
 def phone_state(contest_id: int) -> Response:
-    team_id = _team_id(contest_id)
+    """A phone's poll: the live state and the question (``queries.phone_view``). A plain poll
+    (not ``mine``) of a member whose team is in the session checks the login in one statement
+    (``quick.login_is_live``) and reads Redis only; anything else goes the checked way."""
+    claim = parse_session_id(session.get("_user_id"))
+    team_id = _known_team(contest_id, claim.person_id) if claim is not None else None
+    if team_id is not None and request.args.get("mine") != "1" and quick.login_is_live(claim):
+        return _phone_view(contest_id, claim.person_id, team_id)
+    return _checked_state(contest_id)
+
+
+# As the answer's (below): the quick check is of a member's live login that owes no password
+# change, who joined; the checked path applies both guards.
+phone_state.required_roles = (Role.MEMBER,)  # type: ignore[attr-defined]
+phone_state.checks_password_change = True  # type: ignore[attr-defined]
+
+
+@role_required(Role.MEMBER)
+def _checked_state(contest_id: int) -> Response:
+    pending = password_change_pending()
+    if pending is not None:
+        return pending
+    return _phone_view(contest_id, _me().id, _team_id(contest_id))
+
+
+def _phone_view(contest_id: int, person_id: int, team_id: int) -> Response:
     live = state.read(db.session, contest_id)
     if live is None:
         abort(404)
-    return jsonify(queries.phone_view(db.session, live, _me().id, team_id,
+    return jsonify(queries.phone_view(db.session, live, person_id, team_id,
                                       mine=request.args.get("mine") == "1"))
 
 
 @bp.route("/<int:contest_id>/answer", methods=["POST"])
-@role_required(Role.MEMBER)
 def answer(contest_id: int) -> Response | tuple[Response, int]:
-    team_id = _team_id(contest_id)
+    """A member's answer to the 全员答题 question at ``position``: ``{"position", "response"}``.
+    200 ``new`` true when stored now, false when their first answer stands; 409 another
+    question or too late by the server's clock; 400 a malformed answer; 404 not joined.
+
+    On PostgreSQL an answer that checks out is stored by ``quick.answer`` (one statement that
+    checks the login too); anything else goes the checked way (``_checked_answer``), which
+    gives every refusal."""
+    claim = parse_session_id(session.get("_user_id"))
+    team_id = _known_team(contest_id, claim.person_id) if claim is not None else None
     body = _body()
+    position = body.get("position")
+    if team_id is not None and type(position) is int and 0 <= position < MAX_POSITION:
+        ack = quick.answer(claim, contest_id, team_id, position, body.get("response"))
+        if ack is not None:
+            return jsonify(ok=True, position=ack.position, new=ack.new)
+    return _checked_answer(contest_id, body)
+
+
+# The quick path stores only for a live login (a member's right) that owes no password change,
+# of a member who joined (their team is in the session); the checked path applies both guards.
+answer.required_roles = (Role.MEMBER,)  # type: ignore[attr-defined]
+answer.checks_password_change = True  # type: ignore[attr-defined]
+
+
+@role_required(Role.MEMBER)
+def _checked_answer(contest_id: int, body: dict[str, Any]) -> Response | tuple[Response, int]:
+    pending = password_change_pending()
+    if pending is not None:
+        return pending
+    team_id = _team_id(contest_id)
     try:
         ack = play.answer(db.session, contest_id, _me().id, team_id, _position(body),
                           body.get("response"))
