@@ -38,7 +38,7 @@ from quizapp.models import (
 )
 from quizapp.models.base import utcnow
 from quizapp.results.awards import award_for_activity
-from quizapp.results.rollups import record_graded
+from quizapp.results.rollups import record_graded_best
 from quizapp.results.grading import grade
 from quizapp.quiz.errors import (
     AttemptClosed,
@@ -311,14 +311,14 @@ def submit_attempt(session: Session, person_id: int, attempt_id: int, *,
     session.flush()
     if grades:
         _store_grades(session, grades)
-    unit = record_graded(session, attempt)
+    unit, best = record_graded_best(session, attempt)
     scored = activity is not None and attempt.attempt_no is not None
     if not scored or activity.answers_shown is AnswerPolicy.AFTER_SUBMIT:  # type: ignore[union-attr]
         update_wrong_book(session, person_id, answered, now, clear_after,
                           except_activity_id=activity.id if scored else None)  # type: ignore[union-attr]
     if scored:
         award_for_activity(session, person_id, activity.id, now=now,  # type: ignore[union-attr]
-                           audience_unit=unit)
+                           audience_unit=unit, best=best)
     return Submitted(attempt, graded_now=True)
 
 
