@@ -59,8 +59,7 @@ def measure_logins(hasher: PasswordHasher, runs: int, logins: int) -> tuple[floa
     passwords._hasher = hasher
     with tempfile.TemporaryDirectory() as folder:
         app = create_app({"TESTING": True, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
-                          "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite",
-                          "RATELIMIT_STORAGE_URI": "memory://"})
+                          "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite"})
         with app.app_context():
             db.create_all()
             unit = Unit(name="基准测试支部", kind=UnitKind.BRANCH)

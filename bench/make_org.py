@@ -366,8 +366,7 @@ def main(argv: list[str] | None = None) -> int:
     """Generate the organization into ``--database-url``; prints the summary."""
     args = parse_args(argv)
     started = time.perf_counter()
-    app = create_app({"SQLALCHEMY_DATABASE_URI": _sqlite_from_cwd(args.database_url), "SECRET_KEY": "make-org",
-                      "RATELIMIT_STORAGE_URI": "memory://"})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": _sqlite_from_cwd(args.database_url), "SECRET_KEY": "make-org"})
     with app.app_context():
         try:
             result = generate(args)

@@ -22,7 +22,7 @@ from quizapp.auth.session import init_login_manager
 from quizapp.config import finalize_config, load_config
 from quizapp.contest import bp as contest_bp
 from quizapp.contest import state as contest_state
-from quizapp.extensions import bootstrap, csrf, db, limiter, migrate
+from quizapp.extensions import bootstrap, csrf, db, migrate
 from quizapp.main import bp as main_bp
 from quizapp.quiz import autosave
 from quizapp.quiz import bp as quiz_bp
@@ -56,7 +56,6 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
     csrf.init_app(app)
-    limiter.init_app(app)
     bootstrap.init_app(app)
     init_login_manager(app)
     autosave.init_app(app)

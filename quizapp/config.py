@@ -11,12 +11,9 @@ Every setting the operator may change is a ``QUIZAPP_*`` environment variable:
     SQLAlchemy URL; defaults to ``quizapp.sqlite`` in the Flask instance folder.
     ``postgresql://`` URLs are rewritten to use the psycopg 3 driver.
 ``QUIZAPP_RATELIMIT_STORAGE_URI``
-    Where Flask-Limiter keeps its counters (``memory://`` by default; use
-    ``redis://127.0.0.1:6379/0`` when running several gunicorn workers or
-    nodes, so that they share one count). If Redis stops answering, each
-    worker falls back to counting in its own memory until Redis is back: logins
-    go on working, limited per worker instead of per site. Failed logins are not
-    counted there but in the database (``quizapp.auth.throttle``), shared by all nodes.
+    No longer read (issue 16): no route is rate-limited by Flask-Limiter any more, so nothing
+    keeps counters there. Failed logins are counted in the database
+    (``quizapp.auth.throttle``), shared by every worker and node.
 ``QUIZAPP_SECURE_COOKIES``
     ``1``/``0``: send cookies over HTTPS only. On by default in production; turn
     it off only for an intranet served over plain HTTP.
@@ -26,9 +23,9 @@ Every setting the operator may change is a ``QUIZAPP_*`` environment variable:
     believed (``quizapp.proxies``); from any other peer they are dropped. None
     in production and testing; in development the loopback addresses
     (127.0.0.1, ::1), so a local nginx in front of ``flask run`` works as in
-    production and nothing outside the machine can name its own address. Rate
-    limits are per client address: set it to nginx's address, or every user
-    shares nginx's. (``QUIZAPP_PROXY_COUNT``, which trusted the headers from any
+    production and nothing outside the machine can name its own address. The
+    login throttle counts per client address: set it to nginx's address, or every
+    user shares nginx's. (``QUIZAPP_PROXY_COUNT``, which trusted the headers from any
     peer, is refused unless this is set.)
 ``QUIZAPP_CONTEST_REDIS_URL``
     Where the live 知识竞赛 keeps the state its phones poll (``redis://127.0.0.1:6379/0``),
@@ -62,8 +59,6 @@ from urllib.parse import urlsplit
 
 ENVIRONMENTS = ("production", "development", "testing")
 DEFAULT_DATABASE_URL = "sqlite:///quizapp.sqlite"
-REDIS_SCHEMES = ("redis", "rediss", "redis+unix", "redis+sentinel", "redis+cluster")
-REDIS_TIMEOUT_SECONDS = 0.5
 DEVELOPMENT_TRUSTED_PROXIES = "127.0.0.1,::1"
 
 
@@ -96,19 +91,6 @@ def normalize_database_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix):]
     return url
-
-
-def ratelimit_storage_options(uri: str) -> dict[str, Any]:
-    """Options for the rate-limit storage client: short timeouts for Redis.
-
-    A Redis that does not answer (a dead host, a full network queue) would
-    otherwise hold every login for the operating system's TCP timeout before
-    Flask-Limiter falls back to its in-memory counters.
-    """
-    if uri.split(":", 1)[0] in REDIS_SCHEMES:
-        return {"socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
-                "socket_timeout": REDIS_TIMEOUT_SECONDS}
-    return {}
 
 
 def public_url(value: str | None) -> str:
@@ -144,7 +126,6 @@ def load_config(environ: Mapping[str, str]) -> dict[str, Any]:
         )
     if proxies is None:
         proxies = DEVELOPMENT_TRUSTED_PROXIES if env == "development" else ""
-    ratelimit_uri = environ.get("QUIZAPP_RATELIMIT_STORAGE_URI") or "memory://"
     return {
         "QUIZAPP_ENV": env,
         "TESTING": env == "testing",
@@ -160,14 +141,6 @@ def load_config(environ: Mapping[str, str]) -> dict[str, Any]:
         "CONTEST_REDIS_URL": (environ.get("QUIZAPP_CONTEST_REDIS_URL") or "").strip() or None,
         "TRUSTED_ORIGINS": _items(environ.get("QUIZAPP_TRUSTED_ORIGINS", "")),
         "PUBLIC_URL": public_url(environ.get("QUIZAPP_PUBLIC_URL")),
-        # Flask-Limiter: always explicit, the extension object is shared.
-        "RATELIMIT_ENABLED": True,
-        "RATELIMIT_STORAGE_URI": ratelimit_uri,
-        "RATELIMIT_STORAGE_OPTIONS": ratelimit_storage_options(ratelimit_uri),
-        # A limiter whose storage is down must not turn a login into a 500.
-        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
-        "RATELIMIT_SWALLOW_ERRORS": True,
-        "RATELIMIT_HEADERS_ENABLED": True,
         # Login throttling (quizapp.auth.throttle, kept in the database): failed logins allowed
         # per account and per address, the last one starting a wait of the window, each further
         # failure doubling it up to LOGIN_THROTTLE_MAX_WAIT. Offices often share one public

@@ -87,7 +87,6 @@ def make_app(
             "SECRET_KEY": "test-secret-key",
             "SQLALCHEMY_DATABASE_URI": database_url,
             "WTF_CSRF_ENABLED": False,
-            "RATELIMIT_STORAGE_URI": "memory://",
             **overrides,
         }
         app = create_app(config)

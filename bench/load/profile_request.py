@@ -42,11 +42,12 @@ def build_app(database_url: str):
     return create_app()
 
 
-def senders(app, seed: dict, kind: str, predraw: bool = False) -> list[Callable[[], int]]:
+def senders(app, seed: dict, kind: str, predraw: bool = False,
+            batch: int = 5) -> list[Callable[[], int]]:
     """One callable per request to send, in the order the wrk scripts send them. A start needs
     only a logged-in member: every member of the seed starts (the others, members with
     attempts); with ``predraw`` the new test's papers are drawn first (untimed), as the close-due
-    job draws them right after publication."""
+    job draws them right after publication. ``batch``: answers a request for the batch kind."""
     rows = [row for row in seed["members"] if row["attempts"] or kind == "start"]
     clients = []
     for row in rows:
@@ -64,6 +65,19 @@ def senders(app, seed: dict, kind: str, predraw: bool = False) -> list[Callable[
             return client.post(f"/quiz/attempts/{attempt['id']}/answers",
                                json={"question_id": qid, "response": shown, "seq": sequence[0]},
                                headers={"X-CSRFToken": row["csrf"]}).status_code
+        return send
+
+    def batched(client, row, attempt, question: int) -> Callable[[], int]:
+        def send() -> int:
+            items = attempt["items"]
+            entries = []
+            for k in range(min(batch, len(items))):
+                sequence[0] += 1
+                qid, shown = items[(question * batch + k) % len(items)]
+                entries.append({"question_id": qid, "response": shown, "seq": sequence[0]})
+            reply = client.post(f"/quiz/attempts/{attempt['id']}/answers",
+                                json={"answers": entries}, headers={"X-CSRFToken": row["csrf"]})
+            return reply.status_code if reply.get_json().get("ok") else 409
         return send
 
     def page(client, row, attempt, question: int) -> Callable[[], int]:
@@ -114,7 +128,7 @@ def senders(app, seed: dict, kind: str, predraw: bool = False) -> list[Callable[
             out += [submit(client, row, attempt) for attempt in row["attempts"][1:]
                     if attempt["id"] in still_open]
         return out
-    make = {"autosave": autosave, "page": page}[kind]
+    make = {"autosave": autosave, "page": page, "batch": batched}[kind]
     for question in range(30):
         for client, row in clients:
             out.append(make(client, row, row["attempts"][0], question))
@@ -140,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("seed", type=Path, nargs="?",
                         help="the JSON seed.py wrote (not needed for --kind hello)")
-    parser.add_argument("--kind", choices=["autosave", "page", "submit", "start", "hello"],
+    parser.add_argument("--kind", choices=["autosave", "batch", "page", "submit", "start", "hello"],
                         default="autosave",
                         help="submit: every attempt of the seed's other tests once, so the "
                         "requests of all rounds together must not exceed them; start: every "
@@ -149,6 +163,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=2000, help="requests per round")
     parser.add_argument("--predraw", action="store_true",
                         help="start: draw each new test's papers first, as the close-due job does")
+    parser.add_argument("--batch", type=int, default=5,
+                        help="answers a request for --kind batch (the answering page's batch)")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--profile", type=int, default=0, metavar="N",
                         help="profile one more round and print the N most expensive functions")
@@ -162,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
         sends = [lambda: client.get("/").status_code]
     else:
         app = build_app(seed["database_url"])
-        sends = senders(app, seed, args.kind, args.predraw)
+        sends = senders(app, seed, args.kind, args.predraw, args.batch)
     if args.kind == "start":  # a new test every round, each member starting it once
         args.requests = len(sends)
         round_sends = lambda: senders(app, seed, "start", args.predraw)  # noqa: E731
@@ -187,6 +203,9 @@ def main(argv: list[str] | None = None) -> int:
               f"{statistics.median(wall_ms):.2f} ms, p90 {common.percentile(wall_ms, 0.9):.2f} ms")
     print(f"{args.kind}: median of the rounds' mean CPU {statistics.median(means):.2f} ms "
           f"a request ({args.requests} requests × {args.rounds} rounds)")
+    if args.kind == "batch":
+        print(f"batch: {statistics.median(means) / args.batch:.2f} ms of CPU an answer "
+              f"({args.batch} answers a request)")
     if args.profile:
         sends = round_sends()
         profiler = cProfile.Profile()

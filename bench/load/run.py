@@ -13,6 +13,8 @@ wrk at ``--connections`` (64) from its own process:
 - autosave: POST /quiz/attempts/<id>/answers, the page script's JSON save with the session
   cookie and the X-CSRFToken header; each wrk thread has its own members, members in turn (so
   the 64 connections carry 64 different members), sequence numbers rising;
+- batch: the same endpoint as the answering page has sent since issue 16, ``--batch`` (5)
+  answers of one member a request (``{"answers": [...]}``); its answers/s are printed too;
 - submit: POST /quiz/attempts/<id>/submit (交卷) of attempts of the other tests, every
   attempt once (the runs share them out); its rate is over the time the attempts lasted.
 
@@ -32,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from bench.load import common  # noqa: E402
 
-SCENARIOS = ("hello", "page", "autosave", "submit")
+SCENARIOS = ("hello", "page", "autosave", "batch", "submit")
 
 
 def write_rows(data: dict, folder: Path, runs: int) -> dict[str, list[Path]]:
@@ -50,7 +52,7 @@ def write_rows(data: dict, folder: Path, runs: int) -> dict[str, list[Path]]:
             else:
                 submit.append(f"{member['cookie']}\t{member['csrf']}\t{attempt['id']}")
     files: dict[str, list[Path]] = {}
-    for name, rows in (("page", page), ("autosave", save)):
+    for name, rows in (("page", page), ("autosave", save), ("batch", save)):
         path = folder / f"{name}.tsv"
         path.write_text("\n".join(rows) + "\n")
         files[name] = [path] * runs
@@ -65,7 +67,7 @@ def write_rows(data: dict, folder: Path, runs: int) -> dict[str, list[Path]]:
 
 def measure(url: str, scenario: str, rows: Path | None, args: argparse.Namespace, run: int) -> dict:
     env = {"BENCH_LUA": str(common.WRK_DIR), "BENCH_THREADS": str(args.threads),
-           "BENCH_DATA": str(rows or "")}
+           "BENCH_DATA": str(rows or ""), "BENCH_BATCH": str(args.batch)}
     seconds = args.seconds * 6 if scenario == "submit" else args.seconds
     return common.run_wrk(url, f"{scenario}.lua", connections=args.connections, seconds=seconds,
                           threads=args.threads, env=env)
@@ -90,6 +92,16 @@ def report(results: list[dict[str, dict]]) -> str:
                      sum(f["errors"] for f in figures), f"{100 * common.median(shares):.0f}%"])
     return common.table(rows, ["run", "scenario", "requests", "req/s", "p50 ms", "p99 ms",
                                "errors", "of hello"])
+
+
+def batch_line(results: list[dict[str, dict]], size: int) -> str:
+    """The batch's answers a second against the single autosave's (medians of the runs)."""
+    single = common.median([f["autosave"]["rps"] for f in results])
+    batched = size * common.median([f["batch"]["rps"] for f in results])
+    share = common.median([size * f["batch"]["rps"] / f["hello"]["rps"] for f in results])
+    ratio = f" ({batched / single:.1f}x the single autosave's)" if single else ""
+    return (f"batch of {size}: {batched:.0f} answers/s{ratio}; as requests "
+            f"{100 * share / size:.0f}% of hello, answers {100 * share:.0f}% of hello's requests")
 
 
 def targets(results: list[dict[str, dict]]) -> str:
@@ -122,6 +134,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--only", nargs="+", choices=SCENARIOS[1:], default=list(SCENARIOS[1:]),
                         help="app scenarios to run (hello always runs)")
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--batch", type=int, default=5, help="answers a request in the batch scenario")
     return parser.parse_args(argv)
 
 
@@ -153,6 +166,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"gunicorn: {args.workers} {kind} workers x {args.worker_threads} threads on 127.0.0.1; wrk -t{args.threads} "
           f"-c{args.connections} -d{args.seconds:g}s; {len(data['members'])} members")
     print(report(results))
+    if "batch" in args.only:
+        print(batch_line(results, args.batch))
     print(targets(results))
     if args.json:
         args.json.write_text(json.dumps(results, indent=1))

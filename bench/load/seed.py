@@ -57,8 +57,7 @@ PASSWORD = "bench1234"
 
 
 def bench_app(database_url: str):
-    return create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": common.SECRET_KEY,
-                       "RATELIMIT_STORAGE_URI": "memory://"})
+    return create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": common.SECRET_KEY})
 
 
 # Every speech of ../shared/speeches: the two of make_org.py give 34 key points, and a paper

@@ -1,8 +1,7 @@
 """Slowing down password guessing without letting anyone lock a member out.
 
 Failed logins are counted per account, per client address and per trusted device, in the
-database (``LoginThrottle``), so every app node sees the same counts whatever
-``QUIZAPP_RATELIMIT_STORAGE_URI`` says. A limit such as ``"5 per 1 minute"`` allows that many
+database (``LoginThrottle``), so every app node sees the same counts. A limit such as ``"5 per 1 minute"`` allows that many
 failures; the last of them starts a wait of the window (1 minute), and each further failure
 doubles it (2, 4, 8 … minutes, at most ``LOGIN_THROTTLE_MAX_WAIT``). Counts are forgotten after a
 quiet spell that begins when the wait ends: the window for an address (an office behind one
@@ -48,7 +47,7 @@ class Policy:
 
 
 def policy(limit: str, *, max_wait: float, memory: float | None = None) -> Policy:
-    """A policy from a Flask-Limiter style limit (``"5 per 1 minute"``); ``memory`` defaults to
+    """A policy from a limit in the ``limits`` package's notation (``"5 per 1 minute"``); ``memory`` defaults to
     the window."""
     item = parse(limit)
     window = float(item.get_expiry())

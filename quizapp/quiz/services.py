@@ -38,7 +38,7 @@ from quizapp.models import (
 )
 from quizapp.models.base import utcnow
 from quizapp.results.awards import award_for_activity
-from quizapp.results.rollups import record_graded
+from quizapp.results.rollups import record_graded_best
 from quizapp.results.grading import grade
 from quizapp.quiz.errors import (
     AttemptClosed,
@@ -79,7 +79,7 @@ _TAKE_ATTEMPT = {(moves, checks): _taking(moves, checks)
                  for moves in (False, True) for checks in (False, True)}
 
 
-def _take_open_attempt(session: Session, person_id: int, attempt_id: int, now: datetime,
+def take_open_attempt(session: Session, person_id: int, attempt_id: int, now: datetime,
                        position: int | None = None, check_deadline: bool = True) -> None:
     """Lock the attempt's row while it is open (and, for saves, before its deadline)."""
     taken = session.connection().execute(
@@ -188,7 +188,7 @@ def save_answer(session: Session, person_id: int, attempt_id: int, *, shown: Any
               "answered_at": now if stored is not None else None}
     # Take the attempt, then store the answer. (An autosave that checks out on PostgreSQL has
     # been stored in one statement by ``autosave.quick_save`` before the view gets here.)
-    _take_open_attempt(session, person_id, attempt_id, now, position=item_position)
+    take_open_attempt(session, person_id, attempt_id, now, position=item_position)
     if seq is None:
         saved_seq = connection.execute(_STORE_NEXT, values).scalar()
     else:
@@ -281,7 +281,7 @@ def submit_attempt(session: Session, person_id: int, attempt_id: int, *,
                                                 "now": now}).one_or_none()
     if attempt is None:  # not open (or not theirs): refused as a save would be, unless submitted
         try:
-            _take_open_attempt(session, person_id, attempt_id, now, check_deadline=False)
+            take_open_attempt(session, person_id, attempt_id, now, check_deadline=False)
         except AttemptClosed:
             attempt = session.get_one(Attempt, attempt_id)
             if attempt.status is AttemptStatus.SUBMITTED:
@@ -311,14 +311,14 @@ def submit_attempt(session: Session, person_id: int, attempt_id: int, *,
     session.flush()
     if grades:
         _store_grades(session, grades)
-    unit = record_graded(session, attempt)
+    unit, best = record_graded_best(session, attempt)
     scored = activity is not None and attempt.attempt_no is not None
     if not scored or activity.answers_shown is AnswerPolicy.AFTER_SUBMIT:  # type: ignore[union-attr]
         update_wrong_book(session, person_id, answered, now, clear_after,
                           except_activity_id=activity.id if scored else None)  # type: ignore[union-attr]
     if scored:
         award_for_activity(session, person_id, activity.id, now=now,  # type: ignore[union-attr]
-                           audience_unit=unit)
+                           audience_unit=unit, best=best)
     return Submitted(attempt, graded_now=True)
 
 
@@ -326,7 +326,7 @@ def abandon_practice(session: Session, person_id: int, attempt_id: int,
                      now: datetime | None = None) -> None:
     """Give up an open practice: it is never graded. Raises AttemptNotFound, AttemptClosed."""
     now = now or utcnow()
-    _take_open_attempt(session, person_id, attempt_id, now, check_deadline=False)
+    take_open_attempt(session, person_id, attempt_id, now, check_deadline=False)
     attempt = session.get_one(Attempt, attempt_id, populate_existing=True)
     if attempt.kind is not AttemptKind.PRACTICE:
         raise AttemptClosed("只有自测练习可以放弃")

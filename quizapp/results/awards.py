@@ -62,33 +62,37 @@ def earned(kind: ActivityKind, rules: dict, attempt: Any) -> int:
 
 def award_for_activity(session: Session, person_id: int, activity_id: int, *,
                        regrade: bool = False, now: datetime | None = None,
-                       audience_unit: int | None = None) -> PointEntry | None:
+                       audience_unit: int | None = None, best: Any = None) -> PointEntry | None:
     """Append the entry that brings the member's points for the activity to what they earn.
 
     Returns the new entry, or None when nothing changed. ``regrade`` marks the
     entry as the effect of a corrected answer key. ``audience_unit`` is the
-    member's unit in the activity's audience if the caller has just read it.
+    member's unit in the activity's audience and ``best`` their best sitting in it, if the
+    caller has just worked them out (``rollups.record_graded_best``).
     """
     return award_for_members(
         session, activity_id, [person_id], regrade=regrade, now=now,
         audience_units={person_id: audience_unit} if audience_unit is not None else None,
+        bests={person_id: best} if best is not None else None,
     ).get(person_id)
 
 
 def award_for_members(session: Session, activity_id: int, person_ids: Collection[int], *,
                       regrade: bool = False, now: datetime | None = None,
-                      audience_units: Mapping[int, int] | None = None) -> dict[int, PointEntry]:
+                      audience_units: Mapping[int, int] | None = None,
+                      bests: Mapping[int, Any] | None = None) -> dict[int, PointEntry]:
     """``award_for_activity`` for many members of one activity, with set-based reads.
 
     Returns the new entries by member (members whose points did not change are absent).
-    ``audience_units`` are members' units in the audience that the caller has read.
+    ``audience_units`` are members' units in the audience that the caller has read;
+    ``bests``, when given, every member's best sitting (as ``tally.member_bests`` gives it).
     """
     now = now or utcnow()
     person_ids = sorted(set(person_ids))
     if not person_ids:
         return {}
     activity = session.get_one(Activity, activity_id)
-    best = _best_attempts(session, activity_id, person_ids)
+    best = dict(bests) if bests is not None else _best_attempts(session, activity_id, person_ids)
     already, used = _entries(session, activity, person_ids)
     concerned = [p for p in person_ids if p in best or p in already]
     if not concerned:

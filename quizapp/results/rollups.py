@@ -184,26 +184,33 @@ def record_graded(session: Session, attempt: Attempt) -> int | None:
 
     Returns the member's unit in the activity's audience when it read it (the points award
     needs it too), else None."""
+    return record_graded_best(session, attempt)[0]
+
+
+def record_graded_best(session: Session, attempt: Attempt) -> tuple[int | None, Any]:
+    """``record_graded``, also returning the member's best sitting in the activity now when
+    it worked it out (None otherwise): the points award's best, so it need not be read
+    again (``award_for_activity(best=...)``)."""
     if (attempt.activity_id is None or attempt.attempt_no is None
             or attempt.status is not AttemptStatus.SUBMITTED or not attempt.max_score):
-        return None
+        return None, None
     activity = session.get_one(Activity, attempt.activity_id)
     if activity.status is not ActivityStatus.PUBLISHED:
-        return None
+        return None, None
     found = session.execute(_STATE_AND_UNIT, {"activity_id": activity.id,
                                               "person_id": attempt.person_id}).first()
     if found is None or (found[0], found[1]) != (activity.pass_percent,
                                                  activity.excellent_percent):
         rebuild(session, activity)
-        return None
+        return None, None
     unit = found[2]
     if unit is None:  # not in the audience: never in a report
-        return None
+        return None, None
     old = member_bests(session, activity.id, [attempt.person_id],
                                leave_out=attempt.id).get(attempt.person_id)
     new = best_sitting([s for s in (old, attempt) if s is not None])
     _apply(session, activity, [(unit, old, new)])
-    return unit
+    return unit, new
 
 
 def record_regrade(session: Session, new_scores: list[dict[str, Any]]) -> None:

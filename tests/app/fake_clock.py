@@ -17,7 +17,7 @@ class FakeClock:
 
 
 def install(monkeypatch: pytest.MonkeyPatch, *modules: Any) -> FakeClock:
-    """One FakeClock as ``time`` in each of ``modules`` (the throttle, the limiter's storage)."""
+    """One FakeClock as ``time`` in each of ``modules`` (the login throttle)."""
     fake = FakeClock()
     for module in modules:
         monkeypatch.setattr(module, "time", types.SimpleNamespace(time=fake.time))

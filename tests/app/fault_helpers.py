@@ -204,6 +204,11 @@ class Phone:
         return self.request("POST", f"/quiz/attempts/{attempt_id}/answers",
                             json_body={"question_id": question_id, "response": shown, "seq": seq})
 
+    def save_batch(self, attempt_id: int, entries: list[dict[str, Any]]) -> Reply:
+        """The answering page's batch: ``entries`` of {"question_id", "response", "seq"}."""
+        return self.request("POST", f"/quiz/attempts/{attempt_id}/answers",
+                            json_body={"answers": entries})
+
     def submit(self, attempt_id: int) -> Reply:
         """The submit page's button: the form carries the token (the header does too)."""
         return self.request("POST", f"/quiz/attempts/{attempt_id}/submit",

@@ -37,7 +37,7 @@ from bank_helpers import add_report
 from publish_helpers import ORGANIZER, org, pub_bank, set_status  # noqa: F401 - fixtures
 from quiz_helpers import MEMBER, attempt_id_from, quiz_org, start  # noqa: F401 - fixture
 from quizapp.contest import play, services
-from quizapp.extensions import db, limiter
+from quizapp.extensions import db
 from quizapp.models import (
     Activity,
     ActivityStatus,
@@ -160,10 +160,9 @@ def json_values(max_leaves: int = 6) -> st.SearchStrategy[Any]:
 # ---------------------------------------------------------------- the world
 
 @pytest.fixture
-def world(app: Flask, org: dict[str, Any], pub_bank: dict[str, Any], login: Any,
-          monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
-    """The world below, with the login rate limit off (thousands of requests from one client)."""
-    monkeypatch.setattr(limiter, "enabled", False)
+def world(app: Flask, org: dict[str, Any], pub_bank: dict[str, Any], login: Any
+          ) -> dict[str, Any]:
+    """The world below."""
     return build_world(app, org, pub_bank, login)
 
 

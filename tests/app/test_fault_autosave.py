@@ -8,6 +8,10 @@ second and third choice of every question of its members, so that the three valu
 question go out in order while the clients' requests interleave on the server. After some
 saves the client sends an older save of the same question again (a retry that arrived late):
 the server must answer 409 ``stale`` with the newer sequence number it keeps.
+
+Half the members (the odd ones) send as the answering page does, several answers a request
+(``{"answers": [...]}``, up to ``BATCH``, a question at most once a request): each entry gets
+its own result, which counts as that save's reply (saved as a 200, stale as a 409).
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptItem, AttemptStatus
 
 MEMBERS, QUESTIONS, CHANGES, CLIENTS = 200, 20, 3, 32
+BATCH = 5
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -81,12 +86,36 @@ def send_all(crowd: Crowd, phones: list[Phone]) -> list[tuple[Save, int, Any]]:
              for client in range(CLIENTS)]
 
     def run(client: int) -> list[tuple[Save, int, Any]]:
-        replies = []
+        replies: list[tuple[Save, int, Any]] = []
+        batch: list[Save] = []
+
+        def send_batch() -> None:
+            if not batch:
+                return
+            attempt_id = crowd.attempt_ids[batch[0].member]
+            entries = [{"question_id": crowd.items[attempt_id][save.position].question_id,
+                        "response": save.shown, "seq": save.seq} for save in batch]
+            reply = phones[batch[0].member].save_batch(attempt_id, entries)
+            assert reply.status == 200, reply.body
+            results = reply.json["results"]
+            assert [r["question_id"] for r in results] == [e["question_id"] for e in entries]
+            replies.extend((save, 200 if result["ok"] else 409, result)
+                           for save, result in zip(batch, results))
+            batch.clear()
+
         for save in plans[client]:
+            if save.member % 2:  # a batching member
+                if batch and (batch[0].member != save.member or len(batch) == BATCH
+                              or any(s.position == save.position for s in batch)):
+                    send_batch()
+                batch.append(save)
+                continue
+            send_batch()
             item = crowd.items[crowd.attempt_ids[save.member]][save.position]
             reply = phones[save.member].save(crowd.attempt_ids[save.member], item.question_id,
                                              save.shown, save.seq)
             replies.append((save, reply.status, reply.json))
+        send_batch()
         return replies
 
     return [row for rows in run_threads(CLIENTS, CLIENTS, run) for row in rows]

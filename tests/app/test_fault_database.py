@@ -153,16 +153,20 @@ def test_cut_database_gives_503_then_recovers_and_keeps_acknowledged_saves(
         refused = save(client, attempt_id, during.question_id, answers[during.question_id], 1)
         assert refused.is_json
         _assert_unavailable(refused)
+        batch = {"answers": [{"question_id": during.question_id,
+                              "response": answers[during.question_id], "seq": 1}]}
+        refused_batch = client.post(f"/quiz/attempts/{attempt_id}/answers", json=batch)
+        assert refused_batch.is_json  # the page's batch: the same 503, its answers kept to retry
+        _assert_unavailable(refused_batch)
         anonymous = app.test_client().post("/auth/login", data={"account": MEMBER, "password": "x"})
-        # Flask-Limiter replaces Retry-After on the rate-limited login route with its window.
-        _assert_unavailable(anonymous, retry_after=False)
+        _assert_unavailable(anonymous)  # Retry-After too (Flask-Limiter used to replace it)
     finally:
         proxy.restore()
 
     # No restart: the next requests find the database again.
     assert client.get("/").status_code == 200
-    retried = save(client, attempt_id, during.question_id, answers[during.question_id], 1)
-    assert retried.status_code == 200, retried.get_json()
+    retried = client.post(f"/quiz/attempts/{attempt_id}/answers", json=batch)
+    assert retried.status_code == 200 and retried.get_json()["ok"] is True, retried.get_json()
     stored = {item.question_id: item for item in items_of(app, attempt_id)}
     for item in [*before, during]:
         kept = stored[item.question_id]

@@ -3,7 +3,8 @@
 gunicorn (deploy/gunicorn.conf.py, 2 workers of 8 threads) serves the app on a free loopback port
 against the test database (the SQLite file, or the PostgreSQL database of
 QUIZAPP_TEST_DATABASE_URL). Six members log in through the login form and autosave
-fill-in answers through the JSON endpoint from one thread each; twice, both workers are
+fill-in answers through the JSON endpoint from one thread each (three one answer a request,
+three five a request as the answering page batches them); twice, both workers are
 killed with SIGKILL while requests are in flight and the master starts new ones. Then every
 save that had a 2xx reply must be in the database (or a later save of the same question
 that the member sent), each stored value the one sent with its sequence number.
@@ -54,7 +55,8 @@ def test_sigkill_of_every_worker_loses_no_acknowledged_autosave(
     log = tmp_path / "gunicorn.log"
     env = server_env(database_url, secret_key="fault-test-secret-key")
     with Gunicorn(env, workers=2, log_path=log) as server:
-        load = AutosaveLoad(server.base_url, answering_org, DEFAULT_PASSWORD, questions=QUESTIONS)
+        load = AutosaveLoad(server.base_url, answering_org, DEFAULT_PASSWORD, questions=QUESTIONS,
+                            batch=5)
         load.prepare()
         load.start()
         try:
@@ -79,6 +81,7 @@ def test_sigkill_of_every_worker_loses_no_acknowledged_autosave(
         problems = check_stored(load, stored_saves(db.session, load))
     assert problems == []
     assert all(member.acked for member in load.members)
+    assert all(len(member.acked) == QUESTIONS for member in load.members[1::2])  # the batches
 
 
 def test_the_check_finds_a_lost_or_altered_save() -> None:

@@ -124,6 +124,42 @@ def test_autosave_fuzz(app: Flask, world: dict[str, Any], login: Any) -> None:
     assert stored
 
 
+def test_batch_autosave_fuzz(app: Flask, world: dict[str, Any], login: Any) -> None:
+    """The page's batch (``{"answers": [...]}``): hostile entries among good ones never give a
+    500; a refused batch (4xx) changes no row; a 200 saves only well-formed entries."""
+    ids = world["ids"]
+    client = logged_in(app, login, MEMBER)
+    attempts = [ids["practice"], ids["attempt"]]
+    types = {**_types(app, ids["practice"]), **_types(app, ids["attempt"])}
+    question_ids = [*types, ids["foreign_question"]]
+    targets = st.sampled_from([*attempts, ids["foreign_attempt"], 0, 2**62])
+    batches = st.one_of(
+        st.lists(_bodies(question_ids, types), max_size=6).map(lambda entries: {"answers": entries}),
+        st.fixed_dictionaries({"answers": json_values(2)}),
+    )
+    saved: list[int] = []
+    watcher = Watcher(app)
+
+    @given(attempt=targets, body=batches)
+    def run(attempt: int, body: Any) -> None:
+        response = watcher.send(lambda: client.post(
+            f"/quiz/attempts/{attempt}/answers", data=json.dumps(body),
+            content_type="application/json"))
+        if response.status_code == 200:
+            assert attempt in attempts
+            saved.extend(result["question_id"] for result in response.get_json()["results"]
+                         if result["ok"])
+        elif attempt not in attempts:
+            assert response.status_code in (400, 404)
+
+    for attempt_id in attempts:  # one well-formed batch per attempt always runs
+        entries = [{"question_id": question, "response": VALID_SHOWN[qtype], "seq": 1}
+                   for question, qtype in _types(app, attempt_id).items() if qtype in VALID_SHOWN]
+        run = example(attempt=attempt_id, body={"answers": entries})(run)
+    fuzz_settings(run)()
+    assert saved  # not vacuous: well-formed entries went through
+
+
 def test_attempt_state_fuzz(app: Flask, world: dict[str, Any], login: Any) -> None:
     ids = world["ids"]
     member, outsider = logged_in(app, login, MEMBER), logged_in(app, login, OUTSIDER)

@@ -12,6 +12,7 @@ so rewriting it each time would leave the work tree changed after every test run
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import time
@@ -127,6 +128,9 @@ def test_member_answers_on_a_phone_through_a_lost_connection(app, live_url, tmp_
         )
         page = context.new_page()
         page.on("pageerror", lambda error: errors.append(str(error)))
+        saves: list[Any] = []  # the bodies the page posts to the answers endpoint
+        page.on("request", lambda request: saves.append(json.loads(request.post_data))
+                if request.method == "POST" and request.url.endswith("/answers") else None)
         try:
             # Log in on the phone and open a practice of five questions.
             page.goto(live_url + "/auth/login")
@@ -142,7 +146,7 @@ def test_member_answers_on_a_phone_through_a_lost_connection(app, live_url, tmp_
             attempt_id = int(form.get_attribute("data-quiz-attempt"))
             expect(page.locator("[data-role=answered]")).to_have_text("已答 0/5")
 
-            # Online: two answers, each saved the moment it is chosen.
+            # Online: two answers, each saved as soon as it is chosen.
             for _ in range(2):
                 _answer_current(page)
                 _wait_synced(page, attempt_id)
@@ -166,6 +170,9 @@ def test_member_answers_on_a_phone_through_a_lost_connection(app, live_url, tmp_
             _wait_synced(page, attempt_id)
             expect(page.locator("[data-role=offline-banner]")).to_be_hidden()
             assert sum(item.response is not None for item in items_of(app, attempt_id)) == 4
+            # Every save was a batch, and the two that waited went in one request.
+            assert saves and all(set(body) == {"answers"} for body in saves), saves
+            assert any(len(body["answers"]) == 2 for body in saves), saves
 
             # A reload lands on the same question with every answer in place.
             page.reload()
@@ -219,6 +226,40 @@ def test_member_answers_on_a_phone_through_a_lost_connection(app, live_url, tmp_
     elapsed = time.monotonic() - started
     assert errors == [], errors
     print(f"phone end-to-end run: {elapsed:.1f} s")
+
+
+def test_an_answer_still_pending_when_the_page_is_left_is_sent_on_the_way_out(app, live_url):
+    """The page waits for a pause before it sends; leaving at once (another page, the app
+    switched) sends what is pending in a keepalive request that outlives the page."""
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"]
+        )
+        context = browser.new_context(viewport={"width": 390, "height": 844})
+        page = context.new_page()
+        try:
+            page.goto(live_url + "/auth/login")
+            page.fill("input[name=account]", MEMBER)
+            page.fill("input[name=password]", "secret123")
+            page.click("button[type=submit]")
+            expect(page.get_by_role("link", name="自测练习")).to_be_visible()
+            page.goto(live_url + "/quiz/practice")
+            page.get_by_role("button", name="开始练习").click()
+            page.wait_for_url("**/q/1")
+            attempt_id = int(page.locator("#answer-form").get_attribute("data-quiz-attempt"))
+            _answer_current(page)
+            page.goto(live_url + "/quiz/")  # at once: the pause the page waits for never comes
+            for _ in range(50):
+                if any(item.response is not None for item in items_of(app, attempt_id)):
+                    break
+                time.sleep(0.1)
+            assert [item.response is not None for item in items_of(app, attempt_id)
+                    ] == [True, False, False, False, False]
+        finally:
+            context.close()
+            browser.close()
 
 
 def test_without_javascript_the_same_pages_work_as_plain_forms(app, live_url):

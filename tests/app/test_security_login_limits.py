@@ -1,7 +1,7 @@
 """Guessing passwords: the login limits over a simulated hour, and how passwords are stored.
 
-The hour passes on a fake clock given to the limiter's in-memory storage (limits reads
-``time.time()`` there), so nothing sleeps.
+The hour passes on a fake clock given to the throttle (``throttle.now`` reads ``time.time()``
+there), so nothing sleeps.
 """
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import limits.storage.memory
 import pytest
 from fake_clock import FakeClock, install
 from argon2 import PasswordHasher, Type, extract_parameters
@@ -23,7 +22,7 @@ REFUSED_PAGE = "尝试次数过多，请 1 分钟后再试。"
 
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
-    return install(monkeypatch, limits.storage.memory, throttle)
+    return install(monkeypatch, throttle)
 
 
 def _attempts(client: Any, login: Any, clock: FakeClock, accounts: list[str], seconds: float

@@ -63,8 +63,9 @@ AUTOSAVE = {"postgresql": 1, "sqlite": 4}
 # must not enter or leave the 错题本, which would tell right from wrong).
 SUBMIT = 21
 # A later submit of the activity: the roll-up's delta is its state with the unit, the member's
-# other results and one upsert, points reuse the unit it read, and the rules are stored.
-SUBMIT_LATER = 16
+# other results and one upsert, points reuse the unit and the best sitting it worked out (the
+# member's results were read twice before issue 16), and the rules are stored.
+SUBMIT_LATER = 15
 # The person and the attempt; the items with their questions (one query); the member's roles
 # for the menu (once a request, however many links ask).
 QUESTION_PAGE = 4

@@ -3,7 +3,10 @@
  *
  * Progressive enhancement only: without this script every page works as a plain form
  * (each "next" posts the answer and the server moves on). With it:
- * - every answer is saved the moment it is chosen (JSON, CSRF token in X-CSRFToken);
+ * - answers are saved as they are chosen: every pending answer of the sitting goes in one
+ *   request (JSON {"answers": [...]}, CSRF token in X-CSRFToken), sent once the member has
+ *   paused for a moment, at once on 交卷 and when the page is hidden (a keepalive request that
+ *   outlives the page);
  * - unsent answers wait in localStorage (key "quizapp:attempt:<id>") and are retried until
  *   they are saved; a banner says so while the network is down; a reload or a reopened
  *   browser sends them;
@@ -16,6 +19,8 @@
 
   var STORE_PREFIX = "quizapp:attempt:";
   var MAX_DELAY = 15000;
+  var DEBOUNCE = 600;      // ms of quiet before the pending answers are sent together
+  var MAX_BATCH = 100;     // answers a request (the server takes up to 200)
   var memoryStore = {};
 
   // ---- pending answers, shared by every tab through localStorage --------------------------
@@ -66,12 +71,19 @@
     this.sending = false;
     this.delay = 1000;
     this.timer = null;
+    this.debounce = null;
     this.stopped = false;
     this.onSaved = function () {};
     this.onIdle = [];
     var self = this;
     window.addEventListener("online", function () { self.retryNow(); });
     window.addEventListener("offline", function () { self.setOffline(true); });
+    // Leaving, switching apps, locking the phone: send what is pending now, in a request that
+    // outlives the page.
+    document.addEventListener("visibilitychange", function () {
+      if (document.visibilityState === "hidden") { self.sendBeforeHiding(); }
+    });
+    window.addEventListener("pagehide", function () { self.sendBeforeHiding(); });
   }
 
   Syncer.prototype.pendingCount = function () {
@@ -86,7 +98,9 @@
     pending[questionId] = { response: response, seq: seq };
     storeSet(this.attemptId, pending);
     this.status("保存中…");
-    this.flush();
+    var self = this;
+    clearTimeout(this.debounce);
+    this.debounce = setTimeout(function () { self.debounce = null; self.flush(); }, DEBOUNCE);
   };
 
   Syncer.prototype.setOffline = function (offline) {
@@ -101,6 +115,7 @@
 
   Syncer.prototype.retryNow = function () {
     if (this.timer) { clearTimeout(this.timer); this.timer = null; }
+    if (this.debounce) { clearTimeout(this.debounce); this.debounce = null; }
     this.delay = 1000;
     if (!this.pendingCount()) { this.setOffline(false); }
     this.flush();
@@ -126,21 +141,30 @@
     var self = this;
     return new Promise(function (resolve) {
       self.onIdle.push(resolve);
+      if (self.debounce) { clearTimeout(self.debounce); self.debounce = null; }
       if (!self.sending) { self.flush(); }
+    });
+  };
+
+  // The pending answers as the request's entries (at most MAX_BATCH).
+  Syncer.prototype.batch = function () {
+    var pending = storeGet(this.attemptId);
+    return Object.keys(pending).slice(0, MAX_BATCH).map(function (questionId) {
+      return { question_id: Number(questionId), response: pending[questionId].response,
+               seq: pending[questionId].seq };
     });
   };
 
   Syncer.prototype.flush = function () {
     if (this.sending || this.stopped) { return; }
-    var pending = storeGet(this.attemptId);
-    var ids = Object.keys(pending);
-    if (!ids.length) { this.idle(); return; }
-    var questionId = ids[0];
+    var entries = this.batch();
+    if (!entries.length) { this.idle(); return; }
     this.sending = true;
     this.didSend = true;
-    this.send(questionId, pending[questionId], false);
+    this.send(entries, false);
   };
 
+  // An entry the server has answered leaves the queue, unless a newer answer replaced it.
   Syncer.prototype.finish = function (questionId, seq) {
     var pending = storeGet(this.attemptId);
     if (pending[questionId] && pending[questionId].seq === seq) {
@@ -149,31 +173,71 @@
     }
   };
 
-  Syncer.prototype.send = function (questionId, entry, tokenRefreshed) {
-    var self = this;
-    fetch(this.saveUrl, {
+  Syncer.prototype.post = function (entries, keepalive) {
+    return fetch(this.saveUrl, {
       method: "POST",
       credentials: "same-origin",
+      keepalive: keepalive,
       headers: {
         "Content-Type": "application/json",
         "Accept": "application/json",
         "X-CSRFToken": this.token
       },
-      body: JSON.stringify({ question_id: Number(questionId), response: entry.response, seq: entry.seq })
-    }).then(function (res) {
+      body: JSON.stringify({ answers: entries })
+    });
+  };
+
+  Syncer.prototype.send = function (entries, tokenRefreshed) {
+    var self = this;
+    this.post(entries, false).then(function (res) {
       var json = (res.headers.get("Content-Type") || "").indexOf("application/json") === 0;
       if (res.redirected && res.url.indexOf("/auth/") !== -1) { return self.loggedOut(); }
       if ((!json || res.headers.get("X-CSRF-Refused")) && res.status === 400 && !tokenRefreshed) {
-        return self.refreshToken().then(function () { self.send(questionId, entry, true); });
+        return self.refreshToken().then(function () { self.send(entries, true); });
       }
       if (!json || res.status >= 500) { return self.failed(); }
-      return res.json().then(function (body) { self.answered(questionId, entry, res.status, body); });
+      return res.json().then(function (body) { self.answered(entries, res.status, body); });
     }).catch(function () {
       self.failed();
     });
   };
 
-  Syncer.prototype.answered = function (questionId, entry, status, body) {
+  // The page is being hidden: whatever is pending goes now, even while a request is in flight
+  // (an answer the two both carry is stored once: the second is refused as stale).
+  Syncer.prototype.sendBeforeHiding = function () {
+    if (this.stopped) { return; }
+    var entries = this.batch();
+    if (!entries.length) { return; }
+    if (this.debounce) { clearTimeout(this.debounce); this.debounce = null; }
+    var self = this;
+    this.post(entries, true).then(function (res) {
+      var json = (res.headers.get("Content-Type") || "").indexOf("application/json") === 0;
+      if (json && res.status === 200) {
+        return res.json().then(function (body) { self.settleEntries(entries, body); });
+      }
+    }).catch(function () { /* still pending: sent again when the page is back */ });
+  };
+
+  // Each entry of a 200 reply: saved ones are marked on the page, refused ones leave the
+  // queue (a stale one has a newer answer on the server; any other cannot be saved).
+  Syncer.prototype.settleEntries = function (entries, body) {
+    var self = this;
+    var sent = {};
+    entries.forEach(function (entry) { sent[entry.question_id] = entry.seq; });
+    (body.results || []).forEach(function (result) {
+      var questionId = String(result.question_id);
+      if (!(result.question_id in sent)) { return; }
+      self.finish(questionId, sent[result.question_id]);
+      if (result.ok) {
+        self.onSaved(questionId, result.seq);
+      } else if (!result.stale) {
+        self.status(result.message || "保存失败");
+      }
+    });
+  };
+
+  Syncer.prototype.answered = function (entries, status, body) {
+    var self = this;
     this.sending = false;
     this.delay = 1000;
     this.setOffline(false);
@@ -185,10 +249,10 @@
       this.idle();
       return;
     }
-    this.finish(questionId, entry.seq);
-    if (body.ok) {
-      this.onSaved(questionId, body.seq);
-    } else if (status !== 409) {
+    if (status === 200) {
+      this.settleEntries(entries, body);
+    } else {  // refused whole (not this member's attempt, a malformed request): not retried
+      entries.forEach(function (entry) { self.finish(String(entry.question_id), entry.seq); });
       this.status(body.message || "保存失败");
     }
     this.flush();
