@@ -22,7 +22,6 @@ MAX_STEM = 220
 SENSITIVE_RE = re.compile(r"文化大革命|文革|四人帮|林彪|反革命|右派|二十一条|大跃进|反右")
 # A quotation, saying or figure of speech introduced as such: “俗话说：‘…’”, 所谓“…”.
 SAYING_RE = re.compile(r"(?:俗话说|俗语说|常言道|古人云|古语说|有句话|所谓|说过|说：|讲：|比喻为|称为|叫做|形象地说)[：:，,]?“$")
-# The speaker telling of himself (我就强调…, 我当时…): an anecdote, not a point.
 # The vocabulary of party life, governance and ideology: a sentence with none of it is a detail of
 # the economy, the environment or a city's plans (海洋强省, 美丽城镇, 亚残运会), not party knowledge.
 PARTY_RE = re.compile(r"党|政治|思想|组织|纪律|作风|四风|廉|腐|干部|理论|学习|初心|使命|人民|群众|制度|监督|主义|民主|"
@@ -34,6 +33,7 @@ ANNIVERSARY_RE = re.compile(r"^(?:今年|明年|去年|今天|明天)(?:是|恰�
 AGENDA_RE = re.compile(r"^(?:刚才|刚刚|会上|今天(?:召开|我们召开|的会议|这次会议)|这次会议|本次会议)")
 # A figure of speech (作风问题就像“温水煮青蛙”): the image is no point to remember.
 SIMILE_RE = re.compile(r"就像|好比|犹如|如同|打个比方|比作|好像")
+# The speaker telling of himself (我就强调…, 我当时…): an anecdote, not a point.
 FIRST_PERSON_RE = re.compile(r"(?<![自忘无])我(?![们国省市区县党军校局部委厅办院所])")
 MAX_OPTION = 30
 PER_SENTENCE = 6
@@ -226,8 +226,9 @@ def _problem(draft: Draft, speech: Speech, knowledge: Knowledge, kb_text: str) -
             return "题干里已出现答案"
     if q.origin == Origin.SPEECH and ANNIVERSARY_RE.match(q.source.sentence):
         return "纪念年份的背景，不是要点"
-    if (q.origin == Origin.SPEECH and not PARTY_RE.search(q.source.sentence) and q.kind not in (Kind.ENUMERATION, Kind.FORMULA)
-            and knowledge.formula(q.concept) is None):  # a named formula and its members are asked (QUESTIONS.md)
+    # …unless it names a formula or a list: a named formula and its members are asked (QUESTIONS.md).
+    if (q.origin == Origin.SPEECH and not PARTY_RE.search(q.source.sentence)
+            and q.kind not in (Kind.ENUMERATION, Kind.FORMULA) and knowledge.formula(q.concept) is None):
         return "经济、城建等业务细节，不是党建要点"
     if q.type == QType.FILL and _variant_of_known(q.answer[0], q.source.sentence, knowledge):
         return "答案是规范提法的另一种说法，规范提法同样可填"
