@@ -18,7 +18,7 @@ from .figures import changed_figures
 from .knowledge import Formula, Knowledge
 from .lists_ask import ListAsker
 from .numbers import cn_to_int, int_to_cn
-from .pools import Pools, is_fragment
+from .pools import ORDINAL_HEAD_RE, Pools, is_fragment
 from .stems import frame
 from .types import Concept, Kind, Origin, QType, Question, Speech
 from .wording import BLANK, cited, in_quote_chain, numbered, options_of, q, typeable
@@ -27,7 +27,6 @@ SINGLE_WRONG = 3  # a 单选 has four options
 # A standing many things hold (一项重要的政治任务, 优秀品质, 珍贵资源, 重要前提): a blank on the
 # subject has other right answers (艰苦奋斗 is an 优秀品质 too).
 SHARED_STANDING_RE = re.compile(r"重要|重大|一项|一个|一种|之一|优秀|珍贵|宝贵|良好")
-ORDINAL_HEAD_RE = re.compile(r"^第[一二三四五六七八九十]")
 # A standing of the first rank, unique or not (压舱石, 主心骨, 命脉 …).
 UNIQUE_OR_WEIGHTY_RE = re.compile(r"首要|第一|根本|最|唯一|核心|统领|首位|主线|关键|重中之重|灵魂|基石|命脉|生命线|"
                                   r"压舱石|主心骨|定海神针|定盘星|根基|前提")
@@ -350,7 +349,8 @@ def _others_fit(c: Concept) -> bool:
     “…相协调的现代化”: 中国式现代化 fits as well)."""
     if UNIQUE_RE.search(c.key):
         return False
-    head = segment.words(c.term)[-1] if segment.words(c.term) else ""
+    words = segment.words(c.term)
+    head = words[-1] if words else ""
     if len(head) < 2 or head == c.term:
         head = c.term[-2:] if len(c.term) >= 4 else ""  # 市直机关 is one word: its kind is 机关
     return bool(SHARED_STANDING_RE.search(c.key)) or (len(head) >= 2 and c.key.endswith(head))

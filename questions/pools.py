@@ -18,6 +18,9 @@ MAX_POOL = 1000
 WHOLE_ENDINGS = ("担当作为", "有所作为", "大有作为", "积极作为", "主动作为", "履职作为")
 FRAGMENT_END = ("取得", "实现", "推进", "加强", "坚持", "做到", "开展", "进行", "成为", "作为", "通过")
 
+# A name opening on an ordinal (第一种形态): the ordinal makes no kin, only a shared tail does.
+ORDINAL_HEAD_RE = re.compile(r"^第[一二三四五六七八九十]")
+
 
 def is_fragment(text: str) -> bool:
     """Whether an option reads as a broken piece of a sentence rather than a whole item."""
@@ -79,7 +82,7 @@ class Pools:
 
     def slogan_siblings(self, term: str) -> list[str]:
         """Quoted names sharing two characters of head or tail with `term` (枫桥经验 ~ 后陈经验)."""
-        ordinal = re.match(r"^第[一二三四五六七八九十]", term) is not None  # 第一种形态 ~ 第一责任: no kin
+        ordinal = ORDINAL_HEAD_RE.match(term) is not None  # 第一种形态 ~ 第一责任: no kin
         return [s for s in self.slogans + self.theses
                 if s != term and (s[-2:] == term[-2:] or (s[:2] == term[:2] and not ordinal))]
 

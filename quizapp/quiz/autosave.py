@@ -26,6 +26,8 @@ cache.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from threading import Lock
@@ -111,20 +113,31 @@ def _read_items(connection: Any, attempt_id: int) -> dict[int, _Item]:
             for question_id, *item in connection.execute(_ITEMS_OF_ATTEMPT, {"attempt_id": attempt_id})}
 
 
+@contextmanager
+def _quick(attempt_id: int) -> Iterator[tuple[Any, dict[int, _Item], Callable[[], None]]]:
+    """An autocommit connection, the attempt's items (from this process's cache, else read) and
+    a call that caches items it read, to be made once a save has checked out: the owner's live
+    login, the attempt open (a refused save must not fill the cache for a stranger's attempt)."""
+    cache: _ItemCache = current_app.extensions["quizapp.autosave_items"]
+    with db.engine.connect() as connection:
+        connection.execution_options(isolation_level="AUTOCOMMIT")
+        cached = cache.get(attempt_id)
+        items = cached if cached is not None else _read_items(connection, attempt_id)
+
+        def remember() -> None:
+            if cached is None:
+                cache.put(attempt_id, items)
+
+        yield connection, items, remember
+
+
 def quick_save(claim: LoginClaim, attempt_id: int, question_id: int, seq: int, shown: Any,
                now: datetime | None = None) -> Saved | None:
     """Save the answer if everything checks out, committed; else None (see the module)."""
-    engine = db.engine
-    if engine.dialect.name != "postgresql":
+    if db.engine.dialect.name != "postgresql":
         return None
     now = now or utcnow()
-    cache: _ItemCache = current_app.extensions["quizapp.autosave_items"]
-    with engine.connect() as connection:
-        connection.execution_options(isolation_level="AUTOCOMMIT")
-        items = cache.get(attempt_id)
-        read = items is None
-        if items is None:
-            items = _read_items(connection, attempt_id)
+    with _quick(attempt_id) as (connection, items, remember):
         item = items.get(question_id)
         if item is None:
             return None
@@ -139,10 +152,9 @@ def quick_save(claim: LoginClaim, attempt_id: int, question_id: int, seq: int, s
             "claim_digest": claim.digest, "b_question_id": question_id,
             "b_fill_stem": item.fill_stem, "b_fill_answers": item.fill_answers,
         }).one()
-    if saved_seq is None:
-        return None
-    if read:  # the save checked out: the owner's live login, the attempt open
-        cache.put(attempt_id, items)
+        if saved_seq is None:
+            return None
+        remember()
     return Saved(item.position, saved_seq)
 
 
@@ -151,17 +163,10 @@ def quick_save_many(claim: LoginClaim, attempt_id: int, entries: list[Entry],
     """A batch (``quiz.batch``) the quick way: every entry that checks out stored in one
     statement, committed. Returns what was saved by question id and the entries left for the
     checked path (in their order); None off PostgreSQL."""
-    engine = db.engine
-    if engine.dialect.name != "postgresql":
+    if db.engine.dialect.name != "postgresql":
         return None
     now = now or utcnow()
-    cache: _ItemCache = current_app.extensions["quizapp.autosave_items"]
-    with engine.connect() as connection:
-        connection.execution_options(isolation_level="AUTOCOMMIT")
-        items = cache.get(attempt_id)
-        read = items is None
-        if items is None:
-            items = _read_items(connection, attempt_id)
+    with _quick(attempt_id) as (connection, items, remember):
         rows = []
         for entry in entries:
             item = items.get(entry.question_id)
@@ -178,7 +183,7 @@ def quick_save_many(claim: LoginClaim, attempt_id: int, entries: list[Entry],
             "b_entries": rows, "b_attempt_id": attempt_id, "b_person_id": claim.person_id,
             "b_now": now, "claim_version": claim.auth_version, "claim_digest": claim.digest,
         }).all() if rows else []
-    saved = {question_id: Saved(position, seq) for question_id, seq, position, _moved in result}
-    if saved and read:  # the save checked out: the owner's live login, the attempt open
-        cache.put(attempt_id, items)
+        saved = {question_id: Saved(position, seq) for question_id, seq, position, _moved in result}
+        if saved:
+            remember()
     return saved, [entry for entry in entries if entry.question_id not in saved]

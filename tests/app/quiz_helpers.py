@@ -146,6 +146,25 @@ def attempt_id_from(response: Any) -> int:
     return int(location.rstrip("/").split("/attempts/")[1].split("/")[0])
 
 
+@pytest.fixture
+def attempt(app: Flask, client: FlaskClient, bank: Any, login: Any) -> int:
+    """A practice sitting of MEMBER's, started on ``client``."""
+    login(client, MEMBER)
+    return attempt_id_from(start(client))
+
+
+def stored_state(app: Flask, attempt_id: int) -> tuple[Any, ...]:
+    """The attempt's row and its items' stored answers: what a refused save must not touch."""
+    with app.app_context():
+        row = db.session.execute(select(Attempt.current_position, Attempt.updated_at,
+                                        Attempt.status).where(Attempt.id == attempt_id)).one()
+        items = db.session.execute(
+            select(AttemptItem.id, AttemptItem.response, AttemptItem.saved_seq,
+                   AttemptItem.answered_at)
+            .where(AttemptItem.attempt_id == attempt_id).order_by(AttemptItem.id)).all()
+        return tuple(row), tuple(map(tuple, items))
+
+
 def items_of(app: Flask, attempt_id: int) -> list[AttemptItem]:
     with app.app_context():
         items = list(db.session.scalars(

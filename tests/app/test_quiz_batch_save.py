@@ -14,16 +14,16 @@ from flask.testing import FlaskClient
 from sqlalchemy import select, update
 
 from quiz_helpers import (  # noqa: F401 - fixtures
+    attempt,
+    stored_state,
     MEMBER,
     MEMBER_2,
-    attempt_id_from,
     bank,
     items_of,
     question_of,
     quiz_org,
     save,
     shown_answer,
-    start,
 )
 from fault_helpers import counting_statements
 from quizapp.extensions import db
@@ -34,11 +34,6 @@ from quizapp.quiz.batch import MAX_ENTRIES
 REPLY_KEYS = {"ok", "results", "message", "closed"}
 RESULT_KEYS = {"question_id", "ok", "seq", "position", "message", "stale"}
 
-
-@pytest.fixture
-def attempt(app: Flask, client: FlaskClient, bank: Any, login: Any) -> int:
-    login(client, MEMBER)
-    return attempt_id_from(start(client))
 
 
 def send(client: FlaskClient, attempt_id: int, answers: Any) -> Any:
@@ -58,17 +53,6 @@ def entry(item: AttemptItem, response: Any, seq: int) -> dict[str, Any]:
 def right(app: Flask, item: AttemptItem) -> Any:
     return shown_answer(item, question_of(app, item.question_id))
 
-
-def _state(app: Flask, attempt_id: int) -> tuple[Any, ...]:
-    """The attempt's row and its items' stored answers: what a refused batch must not touch."""
-    with app.app_context():
-        row = db.session.execute(select(Attempt.current_position, Attempt.updated_at,
-                                        Attempt.status).where(Attempt.id == attempt_id)).one()
-        items = db.session.execute(
-            select(AttemptItem.id, AttemptItem.response, AttemptItem.saved_seq,
-                   AttemptItem.answered_at)
-            .where(AttemptItem.attempt_id == attempt_id).order_by(AttemptItem.id)).all()
-        return tuple(row), tuple(map(tuple, items))
 
 
 def _position(app: Flask, attempt_id: int) -> int:
@@ -139,24 +123,24 @@ def test_an_all_stale_batch_changes_nothing(app, client, attempt):
     items = items_of(app, attempt)
     assert send(client, attempt, [entry(item, right(app, item), 9) for item in items]
                 ).status_code == 200
-    before = _state(app, attempt)
+    before = stored_state(app, attempt)
     reply = send(client, attempt, [entry(item, right(app, item), 8) for item in items[:3]])
     assert reply.status_code == 200 and reply.get_json()["ok"] is False
     assert all(result["stale"] and result["seq"] == 9 for result in reply.get_json()["results"])
-    assert _state(app, attempt) == before  # position and updated_at included
+    assert stored_state(app, attempt) == before  # position and updated_at included
 
 
 def test_a_submitted_attempt_refuses_the_whole_batch(app, client, attempt):
     items = items_of(app, attempt)
     assert send(client, attempt, [entry(items[0], right(app, items[0]), 1)]).status_code == 200
     assert client.post(f"/quiz/attempts/{attempt}/submit").status_code == 302
-    before = _state(app, attempt)
+    before = stored_state(app, attempt)
 
     reply = send(client, attempt, [entry(item, right(app, item), 5) for item in items])
 
     assert reply.status_code == 409
     assert reply.get_json() == {"ok": False, "closed": True, "message": "本次答题已交卷，不能再修改答案"}
-    assert _state(app, attempt) == before
+    assert stored_state(app, attempt) == before
 
 
 def test_an_attempt_past_its_deadline_refuses_the_whole_batch(app, client, attempt):
@@ -165,21 +149,21 @@ def test_an_attempt_past_its_deadline_refuses_the_whole_batch(app, client, attem
         db.session.execute(update(Attempt).where(Attempt.id == attempt)
                            .values(deadline_at=Attempt.started_at))
         db.session.commit()
-    before = _state(app, attempt)
+    before = stored_state(app, attempt)
     reply = send(client, attempt, [entry(items[0], right(app, items[0]), 5)])
     assert reply.status_code == 409 and reply.get_json()["closed"] is True
     assert "时间已到" in reply.get_json()["message"]
-    assert _state(app, attempt) == before
+    assert stored_state(app, attempt) == before
 
 
 def test_someone_elses_attempt_is_404_and_untouched(app, client, attempt, login):
     items = items_of(app, attempt)
-    before = _state(app, attempt)
+    before = stored_state(app, attempt)
     intruder = app.test_client()
     login(intruder, MEMBER_2)
     reply = send(intruder, attempt, [entry(item, right(app, item), 9) for item in items])
     assert reply.status_code == 404 and reply.get_json()["message"] == "答题记录不存在"
-    assert _state(app, attempt) == before
+    assert stored_state(app, attempt) == before
     assert app.extensions["quizapp.autosave_items"].get(attempt) is None  # nothing kept
 
 
@@ -189,12 +173,12 @@ def test_a_copied_cookie_saves_nothing_after_logout(app, client, attempt):
     copy = app.test_client()
     copy.set_cookie("session", client.get_cookie("session").value)
     assert client.post("/auth/logout").status_code == 302
-    before = _state(app, attempt)
+    before = stored_state(app, attempt)
 
     reply = send(copy, attempt, [entry(item, right(app, item), 9) for item in items])
 
     assert reply.status_code == 302 and "/auth/login" in reply.headers["Location"]
-    assert _state(app, attempt) == before
+    assert stored_state(app, attempt) == before
 
 
 def test_a_forced_password_change_comes_first(app, client, attempt):
@@ -204,10 +188,10 @@ def test_a_forced_password_change_comes_first(app, client, attempt):
         db.session.execute(update(Person).where(Person.phone == MEMBER)
                            .values(must_change_password=True))
         db.session.commit()
-    before = _state(app, attempt)
+    before = stored_state(app, attempt)
     reply = send(client, attempt, [entry(items[1], right(app, items[1]), 2)])
     assert reply.status_code == 302 and reply.headers["Location"].endswith("/auth/change-password")
-    assert _state(app, attempt) == before
+    assert stored_state(app, attempt) == before
 
 
 MALFORMED = {
@@ -235,11 +219,11 @@ def test_a_malformed_batch_is_a_chinese_400_and_saves_nothing(app, client, attem
                    for a in answers]
         if len(answers) == 2 and isinstance(answers[0], dict):  # "a question twice"
             answers[1]["question_id"] = answers[0]["question_id"]
-    before = _state(app, attempt)
+    before = stored_state(app, attempt)
     reply = send(client, attempt, answers)
     assert reply.status_code == 400
     assert reply.get_json() == {"ok": False, "message": "请求格式不正确"}
-    assert _state(app, attempt) == before
+    assert stored_state(app, attempt) == before
 
 
 def test_the_single_answer_body_still_works(app, client, attempt):

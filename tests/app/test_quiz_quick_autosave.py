@@ -13,6 +13,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import select, update
 
 from quiz_helpers import (  # noqa: F401 - fixtures
+    attempt,
+    stored_state,
     MEMBER,
     MEMBER_2,
     attempt_id_from,
@@ -25,30 +27,14 @@ from quiz_helpers import (  # noqa: F401 - fixtures
 )
 from fault_helpers import counting_statements
 from quizapp.extensions import db
-from quizapp.models import Attempt, AttemptItem, BankQuestion, LoginSession, Person, QuestionType
+from quizapp.models import AttemptItem, BankQuestion, LoginSession, Person, QuestionType
 
-
-@pytest.fixture
-def attempt(app: Flask, client: FlaskClient, bank: Any, login: Any) -> int:
-    login(client, MEMBER)
-    return attempt_id_from(start(client))
 
 
 def _judge(app: Flask, attempt_id: int) -> AttemptItem:
     return next(item for item in items_of(app, attempt_id)
                 if question_of(app, item.question_id).type is QuestionType.JUDGE)
 
-
-def _state(app: Flask, attempt_id: int) -> tuple[Any, ...]:
-    """The attempt's row and its items' stored answers: what a refused save must not touch."""
-    with app.app_context():
-        row = db.session.execute(select(Attempt.current_position, Attempt.updated_at,
-                                        Attempt.status).where(Attempt.id == attempt_id)).one()
-        items = db.session.execute(
-            select(AttemptItem.id, AttemptItem.response, AttemptItem.saved_seq,
-                   AttemptItem.answered_at)
-            .where(AttemptItem.attempt_id == attempt_id).order_by(AttemptItem.id)).all()
-        return tuple(row), tuple(map(tuple, items))
 
 
 def _copy(app: Flask, client: FlaskClient) -> FlaskClient:
@@ -73,19 +59,19 @@ def test_a_copied_cookie_saves_nothing_after_logout(app, client, attempt):
     item = _warm(app, client, attempt)
     copy = _copy(app, client)
     assert save(copy, attempt, item.question_id, False, seq=2).status_code == 200  # live: saved
-    before = _state(app, attempt)
+    before = stored_state(app, attempt)
 
     assert client.post("/auth/logout").status_code == 302
     response = save(copy, attempt, item.question_id, True, seq=3)
 
     assert _refused_to_login(response), response.status_code
-    assert _state(app, attempt) == before
+    assert stored_state(app, attempt) == before
 
 
 @pytest.mark.parametrize("change", ["auth_version", "active", "expired", "deleted"])
 def test_a_login_that_is_no_longer_live_saves_nothing(app, client, attempt, change):
     item = _warm(app, client, attempt)
-    before = _state(app, attempt)
+    before = stored_state(app, attempt)
     with app.app_context():
         person = db.session.scalar(select(Person).where(Person.phone == MEMBER))
         if change == "auth_version":  # a password change on another device
@@ -103,7 +89,7 @@ def test_a_login_that_is_no_longer_live_saves_nothing(app, client, attempt, chan
     response = save(client, attempt, item.question_id, False, seq=5)
 
     assert _refused_to_login(response), response.status_code
-    assert _state(app, attempt) == before
+    assert stored_state(app, attempt) == before
 
 
 def test_a_phone_with_only_its_remember_cookie_still_saves(app, bank, login):
@@ -125,7 +111,7 @@ def test_a_phone_with_only_its_remember_cookie_still_saves(app, bank, login):
 
 def test_a_forced_password_change_comes_first(app, client, attempt):
     item = _warm(app, client, attempt)
-    before = _state(app, attempt)
+    before = stored_state(app, attempt)
     with app.app_context():
         db.session.execute(update(Person).where(Person.phone == MEMBER)
                            .values(must_change_password=True))
@@ -135,29 +121,29 @@ def test_a_forced_password_change_comes_first(app, client, attempt):
 
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/auth/change-password")
-    assert _state(app, attempt) == before
+    assert stored_state(app, attempt) == before
 
 
 def test_a_stale_save_changes_nothing_at_all(app, client, attempt):
     item = _warm(app, client, attempt)
     other = next(i for i in items_of(app, attempt) if i.position != item.position)
     assert save(client, attempt, other.question_id, None, seq=1).status_code == 200
-    before = _state(app, attempt)  # the current position is now the other question's
+    before = stored_state(app, attempt)  # the current position is now the other question's
 
     response = save(client, attempt, item.question_id, False, seq=1)
 
     assert response.status_code == 409 and response.get_json()["stale"] is True
     assert response.get_json()["seq"] == 1
-    assert _state(app, attempt) == before  # position and updated_at included
+    assert stored_state(app, attempt) == before  # position and updated_at included
 
 
 def test_someone_elses_attempt_is_404_and_untouched(app, client, attempt, login):
     item = _warm(app, client, attempt)
-    before = _state(app, attempt)
+    before = stored_state(app, attempt)
     intruder = app.test_client()
     login(intruder, MEMBER_2)
     assert save(intruder, attempt, item.question_id, False, seq=9).status_code == 404
-    assert _state(app, attempt) == before
+    assert stored_state(app, attempt) == before
 
 
 def test_only_a_save_that_checks_out_fills_the_item_cache(app, client, attempt, login):
@@ -176,12 +162,12 @@ def test_only_a_save_that_checks_out_fills_the_item_cache(app, client, attempt, 
 def test_a_submitted_attempt_refuses_a_save_the_cache_would_take(app, client, attempt):
     item = _warm(app, client, attempt)
     assert client.post(f"/quiz/attempts/{attempt}/submit").status_code == 302
-    before = _state(app, attempt)
+    before = stored_state(app, attempt)
 
     response = save(client, attempt, item.question_id, False, seq=9)
 
     assert response.status_code == 409 and response.get_json()["closed"] is True
-    assert _state(app, attempt) == before
+    assert stored_state(app, attempt) == before
 
 
 def test_a_fill_question_given_another_blank_is_counted_afresh(app, client, attempt):
@@ -195,12 +181,12 @@ def test_a_fill_question_given_another_blank_is_counted_afresh(app, client, atte
         question.stem = "填空：三是开好____，四是上好____。"
         question.answer = ["党小组会", "党课"]
         db.session.commit()
-    before = _state(app, attempt)
+    before = stored_state(app, attempt)
 
     old_shape = save(client, attempt, item.question_id, ["党课"], seq=2)
 
     assert old_shape.status_code == 400 and old_shape.get_json()["message"] == "答案格式不正确，请重新作答"
-    assert _state(app, attempt) == before
+    assert stored_state(app, attempt) == before
     assert save(client, attempt, item.question_id, ["党小组会", "党课"], seq=3).status_code == 200
     stored = next(i for i in items_of(app, attempt) if i.id == item.id)
     assert (stored.response, stored.saved_seq) == (["党小组会", "党课"], 3)
