@@ -168,7 +168,9 @@ def _problem(draft: Draft, speech: Speech, knowledge: Knowledge, kb_text: str) -
     if "讲话回顾" in q.stem and (q.kind in (Kind.FACT, Kind.SLOGAN, Kind.EVENT, Kind.POLICY)
                                 or f"“{q.concept}”等" in q.source.sentence):
         return "回顾以往工作的细节"  # …and a formula listed among what was used (“两微一端”等线上学习)
-    if q.kind == Kind.FACT and not q.concept.startswith("每") and not re.search(r"每|至少|不少于|不超过|以内|前完成", q.source.sentence):
+    # A rule's figure is said in its own clause (每季度…一次); 与每名党员谈话 beside a count of the
+    # past year does not make the count a rule.
+    if q.kind == Kind.FACT and not re.search(r"每|至少|不少于|不超过|以内|前完成", q.concept):
         if "讲话要求" not in q.stem:
             return "不是要求的数字（回顾或背景）"
     if "一是" in q.stem and "二是" not in q.stem and "二是" in speech.paragraph(q.source.paragraph):

@@ -716,3 +716,13 @@ def test_a_slip_of_the_speech_in_one_item_is_not_set_as_options(make_speech):
         "3、着力破除的敷衍思想。",
         "4、着力破除推诿思想。")])[0]
     assert not [q for q in bank.questions if q.type in (QType.MULTIPLE, QType.SINGLE) and "着力破除的敷衍思想" in q.options]
+
+
+def test_a_count_of_the_past_year_is_no_rule_for_a_per_word_elsewhere_in_the_sentence(make_speech):
+    bank = build_bank([make_speech(
+        "支部书记与每位党员谈心谈话，全年组织观看廉政教育片5次。",
+        "党员每季度至少参加1次主题党日活动。")])[0]
+    asked = {a for q in bank.questions if q.kind == Kind.FACT and q.type != QType.JUDGE
+             for a in (q.answer if q.type == QType.FILL else [q.options[i] for i in q.answer])}
+    assert "5次" not in asked
+    assert "每季度" in asked  # a rule's own figure is still asked
