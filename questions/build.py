@@ -149,6 +149,12 @@ def _claim(stem: str) -> str:
     return re.sub(r"“[^”]*”|[，、。；：！]", "", body)
 
 
+def _lexicon_set(term: str, knowledge: Knowledge) -> bool:
+    """Whether a slogan is a lexicon formula's members said in a row (围绕中心、建设队伍、服务群众):
+    a formulation that stands apart from the review of work it is told in."""
+    return knowledge.listing([m for m in re.split(r"[、，,]|以及|和|与|及", term) if m]) is not None
+
+
 def _variant_of_known(answer: str, sentence: str, knowledge: Knowledge) -> bool:
     """Whether a blanked name is a lexicon formula's name with a word added or dropped that the
     sentence does not also say (两个坚决维护 for 两个维护): the formula's own name fits the blank too."""
@@ -165,7 +171,8 @@ def _problem(draft: Draft, speech: Speech, knowledge: Knowledge, kb_text: str) -
         return "干扰项不足"
     if re.search(r"排在第[一二三四五六七八九十]+位|讲话的结构|第[一二三四五六七八九十]+部分", q.stem):
         return "考查列举顺序或讲话结构"
-    if "讲话回顾" in q.stem and (q.kind in (Kind.FACT, Kind.SLOGAN, Kind.EVENT, Kind.POLICY)
+    if "讲话回顾" in q.stem and (q.kind in (Kind.FACT, Kind.EVENT, Kind.POLICY)
+                                or (q.kind == Kind.SLOGAN and not _lexicon_set(q.concept, knowledge))
                                 or f"“{q.concept}”等" in q.source.sentence):
         return "回顾以往工作的细节"  # …and a formula listed among what was used (“两微一端”等线上学习)
     # A rule's figure is said in its own clause (每季度…一次); 与每名党员谈话 beside a count of the

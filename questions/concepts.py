@@ -119,6 +119,7 @@ def find_concepts(speech: Speech, knowledge: Knowledge | None = None) -> list[Co
         _trailing_counts(text, number, out)
         _quoted(text, number, out, full)
         _parallel_sets(text, number, out)
+        _lexicon_sets(text, number, out)
         _policies(text, number, out)
         _facts(text, number, out)
     return out.concepts()[:MAX_CONCEPTS]
@@ -359,6 +360,32 @@ def _parallel_sets(text: str, number: int, out: _Collector) -> None:
     for start, term, members in parallel.parallel_sets(text, quoted):
         if not _figure_of_speech(members):
             out.add(term, Kind.SLOGAN, number, start, members)
+
+
+# Between the members of a lexicon formula said in a row: a list's separators and nothing else.
+LEXICON_GAP_RE = re.compile(r"[、，,]?(?:和|与|及|以及)?")
+
+
+def _lexicon_sets(text: str, number: int, out: _Collector) -> None:
+    """A lexicon formula's members said in a row without quotes or its name (围绕中心、建设队伍、
+    服务群众; 让党中央放心、让人民群众满意): the set is a formulation even where no other set
+    shares its words. Quoted text is left to _quoted."""
+    quoted = [m.span() for m in QUOTE_RE.finditer(text)]
+    for formula in out.knowledge.formulas:
+        members = formula.members
+        if len(members) < 2 or members[0] not in text:
+            continue
+        for start in (m.start() for m in re.finditer(re.escape(members[0]), text)):
+            end = start + len(members[0])
+            for member in members[1:]:
+                gap = LEXICON_GAP_RE.match(text, end)
+                if not text.startswith(member, gap.end()):
+                    break
+                end = gap.end() + len(member)
+            else:
+                if not any(a <= start < b for a, b in quoted):
+                    out.add(text[start:end], Kind.SLOGAN, number, start, members)
+                break
 
 
 # Items that say where or to whom (各地、各部门), or tell what happened (更大了、更严了).

@@ -60,6 +60,13 @@ class Knowledge:
             return None
         return self._by_members.get(frozenset(_plain(m) for m in members))
 
+    def listing(self, members: tuple[str, ...] | list[str]) -> Formula | None:
+        """The formula whose members these are, named by a count or not (让党中央放心、让人民群众满意
+        are the 模范机关's); None when the lexicon has no such set."""
+        plain = tuple(_plain(m) for m in members)
+        return next((f for f in self.formulas if len(f.members) >= 2
+                     and tuple(_plain(m) for m in f.members) == plain), None)
+
     def family(self, term: str) -> str:
         """The lexicon's family of `term`, else the one its wording implies."""
         entry = self.formula(term)

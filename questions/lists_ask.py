@@ -112,7 +112,9 @@ class ListAsker:
         pool, affix = self.pattern_pool(members)
         answers = set(members)
         fixed = self.maker.knowledge.formula(c.term) is not None or self.maker.knowledge.set_of(members) is not None
-        if together and fixed and len(members) >= 3:  # a 多选 needs two right answers besides the one in the stem
+        # …and items that share a word: for 科技是第一生产力、人才是第一资源 any phrase of another list
+        # would be of another kind.
+        if together and fixed and len(members) >= 3 and any(affix):  # a 多选 needs two right answers besides the one in the stem
             wrong = [w for w in m.chooser.choose(pool, answers, 4, members[1], c.source.sentence, affix)
                      if not is_fragment(w)][:2]
             options, answer = options_of(m.rng(c, "together"), members[1:4], wrong)
@@ -137,7 +139,8 @@ class ListAsker:
         政治执行力; a frame 在…上作表率; a set of the lexicon), not an ad hoc run of words where
         another word would fit as well (荣誉感、责任感和获得感)."""
         known = self.maker.knowledge
-        if c.named_by == "frame" or known.formula(c.term) is not None or known.set_of(c.members) is not None:
+        if (c.named_by == "frame" or known.formula(c.term) is not None or known.set_of(c.members) is not None
+                or known.listing(c.members) is not None):
             return True
         members = list(c.members)
         # A count shared (说一件、干一件、成一件) is rhythm, not a word the items have in common.

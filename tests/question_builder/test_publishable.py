@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from questions.build import build_bank
 from questions.concepts import find_concepts
 from questions.meta import is_meta
@@ -726,3 +728,24 @@ def test_a_count_of_the_past_year_is_no_rule_for_a_per_word_elsewhere_in_the_sen
              for a in (q.answer if q.type == QType.FILL else [q.options[i] for i in q.answer])}
     assert "5次" not in asked
     assert "每季度" in asked  # a rule's own figure is still asked
+
+
+def test_a_lexicon_set_said_without_quotes_or_its_name_is_asked(make_speech):
+    bank = build_bank([make_speech(
+        "回顾这一年，处机关支部始终坚持围绕中心、建设队伍、服务群众，各项工作稳步推进。",
+        "新的一年，全处上下要争创让党中央放心、让人民群众满意的模范机关。")])[0]
+    fills = {q.answer[0] for q in bank.questions if q.type == QType.FILL}
+    assert "建设队伍" in fills  # in a review of the year, too: the formulation stands apart from it
+    assert "让人民群众满意" in fills
+
+
+def test_a_set_whose_items_share_no_word_gets_no_together_question_from_other_lists(speech_paths):
+    # 006 says 科技是第一生产力、人才是第一资源、创新是第一动力 unquoted; the items of its other lists
+    # (人民群众急难愁盼问题) are of another kind, so no 多选 asks what stands beside them.
+    from questions.text import read_speech
+    path = speech_paths[0].parents[1] / "corpus" / "006_central_20th_cc_first_plenum_2022.txt"
+    if not path.exists():
+        pytest.skip("../shared/corpus is not beside the checkout")
+    bank = build_bank([read_speech(path)])[0]
+    assert [q for q in bank.questions if q.type == QType.FILL and q.answer == ("人才是第一资源",)]
+    assert not [q for q in bank.questions if "与“科技是第一生产力”并列提出" in q.stem]
