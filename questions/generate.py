@@ -209,6 +209,8 @@ class Maker:
             # A long term (全体人民全面发展、社会全面进步) is not blanked: the standing the speech
             # gives it (价值取向, 基本治理方式) is, completed only: its word has no family to choose from.
             word = c.key
+        if not word and 2 <= len(c.key) <= 8 and f"{c.term}首先是{c.key}" in c.source.sentence:
+            word = c.key  # 机关首先是政治机关: what a thing is first of all, completed only
         sentence = c.source.sentence
         at = sentence.find(c.term)
         if not word or at < 0 or sentence.count(word) != 1 or sentence.find(word) < at + len(c.term):

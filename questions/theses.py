@@ -97,11 +97,15 @@ def find(text: str) -> list[Found]:
                     continue  # 以集体经济为核心的…改革: a description of the reform, not a judgement
                 if check_predicate and (not _nominal(predicate) or PREDICATE_JUNK.search(predicate)):
                     continue
-                if check_subject and not _subject(match.group(1)):
+                term, at = match.group(1), match.start(1)
+                held = HELD_RE.match(term)
+                if held and len(term) - held.end() >= 2:  # 我们要牢记机关首先是政治机关: the subject is 机关
+                    term, at = term[held.end():], at + held.end()
+                if check_subject and not _subject(term):
                     continue
                 if check_predicate and (predicate[:1] in "：:“" or not word_edge(s, match.end(2))):
                     continue
-                _thesis(found, s, span.start, match.group(1), match.start(1), predicate)
+                _thesis(found, s, span.start, term, at, predicate)
         for match in APPOSITION_RE.finditer(s):
             _thesis(found, s, span.start, match.group(1), match.start(1), match.group(2))
         for match in KEY_IN_RE.finditer(s):
@@ -152,6 +156,9 @@ GENERIC_SUBJECTS = {"主要", "主要任务", "内容", "关键", "重点", "目
                     "核心", "一方面", "另一方面", "结果", "事实", "实践", "历史",
                     "习近平同志"}  # 以习近平同志为核心的党中央: a set phrase, nothing to ask
 END_JUNK = {"成", "人人", "可能", "一直", "特别", "不", "也", "都", "就", "还", "又"}
+# Words that hold a whole X是Y clause in mind (我们要牢记…, 必须清醒认识到…): the subject follows them.
+HELD_RE = re.compile(r"^(?:我们|大家|全体党员|党员干部)?(?:要|必须|应当|更要|一定要|始终|时刻)*"
+                     r"(?:牢记|铭记|谨记|深刻认识到|清醒认识到|充分认识到|认识到)")
 # Verbs that govern a whole X是Y clause (坚持科技是第一生产力, 认识到…是…).
 LEAD_VERB_RE = re.compile(r"^(?:坚持|牢固树立|树立|深刻认识到|认识到|坚信|相信|懂得|明白)")
 

@@ -749,3 +749,11 @@ def test_a_set_whose_items_share_no_word_gets_no_together_question_from_other_li
     bank = build_bank([read_speech(path)])[0]
     assert [q for q in bank.questions if q.type == QType.FILL and q.answer == ("人才是第一资源",)]
     assert not [q for q in bank.questions if "与“科技是第一生产力”并列提出" in q.stem]
+
+
+def test_a_thesis_held_in_mind_and_what_a_thing_is_first_of_all(make_speech):
+    found = concepts_of(make_speech, "我们要始终牢记纪律建设是治本之策。", "党员干部必须清醒认识到作风建设是党的生命线。")
+    assert found["纪律建设"].kind == Kind.THESIS and found["纪律建设"].key == "治本之策"
+    assert found["作风建设"].kind == Kind.THESIS
+    bank = build_bank([make_speech("区级机关首先是政治机关，必须把讲政治放在第一位。")])[0]
+    assert [q for q in bank.questions if q.type == QType.FILL and q.answer == ("政治机关",)]
