@@ -89,7 +89,8 @@ def _build_one(speech: Speech, knowledge: Knowledge) -> Bank:
         if id(draft) in kept:
             q = draft.question
             concept = by_term.get(q.concept)
-            known = knowledge.formula(q.concept) or (concept and knowledge.set_of(concept.members))
+            known = knowledge.formula(q.concept) or (concept and (knowledge.set_of(concept.members)
+                                                                  or knowledge.listing(concept.members)))
             quality = rank(q, concept, draft.cut, draft.weak_distractors, known=bool(known),
                            repeated=full_text.count(q.concept) >= 2)
             if quality < FLOOR:

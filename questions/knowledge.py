@@ -62,9 +62,10 @@ class Knowledge:
 
     def listing(self, members: tuple[str, ...] | list[str]) -> Formula | None:
         """The formula whose members these are, named by a count or not (让党中央放心、让人民群众满意
-        are the 模范机关's); None when the lexicon has no such set."""
+        are the 模范机关's); None when the lexicon has no such set. Sets of …性 words (积极性、主动性、
+        创造性) read as stock phrases where a speech says them unnamed: not these."""
         plain = tuple(_plain(m) for m in members)
-        return next((f for f in self.formulas if len(f.members) >= 2
+        return next((f for f in self.formulas if len(f.members) >= 2 and f.family != "性"
                      and tuple(_plain(m) for m in f.members) == plain), None)
 
     def family(self, term: str) -> str:

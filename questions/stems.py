@@ -107,6 +107,10 @@ def frame(sentence: str, answer: str) -> Framed | None:
         at = opening.end() + later if later >= 0 else at
     if at < 0:
         return None
+    opener = ""
+    while (circumstance := CIRCUMSTANCE_RE.match(body)) and at >= circumstance.end() + 8:
+        opener += body[:circumstance.end()]  # 按照…部署，在…指导下，…以来，: the setting, not the statement
+        body, at = body[circumstance.end():], at - circumstance.end()
     start = _clause_start(body, at)
     if start is None:
         return None
@@ -132,7 +136,7 @@ def frame(sentence: str, answer: str) -> Framed | None:
     elif body.endswith("！"):
         body = body[:-1] + "。"
     # Who says it, by what the stem shows: a demand in a clause the stem leaves out is not its.
-    lead = attribution(body if cut else sentence)
+    lead = attribution(opener + body if cut else sentence)
     speaker = SPEAKER_RE.match(body)
     if speaker and at >= speaker.end():
         # 习近平总书记强调，…: the stem says who said it, not 讲话要求 on top of it.
@@ -144,6 +148,12 @@ def frame(sentence: str, answer: str) -> Framed | None:
     if lead == "讲话要求" and body.startswith("要") and at > 0:
         lead = "讲话强调"  # 讲话要求，要… says the demand twice; 讲话强调，要… does not
     return Framed(body, at, at + len(answer), cut, lead)
+
+
+# Opening clauses that only set the scene of a statement (按照市委部署，在…指导下，…以来，): a stem
+# starts after them, so that it shows the statement rather than its setting.
+CIRCUMSTANCE_RE = re.compile(r"(?:(?:按照|根据)[^，。；：“”]{2,30}[，,]|在[^，。；：“”]{2,40}(?:领导|指导|带领|关心|支持|帮助)下[，,]"
+                             r"|[^，。；：“”]{2,60}以来[，,]|(?:一年来|近年来|多年来|今年以来|过去一年|这一年来)[，,])")
 
 
 # A clause that only leads into the next (结合…等载体，组织…; 通过…，): a stem never ends on one.

@@ -757,3 +757,19 @@ def test_a_thesis_held_in_mind_and_what_a_thing_is_first_of_all(make_speech):
     assert found["作风建设"].kind == Kind.THESIS
     bank = build_bank([make_speech("区级机关首先是政治机关，必须把讲政治放在第一位。")])[0]
     assert [q for q in bank.questions if q.type == QType.FILL and q.answer == ("政治机关",)]
+
+
+def test_a_stem_starts_after_the_setting_of_its_statement():
+    from questions.stems import frame
+    sentence = ("按照区委统一安排，在区委第三督导组的精心指导下，区档案馆党支部坚持学思想、强党性、重实践、建新功的"
+                "总要求，把理论学习和检视整改贯通起来，扎实推进各项工作并取得了明显成效。")
+    framed = frame(sentence, "重实践")
+    assert framed is not None and framed.text.startswith("区档案馆党支部坚持")
+    assert framed.lead == "讲话回顾"  # what the cut stem leaves out still tells it is a review
+
+
+def test_a_lexicon_set_told_in_a_long_review_is_still_proposed(make_speech):
+    bank = build_bank([make_speech(
+        "按照区委统一安排，在区委第三督导组的精心指导下，区档案馆党支部坚持学思想、强党性、重实践、建新功的"
+        "总要求，把理论学习和检视整改贯通起来，扎实推进各项工作并取得了明显成效。")])[0]
+    assert [q for q in bank.questions if q.type == QType.FILL and q.answer[0] in ("强党性", "重实践")]
