@@ -773,3 +773,9 @@ def test_a_lexicon_set_told_in_a_long_review_is_still_proposed(make_speech):
         "按照区委统一安排，在区委第三督导组的精心指导下，区档案馆党支部坚持学思想、强党性、重实践、建新功的"
         "总要求，把理论学习和检视整改贯通起来，扎实推进各项工作并取得了明显成效。")])[0]
     assert [q for q in bank.questions if q.type == QType.FILL and q.answer[0] in ("强党性", "重实践")]
+
+
+def test_a_formula_grown_by_its_count_is_no_wrong_option(make_speech):
+    bank = build_bank([make_speech("全体党员要牢记“两个务必”，始终保持谦虚谨慎、艰苦奋斗的作风。")])[0]
+    assert [q for q in bank.questions if q.type == QType.SINGLE]
+    assert not [q for q in bank.questions if "三个务必" in q.stem + "".join(q.options)]
