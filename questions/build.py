@@ -189,7 +189,8 @@ def _problem(draft: Draft, speech: Speech, knowledge: Knowledge, kb_text: str) -
         return "含敏感历史名词"
     if q.kind in (Kind.SLOGAN, Kind.FORMULA) and SAYING_RE.search(q.source.sentence.split(q.concept)[0][-8:] + "“"):
         return "引语、俗语或比喻，不是要点"
-    if q.kind != Kind.ENUMERATION and _is_heading(speech.paragraph(q.source.paragraph)):
+    if (q.kind != Kind.ENUMERATION and _is_heading(speech.paragraph(q.source.paragraph))
+            and not (q.kind == Kind.THESIS and "是" in q.source.sentence)):  # 二、对党忠诚是…首要政治品质
         return "小标题的措辞，不是要点"
     if AGENDA_RE.match(q.source.sentence):
         return "会议程序（刚才……），不是要点"

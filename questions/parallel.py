@@ -131,7 +131,7 @@ def _shape(items: list[str]) -> tuple[str, ...]:
             first = segment.tail_near(first, target)
         if first[:1] in COMPLEMENTS and len(first) > 3 and not middle[0].startswith(first[:1]):
             first = first[1:]  # 经受住执政考验: 住 completes the verb cut away
-    if not _weak(suffix):
+    if not _weak(suffix) and not last.endswith(suffix):  # 在党为党 ends on its tail: whole, not 在党
         last = last[:last.find(suffix) + len(suffix)] if suffix in last else ""
     elif len(last) > longest + 2:
         last = segment.head_near(last, target)

@@ -14,7 +14,7 @@ THESIS_WORDS = (
     "基石|根基|根本|关键|核心|重中之重|第一位|首位|统领|引领|基础|前提|保障|抓手|突破口|着力点|落脚点|出发点|试金石|"
     "必由之路|必然要求|内在要求|重要保证|重要法宝|传家宝|定盘星|压舱石|主心骨|最大优势|本质特征|最高政治原则|"
     "关键一招|总基调|根本宗旨|鲜明品格|一条红线|价值取向|主攻方向|首位战略|底色|鲜明特征|独特优势|强大支撑|"
-    "重要支撑|必修课|金钥匙|指路明灯|定海神针|风向标|永恒课题|重大政治任务|命脉|支撑|重点|第一属性|精髓|活的灵魂"
+    "重要支撑|必修课|金钥匙|指路明灯|定海神针|风向标|永恒课题|重大政治任务|命脉|支撑|重点|第一属性|精髓|活的灵魂|政治品质|政治品格|精神支柱|政治本色"
 )
 # V X的Y where Y names X's standing (坚持稳中求进工作总基调, 践行全心全意为人民服务的根本宗旨).
 APPOSITION_RE = re.compile(r"(?:坚持|践行|忠实践行|实施|全面实施|深入实施|发挥好?|贯彻|落实|遵循|坚守)"
@@ -80,9 +80,15 @@ THESIS_PATTERNS = ((AS_RE, False, False), (PLACE_RE, False, False), (IS_RE, Fals
                    (GENERAL_IS_RE, True, True), (CLAUSE_IS_RE, True, True))
 
 
+HEADING_MARK_RE = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.．、])\s*")
+
+
 def find(text: str) -> list[Found]:
     """Every thesis, frame list and named meeting in one paragraph."""
     found: list[Found] = []
+    marker = HEADING_MARK_RE.match(text)
+    if marker:  # 三、为民服务是共产党人的根本宗旨: a heading that states a thesis (offsets kept)
+        text = "。" * marker.end() + text[marker.end():]
     for span in sentences(text):
         s = span.text
         # (pattern, whether its predicate must be checked, whether its subject must be): the

@@ -779,3 +779,19 @@ def test_a_formula_grown_by_its_count_is_no_wrong_option(make_speech):
     bank = build_bank([make_speech("全体党员要牢记“两个务必”，始终保持谦虚谨慎、艰苦奋斗的作风。")])[0]
     assert [q for q in bank.questions if q.type == QType.SINGLE]
     assert not [q for q in bank.questions if "三个务必" in q.stem + "".join(q.options)]
+
+
+def test_a_set_whose_last_item_ends_on_the_shared_tail_keeps_it_whole(make_speech):
+    found = concepts_of(make_speech, "各级干部要做到知责于心、担责于身、履责于行，守土有责。",
+                        "党员要做到在岗爱岗、在岗敬岗、在岗为岗。")
+    assert found["在岗爱岗、在岗敬岗、在岗为岗"].members == ("在岗爱岗", "在岗敬岗", "在岗为岗")
+
+
+def test_a_heading_that_states_a_thesis_is_asked(make_speech):
+    bank = build_bank([make_speech(
+        "一、理想信念是共产党人的政治灵魂",
+        "每一名党员都要补足精神之钙，筑牢信仰之基。",
+        "二、加强学习，提高本领",
+        "要在学思践悟上下功夫。")])[0]
+    assert [q for q in bank.questions if q.type == QType.FILL and q.answer == ("理想信念",)]
+    assert not [q for q in bank.questions if "加强学习，提高本领" in q.stem]  # a heading's wording is no point
