@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from . import facts, lists, parallel, segment, theses
 from .knowledge import Knowledge, load_knowledge
-from .meta import is_meta
+from .meta import is_meta, is_title_line
 from .stems import STRICT_DEMAND_RE
 from .numbers import cn_to_int, head_count, is_all_number, starts_with_number
 from .text import is_masked, sentence_at
@@ -112,7 +112,7 @@ def find_concepts(speech: Speech, knowledge: Knowledge | None = None) -> list[Co
     for number, text in enumerate(speech.paragraphs, start=1):
         if len(out.by_term) >= MAX_CONCEPTS:
             break
-        if not text or is_meta(text):
+        if not text or is_meta(text) or is_title_line(text, number):
             continue
         _theses(text, number, out)
         _inline_enumerations(text, number, out)

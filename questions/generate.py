@@ -189,8 +189,11 @@ class Maker:
         # …and one that differs from the term in a word only (促进 for 实现全体人民共同富裕) says the same.
         # A shared ordinal head (第一种形态, 第一责任) makes no kin: only a shared tail does then.
         ordinal = bool(ORDINAL_HEAD_RE.match(c.term))
+        # A tail every other phrase ends on (…建设, …工作) makes no kin alone: 清廉单元建设 is no
+        # sibling of 党的政治建设 (the lexicon's 思想建设, 组织建设 come from its family below).
         kin = [t for t in self.pools.theses if t != c.term
-               and ((t[:2] == c.term[:2] and not ordinal) or t[-2:] == c.term[-2:])
+               and ((t[:2] == c.term[:2] and not ordinal)
+                    or (t[-2:] == c.term[-2:] and c.term[-2:] not in GENERIC_TAILS))
                and _shared_ends(t, c.term) * 2 <= len(c.term)]
         kin = [t for t in kin if t not in self.foremost]
         kin += self.pools.family_of(c.term)
@@ -219,6 +222,8 @@ class Maker:
         if not (theses.word_edge(sentence, where) and theses.word_edge(sentence, where + len(word))) \
                 or sentence[where + len(word):where + len(word) + 1] in ("性", "型", "化"):
             return  # 基础性, 基础工程: the word is part of a longer one
+        if sentence[where + len(word):where + len(word) + 1] in ("和", "与") or sentence[where - 1:where] in ("和", "与"):
+            return  # 作为前提和底线: one of a pair of standings, which a blank would split
         wrong = self.chooser.choose(list(family), {word}, SINGLE_WRONG, word, sentence)
         if not UNIQUE_RE.search(word) or SHARED_STANDING_RE.search(sentence[max(0, where - 4):where]):
             wrong = []  # 重要抓手 beside 重要保障, 重要基础: each is true of it too
@@ -343,6 +348,9 @@ def _changed_ordinals(term: str) -> list[str]:
         if v >= 1 and not (match.group(2) == "中全会" and v > 9):
             out.append(term[:match.start(1)] + int_to_cn(v) + term[match.end(1):])
     return out
+
+
+GENERIC_TAILS = {"建设", "工作", "发展", "问题", "能力", "水平", "体系", "机制", "制度", "任务", "精神"}
 
 
 def _others_fit(c: Concept) -> bool:

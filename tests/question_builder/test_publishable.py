@@ -795,3 +795,32 @@ def test_a_heading_that_states_a_thesis_is_asked(make_speech):
         "要在学思践悟上下功夫。")])[0]
     assert [q for q in bank.questions if q.type == QType.FILL and q.answer == ("理想信念",)]
     assert not [q for q in bank.questions if "加强学习，提高本领" in q.stem]  # a heading's wording is no point
+
+
+def test_a_pair_of_standings_is_not_split_by_a_blank(speech_paths):
+    # 005 says …作为前提和底线: a blank on 前提 alone splits the pair the speech gives.
+    from questions.text import read_speech
+    path = speech_paths[0].parents[1] / "corpus" / "005_zhejiang_party_congress_report_2022.txt"
+    if not path.exists():
+        pytest.skip("../shared/corpus is not beside the checkout")
+    bank = build_bank([read_speech(path)])[0]
+    assert "前提和底线" in "".join(q.source.sentence for q in bank.questions)
+    assert not [q for q in bank.questions if "____和底线" in q.stem]
+
+
+def test_a_title_line_before_the_text_is_not_asked(make_speech):
+    bank = build_bank([make_speech(
+        "奋力建设模范机关",
+        "坚决做到“两个维护”",
+        "同志们：",
+        "全体党员要坚决做到“两个维护”，在践行“两个维护”上作表率。")])[0]
+    asked = [q for q in bank.questions if "两个维护" in q.stem or "两个维护" in "".join(map(str, q.answer or ()))]
+    assert asked and all(q.source.paragraph == 4 for q in asked)
+
+
+def test_a_common_tail_makes_no_kin_for_a_false_judge(make_speech):
+    bank = build_bank([make_speech(
+        "要以党的政治建设为统领，把纪律挺在前面。",
+        "要以清廉机关建设为抓手，推动作风持续好转。")])[0]
+    assert not [q for q in bank.questions
+                if q.type == QType.JUDGE and q.answer is False and "以清廉机关建设为统领" in q.stem]
