@@ -202,6 +202,12 @@ class Maker:
             # 实现高质量发展 is “一个长期的历史过程” as well as 共同富裕: only a standing that one thing
             # can hold (首要, 根本, 核心…) makes the other subjects wrong.
             wrong = []
+        verb = VERB_LEAD_RE.match(c.term)
+        if not wrong and verb and len(c.term) - verb.end() >= 4:
+            # 实现高质量发展是…的主题: 推动高质量发展 would fill the blank as well; the verb stays in
+            # the stem and the blank asks what the speech names.
+            self.in_context(c, c.term[verb.end():], [], "哪一项")
+            return
         self.in_context(c, c.term, wrong, "哪一项")
 
     def thesis_role(self, c: Concept) -> None:
@@ -350,6 +356,9 @@ def _changed_ordinals(term: str) -> list[str]:
     return out
 
 
+# Verbs a thesis's subject may open on that another of them would replace without changing the
+# point (实现 / 推动 / 推进高质量发展).
+VERB_LEAD_RE = re.compile(r"^(?:实现|推动|推进|促进|加强|加快|坚持|做好|抓好)")
 GENERIC_TAILS = {"建设", "工作", "发展", "问题", "能力", "水平", "体系", "机制", "制度", "任务", "精神"}
 
 

@@ -824,3 +824,9 @@ def test_a_common_tail_makes_no_kin_for_a_false_judge(make_speech):
         "要以清廉机关建设为抓手，推动作风持续好转。")])[0]
     assert not [q for q in bank.questions
                 if q.type == QType.JUDGE and q.answer is False and "以清廉机关建设为统领" in q.stem]
+
+
+def test_a_thesis_subject_keeps_the_verb_another_would_replace(make_speech):
+    bank = build_bank([make_speech("推进支部标准化建设是今年机关党建的主线，必须常抓不懈。")])[0]
+    fills = [q for q in bank.questions if q.type == QType.FILL and "主线" in q.stem]
+    assert fills and all(q.answer == ("支部标准化建设",) and "推进____" in q.stem for q in fills)
