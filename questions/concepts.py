@@ -120,6 +120,7 @@ def find_concepts(speech: Speech, knowledge: Knowledge | None = None) -> list[Co
         _quoted(text, number, out, full)
         _parallel_sets(text, number, out)
         _lexicon_sets(text, number, out)
+        _lexicon_names(text, number, out)
         _policies(text, number, out)
         _facts(text, number, out)
     return out.concepts()[:MAX_CONCEPTS]
@@ -385,6 +386,26 @@ def _lexicon_sets(text: str, number: int, out: _Collector) -> None:
             else:
                 if not any(a <= start < b for a, b in quoted):
                     out.add(text[start:end], Kind.SLOGAN, number, start, members)
+                break
+
+
+COUNT_CHARS = "一二三四五六七八九十两0123456789第"  # 十八项规定 is not 八项规定
+
+
+def _lexicon_names(text: str, number: int, out: _Collector) -> None:
+    """A count-named formula of the lexicon said without quotes (落实中央八项规定精神, 增强四个意识):
+    a formula all the same. Quoted ones are left to _quoted."""
+    quoted = [m.span() for m in QUOTE_RE.finditer(text)]
+    for formula in out.knowledge.formulas:
+        term = formula.term
+        if len(term) < 4 or not starts_with_number(term) or term not in text:
+            continue
+        for match in re.finditer(re.escape(term), text):
+            before = text[match.start() - 1] if match.start() else ""
+            # “部署、检查、整改、落实”四位一体: a quoted list names it here in the speech's own sense,
+            # not the lexicon's (no false definition).
+            if not any(a <= match.start() < b for a, b in quoted) and not (before and before in COUNT_CHARS + "”"):
+                out.add(term, Kind.FORMULA, number, match.start())
                 break
 
 

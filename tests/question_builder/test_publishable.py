@@ -830,3 +830,10 @@ def test_a_thesis_subject_keeps_the_verb_another_would_replace(make_speech):
     bank = build_bank([make_speech("推进支部标准化建设是今年机关党建的主线，必须常抓不懈。")])[0]
     fills = [q for q in bank.questions if q.type == QType.FILL and "主线" in q.stem]
     assert fills and all(q.answer == ("支部标准化建设",) and "推进____" in q.stem for q in fills)
+
+
+def test_a_count_named_formula_said_without_quotes_is_found_unless_a_list_names_it_here(make_speech):
+    found = concepts_of(make_speech, "全体党员要严格执行中央八项规定精神，力戒形式主义。",
+                        "要落实“学习、调研、整改、提高”四位一体的工作机制。")
+    assert found["八项规定"].kind == Kind.FORMULA
+    assert "四位一体" not in found  # the speech's own four, not the lexicon's 四位一体
