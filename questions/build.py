@@ -150,6 +150,14 @@ def _claim(stem: str) -> str:
     return re.sub(r"“[^”]*”|[，、。；：！]", "", body)
 
 
+def _set_pattern(answer: str, sentence: str) -> bool:
+    """Whether a blank opening on a preposition is one of a run of items that all open on its
+    first two characters (在党言党、在党忧党、在党为党): the opening is the set's pattern, not a cut."""
+    head = answer[:2]
+    return (len(answer) >= 4 and sentence.count(head) >= 3
+            and (f"、{answer}" in sentence or f"{answer}、" in sentence))
+
+
 def _lexicon_set(term: str, knowledge: Knowledge) -> bool:
     """Whether a slogan is a lexicon formula's members said in a row (围绕中心、建设队伍、服务群众):
     a formulation that stands apart from the review of work it is told in."""
@@ -227,7 +235,7 @@ def _problem(draft: Draft, speech: Speech, knowledge: Knowledge, kb_text: str) -
             return "选项少于四个"
         if any(is_fragment(o) for o in q.options):
             return "选项是残缺的词句"
-    if q.type == QType.FILL and any(is_fragment(a) for a in q.answer):
+    if q.type == QType.FILL and any(is_fragment(a) and not _set_pattern(a, q.source.sentence) for a in q.answer):
         return "填空答案是残缺的词句"
     if q.type == QType.FILL and (not q.answer or q.stem.count("____") not in (0, len(q.answer))):
         return "填空数与答案数不符"

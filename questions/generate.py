@@ -26,12 +26,15 @@ from .wording import BLANK, cited, in_quote_chain, numbered, options_of, q, type
 SINGLE_WRONG = 3  # a 单选 has four options
 # A standing many things hold (一项重要的政治任务, 优秀品质, 珍贵资源, 重要前提): a blank on the
 # subject has other right answers (艰苦奋斗 is an 优秀品质 too).
-SHARED_STANDING_RE = re.compile(r"重要|重大|一项|一个|一种|之一|优秀|珍贵|宝贵|良好")
+# …or a standing party writing gives many things (传家宝, 法宝, 必修课, 公仆, 永远在路上: 作风建设,
+# 全面从严治党 and 自我革命 all are).
+SHARED_STANDING_RE = re.compile(r"重要|重大|一项|一个|一种|之一|优秀|珍贵|宝贵|良好|传家宝|法宝|必修课|公仆|永远在路上|基础$")
 # A standing of the first rank, unique or not (压舱石, 主心骨, 命脉 …).
 UNIQUE_OR_WEIGHTY_RE = re.compile(r"首要|第一|根本|最|唯一|核心|统领|首位|主线|关键|重中之重|灵魂|基石|命脉|生命线|"
                                   r"压舱石|主心骨|定海神针|定盘星|根基|前提")
 # A thesis's standing that only one thing can hold: its subject's siblings are wrong beside it.
 UNIQUE_RE = re.compile(r"首要|第一|根本|最|唯一|核心|统领|首位|主线|关键|重中之重|灵魂|基石|命脉|生命线|总基调|总要求|精髓")
+LOWER_RANK_RE = re.compile(r"重大|长期|重要|主要|基本|一项")
 MAX_THESIS_BLANK = 10  # characters of a thesis term a blank may stand for
 MAX_JUDGE_TRUE = 60  # characters of speech a true 判断 may read back
 
@@ -236,6 +239,11 @@ class Maker:
         # A false 判断 only by another standing of the first rank (总基调 for 总要求): a 首要政治任务
         # is a 重大 and a 长期 one as well.
         swaps = [w for w in wrong if UNIQUE_RE.search(w)]
+        # …and the same standing of a lower rank is no wrong option beside it either (a blind
+        # review: 学习贯彻全会精神 is called a 重大政治任务 as well as the 首要 one).
+        first = UNIQUE_RE.match(word)
+        if first:
+            wrong = [w for w in wrong if not (w.endswith(word[first.end():]) and LOWER_RANK_RE.match(w))]
         self.in_context(c, word, wrong, "哪一项", variant="-role", swaps=swaps)
 
     def event(self, c: Concept) -> None:

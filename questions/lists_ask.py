@@ -107,7 +107,8 @@ class ListAsker:
         the speech did not say here may be true all the same (纪律建设 beside 政治建设)."""
         m = self.maker
         members = list(c.members)
-        if any(is_fragment(x) for x in members) or not self.fixed_wording(c):
+        head = lists.common_prefix(members)
+        if any(is_fragment(x, head) for x in members) or not self.fixed_wording(c):
             return
         pool, affix = self.pattern_pool(members)
         answers = set(members)

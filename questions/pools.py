@@ -22,10 +22,12 @@ FRAGMENT_END = ("取得", "实现", "推进", "加强", "坚持", "做到", "开
 ORDINAL_HEAD_RE = re.compile(r"^第[一二三四五六七八九十]")
 
 
-def is_fragment(text: str) -> bool:
-    """Whether an option reads as a broken piece of a sentence rather than a whole item."""
+def is_fragment(text: str, head: str = "") -> bool:
+    """Whether an option reads as a broken piece of a sentence rather than a whole item. `head`:
+    the two or more characters a whole set of items opens on (在党言党、在党忧党; 以学铸魂、以学增智),
+    which makes its opening word the set's pattern rather than a cut."""
     text = text.strip()
-    if not text or text[0] in BAD_START:
+    if not text or (text[0] in BAD_START and not (len(head) >= 2 and text.startswith(head))):
         return True
     if (text[-1] in BAD_END or text.endswith(FRAGMENT_END)) and not text.endswith(WHOLE_ENDINGS):
         return True

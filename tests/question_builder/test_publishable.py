@@ -200,11 +200,9 @@ def test_a_thesis_is_also_asked_by_its_own_word_among_its_family(make_speech):
         "要把学习贯彻党的创新理论作为首要政治任务，全面领会精神实质。",
         "基层党组织是党的全部工作和战斗力的基础性工程，要抓实抓牢。",
     )])[0]
-    singles = [q for q in bank.questions if q.type == QType.SINGLE and "作为____" in q.stem]
-    assert singles, [q.stem for q in bank.questions]
-    single = singles[0]
-    assert single.options[single.answer[0]] == "首要政治任务"
-    assert all(o.endswith("政治任务") for o in single.options) and len(single.options) == 4
+    fills = [q for q in bank.questions if q.type == QType.FILL and "作为____" in q.stem]
+    assert fills and fills[0].answer == ("首要政治任务",), [q.stem for q in bank.questions]
+    # No 单选 among 长期, 重大 政治任务: those are true of it too (test_the_same_standing_of_a_lower_rank…)
     # 基础 is part of 基础性: never blanked alone.
     assert not any("____性" in q.stem for q in bank.questions)
 
@@ -837,3 +835,22 @@ def test_a_count_named_formula_said_without_quotes_is_found_unless_a_list_names_
                         "要落实“学习、调研、整改、提高”四位一体的工作机制。")
     assert found["八项规定"].kind == Kind.FORMULA
     assert "四位一体" not in found  # the speech's own four, not the lexicon's 四位一体
+
+
+def test_a_standing_many_things_hold_gets_no_blank_on_its_subject(make_speech):
+    bank = build_bank([make_speech(
+        "勤俭节约是我们党的传家宝，任何时候都不能丢。",
+        "正风肃纪永远在路上，党员干部要时刻保持清醒。")])[0]
+    assert not [q for q in bank.questions if q.type in (QType.FILL, QType.SINGLE)
+                and re.search(r"____(?:是我们党的传家宝|永远在路上)", q.stem)]
+
+
+def test_the_same_standing_of_a_lower_rank_is_no_wrong_option(make_speech):
+    bank = build_bank([make_speech("各支部要把学习贯彻全会精神作为首要政治任务，抓紧抓实抓细。")])[0]
+    options = [o for q in bank.questions if q.type == QType.SINGLE for o in q.options]
+    assert not [o for o in options if o in ("重大政治任务", "长期政治任务")]
+
+
+def test_a_set_opening_on_a_preposition_is_completed_when_its_items_share_the_opening(make_speech):
+    bank = build_bank([make_speech("对党忠诚，每名党员都要做到在岗爱岗、在岗敬岗、在岗为岗。")])[0]
+    assert [q for q in bank.questions if q.type == QType.FILL and q.answer == ("在岗敬岗",)]
