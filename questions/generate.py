@@ -99,11 +99,12 @@ class Maker:
 
     def add(self, concept: Concept, qtype: QType, variant: str, stem: str, options=(), answer=None,
             explanation: str = "", must_quote=(), need: int = 0, got: int = 0,
-            origin: Origin = Origin.SPEECH, cut: bool = False, weak: bool = False) -> None:
+            origin: Origin = Origin.SPEECH, cut: bool = False, weak: bool = False, point: str = "") -> None:
+        """`point`: a lexicon question's own (kb-四个意识), one for every speech that names the
+        formula, so that a paper drawn from several speeches asks it once; else the sentence's."""
         answer_len = max((len(a) for a in answer), default=0) if qtype == QType.FILL else 0
         source = concept.source
-        point = (f"{_stem_of(self.speech)}-kb-{concept.term}" if origin == Origin.KNOWLEDGE
-                 else point_id(self.speech, source.paragraph, source.sentence))
+        point = point or point_id(self.speech, source.paragraph, source.sentence)
         question = Question(
             id=question_id(self.speech, concept.term, qtype, variant),
             type=qtype, stem=stem, options=tuple(options), answer=answer,
@@ -324,7 +325,7 @@ class Maker:
         all_right = not wrong and 4 <= len(members) <= 5
         self.add(c, QType.MULTIPLE, "kb-members", f"{q(entry.term)}是指下列哪些内容？（多选）",
                  options, answer, f"答案：{'、'.join(members)}。" + explain, need=0 if all_right else 2,
-                 got=len(wrong), origin=Origin.KNOWLEDGE)
+                 got=len(wrong), origin=Origin.KNOWLEDGE, point=f"kb-{entry.term}")
         # A false 判断 swaps in a member of another formula of the lexicon only: a phrase of the speech
         # that shares a head (全面走在前列 beside 全面从严治党) is no formulation at all.
         lexicon = {m for f in self.knowledge.formulas for m in f.members}
@@ -332,7 +333,8 @@ class Maker:
         if swap:
             changed = members[:-1] + [swap]
             self.add(c, QType.JUDGE, "kb-false", f"判断：{q(entry.term)}是指{'、'.join(changed)}。", (), False,
-                     f"错误。不是{q(swap)}，而是{q(members[-1])}。" + explain, origin=Origin.KNOWLEDGE)
+                     f"错误。不是{q(swap)}，而是{q(members[-1])}。" + explain, origin=Origin.KNOWLEDGE,
+                     point=f"kb-{entry.term}")
 
 
 # ---- wording --------------------------------------------------------------------------

@@ -854,3 +854,12 @@ def test_the_same_standing_of_a_lower_rank_is_no_wrong_option(make_speech):
 def test_a_set_opening_on_a_preposition_is_completed_when_its_items_share_the_opening(make_speech):
     bank = build_bank([make_speech("对党忠诚，每名党员都要做到在岗爱岗、在岗敬岗、在岗为岗。")])[0]
     assert [q for q in bank.questions if q.type == QType.FILL and q.answer == ("在岗敬岗",)]
+
+
+def test_a_lexicon_question_is_one_point_across_speeches(make_speech):
+    banks = build_bank([make_speech("党员要增强“四个意识”，做到知行合一。", name="a.txt"),
+                        make_speech("机关干部要牢固树立“四个意识”，在服务中心上当表率。", name="b.txt")])
+    points = [{q.point for q in bank.questions if q.origin.value == "knowledge"} for bank in banks]
+    assert points[0] and points[0] == points[1]  # a paper from both speeches asks “四个意识”是指… once
+    speech_points = [{q.point for q in bank.questions if q.origin.value == "speech"} for bank in banks]
+    assert not speech_points[0] & speech_points[1]
