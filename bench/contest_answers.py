@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/contest_answers.py --database-url postgresql+psycopg://…/DB \
         [--redis-url redis://127.0.0.1:6379/7] [--phones 300] [--spread 2] [--no-polls] \
-        [--client-processes 1]
+        [--client-processes 1] [--workers 2] [--threads 8]
 
 THE DATABASE'S TABLES ARE DROPPED AND CREATED AGAIN: give a database of its own. One gunicorn
 node (deploy/gunicorn.conf.py: gthread, one worker a core, 8 threads) serves the app on
@@ -229,23 +229,28 @@ def main() -> None:
     parser.add_argument("--no-polls", action="store_true")
     parser.add_argument("--client-processes", type=int, default=1,
                         help="processes the phones are spread over (each its own GIL)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (-w; a core each as deployed)")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="threads per worker (QUIZAPP_THREADS; deploy/gunicorn.conf.py's default when unset)")
     args = parser.parse_args()
 
     started = time.perf_counter()
     contest_id, code, numbers, organizer_phone = seed(args.database_url, args.phones)
     print(f"seeded {args.phones} members and the contest in {time.perf_counter() - started:.1f} s")
     env = server_env(args.database_url, secret_key="bench-contest-secret",
-                     QUIZAPP_CONTEST_REDIS_URL=args.redis_url)
+                     QUIZAPP_CONTEST_REDIS_URL=args.redis_url,
+                     **({"QUIZAPP_THREADS": str(args.threads)} if args.threads else {}))
     log_path = Path(tempfile.mkdtemp(prefix="contest-bench-")) / "gunicorn.log"
     print(f"load average before the node starts: {load_average()}; gunicorn's log: {log_path}; "
-          f"the phones in {args.client_processes} process(es)")
+          f"the phones in {args.client_processes} process(es); gunicorn {args.workers} worker(s) × "
+          f"{env.get('QUIZAPP_THREADS', 'the default')} threads")
     spawn = multiprocessing.get_context("spawn")
     processes = max(1, min(args.client_processes, len(numbers)))
     signals = Signals(ready=spawn.Barrier(processes + 1), polls=spawn.Event(),
                       wave_start=spawn.Value("d", 0.0), go=spawn.Event(),
                       done=spawn.Barrier(processes + 1), stop=spawn.Event())
     results = spawn.Queue()
-    with Gunicorn(env, log_path=log_path) as node:
+    with Gunicorn(env, workers=args.workers, log_path=log_path) as node:
         host = MemberBrowser(node.base_url)
         host.login(organizer_phone, PASSWORD)
         host.csrf_token = csrf_of(host.request(f"/contest/{contest_id}/host")[1])
@@ -328,6 +333,13 @@ def main() -> None:
               f"p99 {percentile(served, .99):.0f}, max {max(served):.0f} ms")
     print(f"load average just after the wave: {load_after}")
     print(f"rows in the database: {stored} (acknowledged {len(acks)})")
+    print("summary: " + json.dumps({
+        "acknowledged": len(acks), "stored": stored, "p50": round(percentile(ms, .5)),
+        "p99": round(percentile(ms, .99)), "wave_s": round(wave, 2),
+        "polls": len(poll_times), "host_lag_p99": round(percentile(lags, .99) * 1000),
+        "host_lag_max": round(max(lags) * 1000),
+        "served_p50": round(percentile(served, .5)) if served else None,
+        "load_after": load_after}))
     print(f"targets: every answer acknowledged: {'met' if len(acks) == len(numbers) else 'MISSED'}; "
           f"p99 < 300 ms: {'met' if percentile(ms, .99) < 300 else 'MISSED'}; "
           f"counts within 1 s: {'met' if max(lags) <= 1 else 'MISSED'}")
