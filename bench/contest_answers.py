@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/contest_answers.py --database-url postgresql+psycopg://…/DB \
         [--redis-url redis://127.0.0.1:6379/7] [--phones 300] [--spread 2] [--no-polls] \
-        [--client-processes 1] [--workers 2] [--threads 8]
+        [--client-processes 1] [--workers 2] [--threads 8] [--poll-every 1]
 
 THE DATABASE'S TABLES ARE DROPPED AND CREATED AGAIN: give a database of its own. One gunicorn
 node (deploy/gunicorn.conf.py: gthread, one worker a core, 8 threads) serves the app on
@@ -10,8 +10,10 @@ node (deploy/gunicorn.conf.py: gthread, one worker a core, 8 threads) serves the
 ``--client-processes`` processes of their own on the same cores) log in, join by the contest's
 code and wait; the host opens the question; each phone sends its answer at its own moment,
 spread evenly over ``--spread`` seconds, while (unless ``--no-polls``) every phone polls the
-state once a second as the page does, and the host's screen (in the main process) polls its
-counts every 0.1 s (the page does every 0.5 s).
+state as the page does (the interval each reply gives: 1 s, 2 s once the phone has answered the
+open question; ``--poll-every 1``: a second after each reply, as the page did before issue
+18's change), and the host's screen (in the main process) polls its counts every
+0.1 s (the page does every 0.5 s).
 
 Prints: the load average (the machine may be shared), answers acknowledged (2xx) and refused
 or failed, the answers' latency p50/p95/p99/max, the polls' p99, the whole wave's wall time,
@@ -143,9 +145,10 @@ class Signals:
 
 
 def phones_process(base_url: str, code: str, contest_id: int, numbers: list[str], first: int,
-                   total: int, spread: float, polls: bool, signals: Signals, results: Any) -> None:
+                   total: int, spread: float, polls: bool, poll_every: float | None, signals: Signals,
+                   results: Any) -> None:
     """Phones ``first`` .. ``first + len(numbers) - 1`` of ``total``, in a process of their own:
-    log in and join, poll once a second, answer at their moments; the figures go to ``results``
+    log in and join, poll as the page does, answer at their moments; the figures go to ``results``
     (perf_counter is the system's monotonic clock, the same in every process)."""
     browsers = [MemberBrowser(base_url) for _ in numbers]
 
@@ -162,20 +165,38 @@ def phones_process(base_url: str, code: str, contest_id: int, numbers: list[str]
     signals.ready.wait()
     poll_times: list[float] = []
     poll_errors = [0]
+    # As the page (contest_play.js): the next poll ``poll_ms`` after a reply (or ``poll_every``
+    # s after it, the page before issue 18's change); a phone that has answered says so
+    # (?answered=0) and, told so by the answer's reply, waits ``poll_ms`` from it.
+    due = [0.0] * len(browsers)
+    kicks = [threading.Event() for _ in browsers]
+    answered = [False] * len(browsers)
+    in_flight = [False] * len(browsers)
 
     def phone_polls(index: int) -> None:
         browser = browsers[index]
         time.sleep((first + index) / total)  # the phones' polls are not in step
+        mine = True  # the page's first poll asks for the member's own rows
         while not signals.stop.is_set():
+            url = f"/contest/{contest_id}/state"
+            query = (["mine=1"] if mine else []) + (["answered=0"] if answered[index] else [])
             begin = time.perf_counter()
+            in_flight[index] = True
             try:
-                status = browser.request(f"/contest/{contest_id}/state")[0]
-            except OSError:
-                status = 0
-            poll_times.append(time.perf_counter() - begin)
+                status, body, _ = browser.request(url + ("?" + "&".join(query) if query else ""))
+                wait_ms = json.loads(body).get("poll_ms", 1000) if status == 200 else 1000
+            except (OSError, ValueError):
+                status, wait_ms = 0, 1000
+            end = time.perf_counter()
+            in_flight[index] = False
+            mine = False
+            poll_times.append(end - begin)
             if status != 200:
                 poll_errors[0] += 1
-            signals.stop.wait(max(0.0, 1.0 - (time.perf_counter() - begin)))
+            due[index] = end + (poll_every or wait_ms / 1000)
+            while not signals.stop.is_set() and (left := due[index] - time.perf_counter()) > 0:
+                kicks[index].wait(left)
+                kicks[index].clear()
 
     signals.polls.wait()
     pollers = [threading.Thread(target=phone_polls, args=(i,)) for i in range(len(browsers))] if polls else []
@@ -200,6 +221,11 @@ def phones_process(base_url: str, code: str, contest_id: int, numbers: list[str]
         except OSError as error:
             outcome = f"connection error {type(error).__name__}"
         end = time.perf_counter()
+        if outcome == "ok" and not poll_every:
+            answered[index] = True
+            if not in_flight[index]:  # the page moves its next poll to poll_ms from the reply
+                due[index] = end + json.loads(body).get("poll_ms", 1000) / 1000
+                kicks[index].set()
         with lock:
             latencies.append(end - begin)
             if outcome == "ok":
@@ -229,6 +255,9 @@ def main() -> None:
     parser.add_argument("--no-polls", action="store_true")
     parser.add_argument("--client-processes", type=int, default=1,
                         help="processes the phones are spread over (each its own GIL)")
+    parser.add_argument("--poll-every", type=float, default=None,
+                        help="phones poll this many seconds after the last poll's reply, whatever it "
+                             "says (the page before issue 18's change: 1); unset: as the page does now")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (-w; a core each as deployed)")
     parser.add_argument("--threads", type=int, default=None,
                         help="threads per worker (QUIZAPP_THREADS; deploy/gunicorn.conf.py's default when unset)")
@@ -257,7 +286,7 @@ def main() -> None:
         share = -(-len(numbers) // processes)
         workers = [spawn.Process(target=phones_process, args=(
             node.base_url, code, contest_id, numbers[first:first + share], first, len(numbers),
-            args.spread, not args.no_polls, signals, results))
+            args.spread, not args.no_polls, args.poll_every, signals, results))
             for first in range(0, len(numbers), share)]
         started = time.perf_counter()
         for worker in workers:
