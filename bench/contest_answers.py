@@ -164,6 +164,7 @@ def phones_process(base_url: str, code: str, contest_id: int, numbers: list[str]
     parallel(len(browsers), join, workers=max(1, 32 * len(browsers) // total))
     signals.ready.wait()
     poll_times: list[float] = []
+    poll_starts: list[float] = []
     poll_errors = [0]
     # As the page (contest_play.js): the next poll ``poll_ms`` after a reply (or ``poll_every``
     # s after it, the page before issue 18's change); a phone that has answered says so
@@ -191,6 +192,7 @@ def phones_process(base_url: str, code: str, contest_id: int, numbers: list[str]
             in_flight[index] = False
             mine = False
             poll_times.append(end - begin)
+            poll_starts.append(begin)
             if status != 200:
                 poll_errors[0] += 1
             due[index] = end + (poll_every or wait_ms / 1000)
@@ -243,7 +245,7 @@ def phones_process(base_url: str, code: str, contest_id: int, numbers: list[str]
     for thread in pollers:
         thread.join()
     results.put({"acks": acks, "latencies": latencies, "failures": failures,
-                 "poll_times": poll_times, "poll_errors": poll_errors[0]})
+                 "poll_times": poll_times, "poll_starts": poll_starts, "poll_errors": poll_errors[0]})
 
 
 def main() -> None:
@@ -329,11 +331,13 @@ def main() -> None:
     latencies = [t for part in gathered for t in part["latencies"]]
     poll_times = [t for part in gathered for t in part["poll_times"]]
     poll_errors = sum(part["poll_errors"] for part in gathered)
+    wave_end = max(acks or [wave_start])
+    in_wave = sum(wave_start <= t <= wave_end for part in gathered for t in part["poll_starts"])
     failures: dict[str, int] = {}
     for part in gathered:
         for outcome, number in part["failures"].items():
             failures[outcome] = failures.get(outcome, 0) + number
-    wave = max(acks or [wave_start]) - wave_start
+    wave = wave_end - wave_start
     lags = []
     for k, moment in enumerate(acks, start=1):
         shown = next((t for t, n in counts if n >= k and t >= moment - 5), None)
@@ -350,8 +354,9 @@ def main() -> None:
           f"(sent over {args.spread:.1f} s)")
     if poll_times:
         polls = [value * 1000 for value in poll_times]
-        print(f"phone polls during the wave: {len(polls)}, p50 {percentile(polls, .5):.0f} ms, "
-              f"p99 {percentile(polls, .99):.0f} ms, failed {poll_errors}")
+        print(f"phone polls: {len(polls)}, p50 {percentile(polls, .5):.0f} ms, "
+              f"p99 {percentile(polls, .99):.0f} ms, failed {poll_errors}; {in_wave} sent during the wave "
+              f"({in_wave / max(wave, 1e-9):.0f} a second)")
     print(f"host count lag behind the acknowledgements: max {max(lags) * 1000:.0f} ms, "
           f"p99 {percentile(lags, .99) * 1000:.0f} ms (polled every 0.1 s; target within 1 s); "
           f"last count shown {counts[-1][1] if counts else 'none'}")
@@ -365,7 +370,8 @@ def main() -> None:
     print("summary: " + json.dumps({
         "acknowledged": len(acks), "stored": stored, "p50": round(percentile(ms, .5)),
         "p99": round(percentile(ms, .99)), "wave_s": round(wave, 2),
-        "polls": len(poll_times), "host_lag_p99": round(percentile(lags, .99) * 1000),
+        "polls": len(poll_times), "polls_in_wave_per_s": round(in_wave / max(wave, 1e-9)),
+        "host_lag_p99": round(percentile(lags, .99) * 1000),
         "host_lag_max": round(max(lags) * 1000),
         "served_p50": round(percentile(served, .5)) if served else None,
         "load_after": load_after}))
