@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/contest_answers.py --database-url postgresql+psycopg://…/DB \
         [--redis-url redis://127.0.0.1:6379/7] [--phones 300] [--spread 2] [--no-polls] \
-        [--client-processes 1]
+        [--client-processes 1] [--workers 2] [--threads 8] [--poll-every 1]
 
 THE DATABASE'S TABLES ARE DROPPED AND CREATED AGAIN: give a database of its own. One gunicorn
 node (deploy/gunicorn.conf.py: gthread, one worker a core, 8 threads) serves the app on
@@ -10,8 +10,10 @@ node (deploy/gunicorn.conf.py: gthread, one worker a core, 8 threads) serves the
 ``--client-processes`` processes of their own on the same cores) log in, join by the contest's
 code and wait; the host opens the question; each phone sends its answer at its own moment,
 spread evenly over ``--spread`` seconds, while (unless ``--no-polls``) every phone polls the
-state once a second as the page does, and the host's screen (in the main process) polls its
-counts every 0.1 s (the page does every 0.5 s).
+state as the page does (the interval each reply gives: 1 s, 2 s once the phone has answered the
+open question; ``--poll-every 1``: a second after each reply, as the page did before issue
+18's change), and the host's screen (in the main process) polls its counts every
+0.1 s (the page does every 0.5 s).
 
 Prints: the load average (the machine may be shared), answers acknowledged (2xx) and refused
 or failed, the answers' latency p50/p95/p99/max, the polls' p99, the whole wave's wall time,
@@ -143,9 +145,10 @@ class Signals:
 
 
 def phones_process(base_url: str, code: str, contest_id: int, numbers: list[str], first: int,
-                   total: int, spread: float, polls: bool, signals: Signals, results: Any) -> None:
+                   total: int, spread: float, polls: bool, poll_every: float | None, signals: Signals,
+                   results: Any) -> None:
     """Phones ``first`` .. ``first + len(numbers) - 1`` of ``total``, in a process of their own:
-    log in and join, poll once a second, answer at their moments; the figures go to ``results``
+    log in and join, poll as the page does, answer at their moments; the figures go to ``results``
     (perf_counter is the system's monotonic clock, the same in every process)."""
     browsers = [MemberBrowser(base_url) for _ in numbers]
 
@@ -161,21 +164,41 @@ def phones_process(base_url: str, code: str, contest_id: int, numbers: list[str]
     parallel(len(browsers), join, workers=max(1, 32 * len(browsers) // total))
     signals.ready.wait()
     poll_times: list[float] = []
+    poll_starts: list[float] = []
     poll_errors = [0]
+    # As the page (contest_play.js): the next poll ``poll_ms`` after a reply (or ``poll_every``
+    # s after it, the page before issue 18's change); a phone that has answered says so
+    # (?answered=0) and, told so by the answer's reply, waits ``poll_ms`` from it.
+    due = [0.0] * len(browsers)
+    kicks = [threading.Event() for _ in browsers]
+    answered = [False] * len(browsers)
+    in_flight = [False] * len(browsers)
 
     def phone_polls(index: int) -> None:
         browser = browsers[index]
         time.sleep((first + index) / total)  # the phones' polls are not in step
+        mine = True  # the page's first poll asks for the member's own rows
         while not signals.stop.is_set():
+            url = f"/contest/{contest_id}/state"
+            query = (["mine=1"] if mine else []) + (["answered=0"] if answered[index] else [])
             begin = time.perf_counter()
+            in_flight[index] = True
             try:
-                status = browser.request(f"/contest/{contest_id}/state")[0]
-            except OSError:
-                status = 0
-            poll_times.append(time.perf_counter() - begin)
+                status, body, _ = browser.request(url + ("?" + "&".join(query) if query else ""))
+                wait_ms = json.loads(body).get("poll_ms", 1000) if status == 200 else 1000
+            except (OSError, ValueError):
+                status, wait_ms = 0, 1000
+            end = time.perf_counter()
+            in_flight[index] = False
+            mine = False
+            poll_times.append(end - begin)
+            poll_starts.append(begin)
             if status != 200:
                 poll_errors[0] += 1
-            signals.stop.wait(max(0.0, 1.0 - (time.perf_counter() - begin)))
+            due[index] = end + (poll_every or wait_ms / 1000)
+            while not signals.stop.is_set() and (left := due[index] - time.perf_counter()) > 0:
+                kicks[index].wait(left)
+                kicks[index].clear()
 
     signals.polls.wait()
     pollers = [threading.Thread(target=phone_polls, args=(i,)) for i in range(len(browsers))] if polls else []
@@ -200,6 +223,11 @@ def phones_process(base_url: str, code: str, contest_id: int, numbers: list[str]
         except OSError as error:
             outcome = f"connection error {type(error).__name__}"
         end = time.perf_counter()
+        if outcome == "ok" and not poll_every:
+            answered[index] = True
+            if not in_flight[index]:  # the page moves its next poll to poll_ms from the reply
+                due[index] = end + json.loads(body).get("poll_ms", 1000) / 1000
+                kicks[index].set()
         with lock:
             latencies.append(end - begin)
             if outcome == "ok":
@@ -217,7 +245,7 @@ def phones_process(base_url: str, code: str, contest_id: int, numbers: list[str]
     for thread in pollers:
         thread.join()
     results.put({"acks": acks, "latencies": latencies, "failures": failures,
-                 "poll_times": poll_times, "poll_errors": poll_errors[0]})
+                 "poll_times": poll_times, "poll_starts": poll_starts, "poll_errors": poll_errors[0]})
 
 
 def main() -> None:
@@ -229,30 +257,38 @@ def main() -> None:
     parser.add_argument("--no-polls", action="store_true")
     parser.add_argument("--client-processes", type=int, default=1,
                         help="processes the phones are spread over (each its own GIL)")
+    parser.add_argument("--poll-every", type=float, default=None,
+                        help="phones poll this many seconds after the last poll's reply, whatever it "
+                             "says (the page before issue 18's change: 1); unset: as the page does now")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (-w; a core each as deployed)")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="threads per worker (QUIZAPP_THREADS; deploy/gunicorn.conf.py's default when unset)")
     args = parser.parse_args()
 
     started = time.perf_counter()
     contest_id, code, numbers, organizer_phone = seed(args.database_url, args.phones)
     print(f"seeded {args.phones} members and the contest in {time.perf_counter() - started:.1f} s")
     env = server_env(args.database_url, secret_key="bench-contest-secret",
-                     QUIZAPP_CONTEST_REDIS_URL=args.redis_url)
+                     QUIZAPP_CONTEST_REDIS_URL=args.redis_url,
+                     **({"QUIZAPP_THREADS": str(args.threads)} if args.threads else {}))
     log_path = Path(tempfile.mkdtemp(prefix="contest-bench-")) / "gunicorn.log"
     print(f"load average before the node starts: {load_average()}; gunicorn's log: {log_path}; "
-          f"the phones in {args.client_processes} process(es)")
+          f"the phones in {args.client_processes} process(es); gunicorn {args.workers} worker(s) × "
+          f"{env.get('QUIZAPP_THREADS', 'the default')} threads")
     spawn = multiprocessing.get_context("spawn")
     processes = max(1, min(args.client_processes, len(numbers)))
     signals = Signals(ready=spawn.Barrier(processes + 1), polls=spawn.Event(),
                       wave_start=spawn.Value("d", 0.0), go=spawn.Event(),
                       done=spawn.Barrier(processes + 1), stop=spawn.Event())
     results = spawn.Queue()
-    with Gunicorn(env, log_path=log_path) as node:
+    with Gunicorn(env, workers=args.workers, log_path=log_path) as node:
         host = MemberBrowser(node.base_url)
         host.login(organizer_phone, PASSWORD)
         host.csrf_token = csrf_of(host.request(f"/contest/{contest_id}/host")[1])
         share = -(-len(numbers) // processes)
         workers = [spawn.Process(target=phones_process, args=(
             node.base_url, code, contest_id, numbers[first:first + share], first, len(numbers),
-            args.spread, not args.no_polls, signals, results))
+            args.spread, not args.no_polls, args.poll_every, signals, results))
             for first in range(0, len(numbers), share)]
         started = time.perf_counter()
         for worker in workers:
@@ -295,11 +331,13 @@ def main() -> None:
     latencies = [t for part in gathered for t in part["latencies"]]
     poll_times = [t for part in gathered for t in part["poll_times"]]
     poll_errors = sum(part["poll_errors"] for part in gathered)
+    wave_end = max(acks or [wave_start])
+    in_wave = sum(wave_start <= t <= wave_end for part in gathered for t in part["poll_starts"])
     failures: dict[str, int] = {}
     for part in gathered:
         for outcome, number in part["failures"].items():
             failures[outcome] = failures.get(outcome, 0) + number
-    wave = max(acks or [wave_start]) - wave_start
+    wave = wave_end - wave_start
     lags = []
     for k, moment in enumerate(acks, start=1):
         shown = next((t for t, n in counts if n >= k and t >= moment - 5), None)
@@ -316,8 +354,9 @@ def main() -> None:
           f"(sent over {args.spread:.1f} s)")
     if poll_times:
         polls = [value * 1000 for value in poll_times]
-        print(f"phone polls during the wave: {len(polls)}, p50 {percentile(polls, .5):.0f} ms, "
-              f"p99 {percentile(polls, .99):.0f} ms, failed {poll_errors}")
+        print(f"phone polls: {len(polls)}, p50 {percentile(polls, .5):.0f} ms, "
+              f"p99 {percentile(polls, .99):.0f} ms, failed {poll_errors}; {in_wave} sent during the wave "
+              f"({in_wave / max(wave, 1e-9):.0f} a second)")
     print(f"host count lag behind the acknowledgements: max {max(lags) * 1000:.0f} ms, "
           f"p99 {percentile(lags, .99) * 1000:.0f} ms (polled every 0.1 s; target within 1 s); "
           f"last count shown {counts[-1][1] if counts else 'none'}")
@@ -328,6 +367,14 @@ def main() -> None:
               f"p99 {percentile(served, .99):.0f}, max {max(served):.0f} ms")
     print(f"load average just after the wave: {load_after}")
     print(f"rows in the database: {stored} (acknowledged {len(acks)})")
+    print("summary: " + json.dumps({
+        "acknowledged": len(acks), "stored": stored, "p50": round(percentile(ms, .5)),
+        "p99": round(percentile(ms, .99)), "wave_s": round(wave, 2),
+        "polls": len(poll_times), "polls_in_wave_per_s": round(in_wave / max(wave, 1e-9)),
+        "host_lag_p99": round(percentile(lags, .99) * 1000),
+        "host_lag_max": round(max(lags) * 1000),
+        "served_p50": round(percentile(served, .5)) if served else None,
+        "load_after": load_after}))
     print(f"targets: every answer acknowledged: {'met' if len(acks) == len(numbers) else 'MISSED'}; "
           f"p99 < 300 ms: {'met' if percentile(ms, .99) < 300 else 'MISSED'}; "
           f"counts within 1 s: {'met' if max(lags) <= 1 else 'MISSED'}")

@@ -258,18 +258,29 @@ def _checked_state(contest_id: int) -> Response:
     return _phone_view(contest_id, _me().id, _team_id(contest_id))
 
 
+def _answered_position() -> int | None:
+    """The position the phone says it has answered (``?answered=N``); None when not given or
+    not a position (it only sets the phone's own poll interval)."""
+    given = request.args.get("answered", "")
+    if not (given.isascii() and given.isdigit() and len(given) <= 5):  # "²" is a digit to isdigit
+        return None
+    return int(given) if int(given) < MAX_POSITION else None
+
+
 def _phone_view(contest_id: int, person_id: int, team_id: int) -> Response:
     live = state.read(db.session, contest_id)
     if live is None:
         abort(404)
     return jsonify(queries.phone_view(db.session, live, person_id, team_id,
-                                      mine=request.args.get("mine") == "1"))
+                                      mine=request.args.get("mine") == "1",
+                                      answered_position=_answered_position()))
 
 
 @bp.route("/<int:contest_id>/answer", methods=["POST"])
 def answer(contest_id: int) -> Response | tuple[Response, int]:
     """A member's answer to the 全员答题 question at ``position``: ``{"position", "response"}``.
-    200 ``new`` true when stored now, false when their first answer stands; 409 another
+    200 ``new`` true when stored now, false when their first answer stands, with ``poll_ms``
+    (the phone's next poll: it has answered, see ``queries.next_poll_ms``); 409 another
     question or too late by the server's clock; 400 a malformed answer; 404 not joined.
 
     On PostgreSQL an answer that checks out is stored by ``quick.answer`` (one statement that
@@ -282,7 +293,7 @@ def answer(contest_id: int) -> Response | tuple[Response, int]:
     if team_id is not None and type(position) is int and 0 <= position < MAX_POSITION:
         ack = quick.answer(claim, contest_id, team_id, position, body.get("response"))
         if ack is not None:
-            return jsonify(ok=True, position=ack.position, new=ack.new)
+            return jsonify(ok=True, position=ack.position, new=ack.new, poll_ms=queries.ANSWERED_POLL_MS)
     return _checked_answer(contest_id, body)
 
 
@@ -304,7 +315,7 @@ def _checked_answer(contest_id: int, body: dict[str, Any]) -> Response | tuple[R
     except (play.ContestError, BadResponse) as error:
         return _error(error)
     db.session.commit()
-    return jsonify(ok=True, position=ack.position, new=ack.new)
+    return jsonify(ok=True, position=ack.position, new=ack.new, poll_ms=queries.ANSWERED_POLL_MS)
 
 
 @bp.route("/<int:contest_id>/press", methods=["POST"])

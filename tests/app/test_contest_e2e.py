@@ -12,11 +12,10 @@ import os
 import shutil
 from pathlib import Path
 
-import pytest
 from playwright.sync_api import expect
 
 from chromium import launched, needs_chromium
-from contest_helpers import build_world, make_contest
+from contest_helpers import build_world, host_move, make_contest, signed_in
 from live_server import serve
 from quizapp.extensions import db
 from quizapp.models import Contest, ContestAnswer
@@ -158,3 +157,63 @@ def test_a_buzz_question_on_screen_and_phones(app, make_unit, make_person, tmp_p
         host.wait_for_selector("#q-reveal:not([hidden])")
         expect(host.locator("#ranking li").first).to_contain_text("第二党支部")
         expect(host.locator("#ranking li").first).to_contain_text("20 分")
+
+
+# Every fetch of the phone page's script, with the page's clock (ms): the polls' rhythm.
+RECORD_FETCHES = """(() => {
+  const fetch = window.fetch;
+  window.fetches = [];
+  window.fetch = function (url) {
+    const entry = {at: performance.now(), url: String(url)};
+    window.fetches.push(entry);
+    return fetch.apply(this, arguments).then((res) => { entry.done = performance.now(); return res; });
+  };
+})();"""
+
+
+def test_a_phone_polls_every_two_seconds_once_it_has_answered(app, make_unit, make_person):
+    """The page polls as each reply says (``poll_ms``): every second while the question waits
+    for its answer, every two seconds from the answer's acknowledgement on (each poll saying
+    which question it answered), and it still shows the key soon after the host does."""
+    world = build_world(app, make_unit, make_person)
+    contest_id = make_contest(app, world, rounds="全员答题,2,10,60")
+    with app.app_context():
+        code = db.session.get_one(Contest, contest_id).code
+    host = signed_in(app, world.organizer)
+    with serve(app) as base, launched() as browser:
+        context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+        context.add_init_script(RECORD_FETCHES)
+        page = context.new_page()
+        _log_in(page, base, world.a[0].phone)
+        page.goto(f"{base}/contest/j/{code}")
+        page.click("#join-button")
+        page.wait_for_url(f"**/contest/{contest_id}/play")
+        host_move(host, contest_id)  # the first question
+        page.wait_for_selector("#submit:not([hidden])")
+        # a few polls while the question waits for the answer (waited for, not timed: the
+        # machine may be busy)
+        page.wait_for_function("() => window.fetches.slice(window.fetches.findLastIndex("
+                               "f => /mine=1/.test(f.url))).filter(f => /state$/.test(f.url)).length >= 3",
+                               timeout=20_000)
+        page.click(".option-btn >> nth=1")
+        page.click("#submit")
+        page.wait_for_selector("#status:has-text('答案已提交')")
+        page.wait_for_function("() => window.fetches.filter(f => f.done && /answered=0/.test(f.url)).length >= 3",
+                               timeout=20_000)
+        fetches = page.evaluate("window.fetches")
+        acked = next(f["done"] for f in fetches if "/answer" in f["url"])
+        polls = [f for f in fetches if "/state" in f["url"]]
+        asked = max(i for i, f in enumerate(polls) if "mine=1" in f["url"] and f["at"] < acked)
+        waiting = [f["at"] for f in polls[asked + 1:] if f["at"] < acked]  # the question's polls
+        after = [f for f in polls if f["at"] > acked]
+        gaps_waiting = [b - a for a, b in zip(waiting, waiting[1:])]
+        gaps_after = [b["at"] - a["at"] for a, b in zip(after, after[1:])]
+        # a second after a reply while waiting (two would never be under 1,990 ms)
+        assert gaps_waiting and min(gaps_waiting) < 1990, gaps_waiting
+        # two seconds after each reply once answered, each poll saying so
+        assert len(after) >= 3 and all("answered=0" in f["url"] for f in after), after
+        assert all(gap >= 1990 for gap in gaps_after), gaps_after
+        # the answer shown by the host reaches the phone at its next poll
+        host_move(host, contest_id)
+        page.wait_for_selector("#reveal:not([hidden])", timeout=10_000)
+        assert "回答正确" in page.inner_text("#r-verdict")

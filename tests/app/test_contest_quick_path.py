@@ -66,7 +66,7 @@ def room(app, world):
     for phone in phones.values():
         assert phone.get(f"/contest/{contest_id}/state").status_code == 200
     first = phones[world.a[0].id].post(f"/contest/{contest_id}/answer", json={"position": 0, "response": 1})
-    assert first.get_json() == {"ok": True, "position": 0, "new": True}
+    assert first.get_json() == {"ok": True, "position": 0, "new": True, "poll_ms": 2000}
     return contest_id, phones
 
 
@@ -217,5 +217,5 @@ def test_an_answer_waiting_on_the_hosts_move_is_judged_by_the_moved_row(app, wor
         assert replies[0].status_code == 409 and replies[0].get_json()["error"] == "这道题已经结束"
         assert stored == {world.a[0].id}
     else:
-        assert replies[0].get_json() == {"ok": True, "position": 0, "new": True}
+        assert replies[0].get_json() == {"ok": True, "position": 0, "new": True, "poll_ms": 2000}
         assert stored == {world.a[0].id, world.b[0].id}

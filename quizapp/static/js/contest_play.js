@@ -1,7 +1,8 @@
-/* A member's phone in a live contest: polls the state every second, shows the question on
- * screen (a late joiner lands on the current one), sends the answer and sends it again until
- * the server acknowledges it; the countdown is the server's (remaining_ms), never the phone's
- * clock. */
+/* A member's phone in a live contest: polls the state, shows the question on screen (a late
+ * joiner lands on the current one), sends the answer and sends it again until the server
+ * acknowledges it; the countdown is the server's (remaining_ms), never the phone's clock.
+ * Each reply says when to poll next (poll_ms: every second, every two once this phone has
+ * answered the open question; the poll says which question it answered, ?answered=N). */
 (function () {
   "use strict";
   var root = document.getElementById("play");
@@ -153,6 +154,7 @@
         sent[position] = true;
         text("status", "答案已提交，等待公布答案");
         $("submit").hidden = true;
+        if (res.body.poll_ms && !polling) { schedule(res.body.poll_ms, false); }
       } else if (res.status >= 500 && tries < 5) {
         setTimeout(function () { send(position, body, tries + 1); }, 500);
       } else {
@@ -184,11 +186,29 @@
   // What only this member's rows say (answered, right, the key) is asked for once per question
   // and phase (?mine=1); the other polls are answered from the shared state alone.
   var mine = {key: null};
+  var timer = null;
+  var polling = false;  // a poll is on its way
 
   function keyOf(state) { return state.phase + ":" + state.position; }
 
+  function schedule(delay, withMine) {
+    clearTimeout(timer);
+    timer = setTimeout(function () { poll(withMine); }, delay);
+  }
+
+  function answeredNow() {
+    if (!current || current.phase !== "question") { return null; }
+    var known = sent[current.position] || (mine.key === keyOf(current) && mine.answered);
+    return known ? current.position : null;
+  }
+
   function poll(withMine) {
-    fetch(data.stateUrl + (withMine ? "?mine=1" : ""), {credentials: "same-origin", cache: "no-store"})
+    var query = [];
+    if (withMine) { query.push("mine=1"); }
+    var answered = answeredNow();
+    if (answered !== null) { query.push("answered=" + answered); }
+    polling = true;
+    fetch(data.stateUrl + (query.length ? "?" + query.join("&") : ""), {credentials: "same-origin", cache: "no-store"})
       .then(function (res) { return res.ok ? res.json() : null; })
       .then(function (state) {
         if (!state) { return 1000; }
@@ -204,9 +224,9 @@
         }
         $("submit").disabled = false;
         draw(state);
-        return 1000;
+        return state.poll_ms || 1000;
       }, function () { return 1000; })
-      .then(function (delay) { setTimeout(function () { poll(delay === 0); }, delay); });
+      .then(function (delay) { polling = false; schedule(delay, delay === 0); });
   }
   setInterval(drawTimer, 250);
   poll(true);
