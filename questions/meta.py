@@ -27,13 +27,17 @@ def is_meta(line: str) -> bool:
     return len(text) <= 40 and text.startswith("在") and text.endswith(("讲话", "致辞", "报告", "发言"))
 
 
+# The numbering a heading or a list item opens on: 三、, （二）, 1.
+HEADING_MARK_RE = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.．、])\s*")
+
+
 def is_title_line(line: str, number: int) -> bool:
     """Whether paragraph `number` (from 1) is a line of the title before the text begins: one of
     the first three, short, with no mark that ends or joins a sentence and no numbering
     (奋力建设模范机关 / 坚决做到“两个维护”)."""
     text = line.strip()
     return (number <= 3 and 0 < len(text) <= 30 and not re.search(r"[。！？!?；;：:，,]", text)
-            and not re.match(r"[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.．、]", text))
+            and not HEADING_MARK_RE.match(text))
 
 
 # A line that names the occasion: ——在全市机关党的工作会议上的报告, 在…座谈会上的讲话.

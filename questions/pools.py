@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .knowledge import Knowledge
+from .knowledge import COUNT_HEAD, Knowledge
 from .numbers import head_count
 from .types import Concept, Kind
 
@@ -82,17 +82,14 @@ class Pools:
                      and ((shape and f.startswith(shape.group(0))) or f[-2:] == term[-2:])]
         # A name that differs only by its count (三个务必 beside 两个务必) is the same formula grown:
         # much of what one says the other says too, so it is no wrong option.
-        rest = COUNT_NAME_RE.sub("", term)
-        return [f for f in dict.fromkeys(same) if f != term and not (rest and COUNT_NAME_RE.sub("", f) == rest)]
+        rest = COUNT_HEAD.sub("", term)
+        return [f for f in dict.fromkeys(same) if f != term and not (rest and COUNT_HEAD.sub("", f) == rest)]
 
     def slogan_siblings(self, term: str) -> list[str]:
         """Quoted names sharing two characters of head or tail with `term` (枫桥经验 ~ 后陈经验)."""
         ordinal = ORDINAL_HEAD_RE.match(term) is not None  # 第一种形态 ~ 第一责任: no kin
         return [s for s in self.slogans + self.theses
                 if s != term and (s[-2:] == term[-2:] or (s[:2] == term[:2] and not ordinal))]
-
-
-COUNT_NAME_RE = re.compile(r"^(?:[0-9]{1,2}|[一二三四五六七八九十两双]{1,3})个?")
 
 
 def short(member: str) -> str:

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from . import segment
+from .meta import HEADING_MARK_RE
 from .text import is_masked, sentences
 
 THESIS_WORDS = (
@@ -78,9 +79,6 @@ class Found:
 THESIS_PATTERNS = ((AS_RE, False, False), (PLACE_RE, False, False), (IS_RE, False, False),
                    (AS_ANY_RE, True, False), (THIS_RE, True, False),
                    (GENERAL_IS_RE, True, True), (CLAUSE_IS_RE, True, True))
-
-
-HEADING_MARK_RE = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.．、])\s*")
 
 
 def find(text: str) -> list[Found]:
