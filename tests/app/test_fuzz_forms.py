@@ -241,7 +241,7 @@ QUERIES = [
     Endpoint("/organize/speeches/<int:speech_id>", "organizer", "/organize/speeches/{s}",
              {"s": ("speech", "other_speech")}, {"p": "int", "s": "text"}),
     Endpoint("/contest/<int:contest_id>/state", "member", "/contest/{c}/state",
-             {"c": ("contest", "foreign_contest")}, {"mine": "choice:1|0|true|"}),
+             {"c": ("contest", "foreign_contest")}, {"mine": "choice:1|0|true|", "answered": "int"}),
     Endpoint("/points/units", "organizer", "/points/units", fields={"unit": "int"}),
     Endpoint("/points/units/<int:unit_id>", "organizer", "/points/units/{u}",
              {"u": ("general", "branch", "other")}, {"page": "int"}),
