@@ -39,6 +39,7 @@ class Knowledge:
     _by_term: dict[str, Formula] = field(init=False, repr=False, compare=False, hash=False)
     _kin: dict[str, tuple[Formula, ...]] = field(init=False, repr=False, compare=False, hash=False)
     _by_members: dict[frozenset, Formula] = field(init=False, repr=False, compare=False, hash=False)
+    _by_listing: dict[tuple[str, ...], Formula] = field(init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_term", {f.term: f for f in self.formulas})
@@ -48,6 +49,12 @@ class Knowledge:
         object.__setattr__(self, "_by_members", {frozenset(_plain(m) for m in f.members): f
                                                  for f in self.formulas
                                                  if len(f.members) >= 2 and re.search(r"[一二三四五六七八九十两\d]", f.term)})
+
+        listing: dict[tuple[str, ...], Formula] = {}
+        for f in self.formulas:
+            if len(f.members) >= 2 and f.family != "性":
+                listing.setdefault(tuple(_plain(m) for m in f.members), f)
+        object.__setattr__(self, "_by_listing", listing)
 
     def formula(self, term: str) -> Formula | None:
         return self._by_term.get(term)
@@ -64,9 +71,7 @@ class Knowledge:
         """The formula whose members these are, named by a count or not (让党中央放心、让人民群众满意
         are the 模范机关's); None when the lexicon has no such set. Sets of …性 words (积极性、主动性、
         创造性) read as stock phrases where a speech says them unnamed: not these."""
-        plain = tuple(_plain(m) for m in members)
-        return next((f for f in self.formulas if len(f.members) >= 2 and f.family != "性"
-                     and tuple(_plain(m) for m in f.members) == plain), None)
+        return self._by_listing.get(tuple(_plain(m) for m in members))
 
     def family(self, term: str) -> str:
         """The lexicon's family of `term`, else the one its wording implies."""
