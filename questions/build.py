@@ -12,7 +12,7 @@ from .generate import Draft, Maker
 from .knowledge import Knowledge, load_knowledge
 from .pools import is_fragment
 from .quality import FLOOR, rank
-from .stems import STRICT_DEMAND_RE, as_review, review_paragraphs
+from .stems import REVIEW_DEMAND_RE, as_review, review_paragraphs
 from .text import is_masked
 from .types import Concept, Kind, Origin, QType, Question, Speech
 from .wording import BLANK
@@ -35,6 +35,8 @@ AGENDA_RE = re.compile(r"^(?:刚才|刚刚|会上|今天(?:召开|我们召开|�
 SIMILE_RE = re.compile(r"就像|好比|犹如|如同|打个比方|比作|好像")
 # The speaker telling of himself (我就强调…, 我当时…): an anecdote, not a point.
 FIRST_PERSON_RE = re.compile(r"(?<![自忘无])我(?![们国省市区县党军校局部委厅办院所])")
+# A person's words quoted whole (邓小平同志说：“…”): read back as true, a 判断 tests recitation.
+QUOTED_WORDS_RE = re.compile(r"^(?![^，。；“”]{0,16}总书记)[^，。；“”]{1,16}?(?:说|讲|写道)[：:]“")
 MAX_OPTION = 30
 PER_SENTENCE = 6
 
@@ -70,7 +72,7 @@ def _build_one(speech: Speech, knowledge: Knowledge) -> Bank:
     reviewing = review_paragraphs(speech.paragraphs)
     for draft in maker.drafts:
         q = draft.question
-        if q.source.paragraph in reviewing and not STRICT_DEMAND_RE.search(q.source.sentence):
+        if q.source.paragraph in reviewing and not REVIEW_DEMAND_RE.search(q.source.sentence):
             draft.question = dataclasses.replace(q, stem=as_review(q.stem))
         reason = _problem(draft, speech, knowledge, kb_text) or _given_away(draft.question, by_term.get(draft.question.concept))
         if reason:
@@ -200,6 +202,8 @@ def _problem(draft: Draft, speech: Speech, knowledge: Knowledge, kb_text: str) -
     if (q.kind != Kind.ENUMERATION and _is_heading(speech.paragraph(q.source.paragraph))
             and not (q.kind == Kind.THESIS and "是" in q.source.sentence)):  # 二、对党忠诚是…首要政治品质
         return "小标题的措辞，不是要点"
+    if q.type == QType.JUDGE and q.answer is True and QUOTED_WORDS_RE.match(q.stem.split("，", 1)[-1]):
+        return "读回他人原话的判断，只考背诵"
     if AGENDA_RE.match(q.source.sentence):
         return "会议程序（刚才……），不是要点"
     if SIMILE_RE.search(q.source.sentence):

@@ -102,6 +102,8 @@ def find(text: str) -> list[Found]:
                 if check_predicate and (not _nominal(predicate) or PREDICATE_JUNK.search(predicate)):
                     continue
                 term, at = match.group(1), match.start(1)
+                if check_predicate and OBJECT_OF_RE.match(term) and ATMOSPHERE_RE.search(predicate):
+                    continue  # 推动形成幸福生活都是奋斗出来的…的社会风尚: X是Y says what the 风尚 holds
                 held = HELD_RE.match(term)
                 if held and len(term) - held.end() >= 2:  # 我们要牢记机关首先是政治机关: the subject is 机关
                     term, at = term[held.end():], at + held.end()
@@ -163,6 +165,10 @@ END_JUNK = {"成", "人人", "可能", "一直", "特别", "不", "也", "都", 
 # Words that hold a whole X是Y clause in mind (我们要牢记…, 必须清醒认识到…): the subject follows them.
 HELD_RE = re.compile(r"^(?:我们|大家|全体党员|党员干部)?(?:要|必须|应当|更要|一定要|始终|时刻)*"
                      r"(?:牢记|铭记|谨记|深刻认识到|清醒认识到|充分认识到|认识到)")
+# An X是Y clause that is the content of what a verb makes (推动形成X都是Y的社会风尚, 营造X是Y的浓厚氛围):
+# no thesis of its own.
+OBJECT_OF_RE = re.compile(r"^(?:推动|加快|努力|着力)?(?:形成|营造|树立|倡导|弘扬|培育|凝聚)")
+ATMOSPHERE_RE = re.compile(r"的[^，。；]{0,6}(?:风尚|氛围|风气|共识|导向|理念|局面)$")
 # Verbs that govern a whole X是Y clause (坚持科技是第一生产力, 认识到…是…).
 LEAD_VERB_RE = re.compile(r"^(?:坚持|牢固树立|树立|深刻认识到|认识到|坚信|相信|懂得|明白)")
 

@@ -863,3 +863,46 @@ def test_a_lexicon_question_is_one_point_across_speeches(make_speech):
     assert points[0] and points[0] == points[1]  # a paper from both speeches asks “四个意识”是指… once
     speech_points = [{q.point for q in bank.questions if q.origin.value == "speech"} for bank in banks]
     assert not speech_points[0] & speech_points[1]
+
+
+def test_resolve_under_a_review_heading_tells_how_it_was_done_not_a_demand(make_speech):
+    """…坚决做到… under 一、过去五年的主要工作 is a review (讲话回顾); 要坚决… under the next heading is
+    the speech's demand."""
+    speech = make_speech(
+        "一、过去五年的主要工作",
+        "全省各级党组织坚决扛起管党治党政治责任，坚决做到“两个维护”，全面从严治党成效显著。",
+        "二、今后五年的主要任务",
+        "全省各级党组织要坚决落实中央八项规定精神，持之以恒纠治形式主义、官僚主义。",
+    )
+    bank = build_bank([speech])[0]
+    by_paragraph = {2: [], 4: []}
+    for q in bank.questions:
+        if q.origin.value == "speech" and q.source.paragraph in by_paragraph:
+            by_paragraph[q.source.paragraph].append(q.stem)
+    assert by_paragraph[2] and by_paragraph[4], by_paragraph
+    assert all("讲话回顾" in stem and "讲话要求" not in stem for stem in by_paragraph[2]), by_paragraph[2]
+    assert all("讲话回顾" not in stem for stem in by_paragraph[4]), by_paragraph[4]
+
+
+def test_an_is_clause_that_an_atmosphere_holds_is_no_thesis(make_speech):
+    """推动形成X都是Y的社会风尚: the X是Y is what the 风尚 says, and X is no subject to blank; a plain
+    X是Y stays a thesis."""
+    found = concepts_of(
+        make_speech,
+        "要鼓励勤劳致富，推动形成好日子都是干出来的、美好生活要靠双手来创造的社会风尚。",
+        "营造学习是干部第一需要的浓厚氛围。调查研究是做好工作的基本功。",
+    )
+    theses = {c.term for c in found.values() if c.kind == Kind.THESIS}
+    assert not {t for t in theses if t.startswith(("推动形成", "形成", "营造"))}, theses
+    assert "调查研究" in theses, theses
+
+
+def test_a_persons_words_quoted_whole_are_not_read_back_as_a_true_judgement(make_speech):
+    """某某同志说：“…X是Y…” with a thesis too long to blank: a 判断 that reads the quotation back
+    tests recitation; the same thesis said by the speech is read back."""
+    quoted = "老党员王大山同志说：“在最艰苦的岁月里，对党的事业矢志不渝的坚定信仰是我们的精神支柱。”"
+    said = "在最艰苦的岁月里，对党的事业矢志不渝的坚定信仰是我们的精神支柱。"
+    for line, asked in ((quoted, False), (said, True)):
+        bank = build_bank([make_speech(line)])[0]
+        judges = [q.stem for q in bank.questions if q.type == QType.JUDGE and "精神支柱" in q.stem]
+        assert bool(judges) is asked, (line, judges, bank.dropped)
