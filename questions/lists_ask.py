@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from . import lists, segment
+from . import lists, parallel, segment
 from .pools import is_fragment, short
 from .stems import frame
 from .types import Concept, Kind, QType
@@ -144,6 +144,8 @@ class ListAsker:
                 or known.listing(c.members) is not None):
             return True
         members = list(c.members)
+        if parallel.formula_run(members) == c.members:  # 讲政治、守纪律、负责任、有效率
+            return True
         # A count shared (说一件、干一件、成一件) is rhythm, not a word the items have in common.
         shared = max((len(a) for a in (lists.common_prefix(members), lists.common_suffix(members))
                       if not re.match(r"[一二三四五六七八九十两几\d]", a)), default=0)

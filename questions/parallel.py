@@ -18,7 +18,7 @@ def parallel_sets(text: str, quoted: list[tuple[int, int]]) -> list[tuple[int, s
         items = lists.split_items(clause)
         if len(items) < 3:
             continue
-        members = _best_run(items) or _infix_run(items)
+        members = _best_run(items) or _infix_run(items) or formula_run(items)
         if not members:
             continue
         first_at = clause.find(members[0])
@@ -74,6 +74,36 @@ def _infix_run(items: list[str]) -> tuple[str, ...]:
         if inner and len({m[0] for m in run}) == len(run) and len(run) > len(best):
             best = tuple(run)
     return best
+
+
+# Common surnames: four three-character items opening on them are people (王建国、李红梅…).
+SURNAMES = set("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁"
+               "沈姚卢姜崔钟谭陆汪范金廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱覃武戴莫孔汤")
+
+
+def formula_run(items: list[str]) -> tuple[str, ...]:
+    """Four or more items of three characters that share no character (讲政治、守纪律、负责任、有效率;
+    把方向、谋大局、定政策、促改革; 明方向、立规矩、正风气、强免疫): the party's terse way of stating
+    a standard, a formulation though no word recurs. The first item is freed of the words leading
+    into it, the last of the 的… it qualifies (有效率的模范机关). Not names of people or offices."""
+    for start in range(len(items) - 3):
+        run = [items[start][-3:]] if len(items[start]) >= 3 else []
+        for item in items[start + 1:start + MAX_RUN]:
+            whole = len(item) == 3
+            run.append(item if whole else item[:3] if item[3:4] == "的" else "")
+            if not whole:
+                break
+        run = [m for m in run if m]
+        if len(run) < 4 or any(not all("\u4e00" <= ch <= "\u9fff" for ch in m) for m in run):
+            continue
+        if any(len({m[i] for m in run}) == 1 for i in range(3)) or len({m[0] for m in run}) < len(run):
+            continue  # a shared character is another finder's (同谋划、同部署…; 重在自觉、贵在持久…)
+        if sum(m[0] in SURNAMES for m in run) * 2 > len(run) or sum(m[-1] in NAME_TAILS for m in run) * 2 > len(run):
+            continue
+        if any(m[0] in NUMBER_CHARS for m in run):
+            continue
+        return tuple(run)
+    return ()
 
 
 def _may_fit(items: list[str]):

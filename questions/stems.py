@@ -117,6 +117,7 @@ def frame(sentence: str, answer: str) -> Framed | None:
     start = _clause_start(body, at)
     if start is None:
         return None
+    opener += body[:start]  # what the stem leaves out before it still tells a review from a demand
     body, at = body[start:], at - start
     if SUBJECTLESS_RE.match(body) or len(body) < 8 or len(answer) * 5 > len(body) * 3:
         return None  # no subject, or nothing left around the blank to ask with
@@ -181,9 +182,15 @@ def _find(body: str, answer: str) -> int:
 def _clause_start(body: str, at: int) -> int | None:
     """0, or for an answer past the first MAX_BODY characters, the start of the statement after
     the last ；before it (clauses after a ；are whole statements); None when there is none."""
-    if at + 1 <= MAX_BODY - 10:
-        return 0
     inside = quoted_positions(body)
+    if at + 1 <= MAX_BODY - 10:
+        if len(body) <= MAX_BODY:
+            return 0
+        # A sentence too long for a stem: start at the demand the answer stands in (…，深入推进A、
+        # B、C，…) rather than cut it after the answer, when that demand opens on a verb of doing.
+        commas = [i + 1 for i in range(0, at) if body[i] in "，," and not inside[i] and i + 1 >= 12
+                  and DEMAND_CLAUSE_RE.match(body[i + 1:])]
+        return commas[-1] if commas else 0
     semis = [i + 1 for i in range(0, at) if body[i] in "；;" and not inside[i]]
     if not semis or at - semis[-1] > MAX_BODY - 10:
         # No statement of its own near the answer: a clause that opens with a verb of doing

@@ -906,3 +906,36 @@ def test_a_persons_words_quoted_whole_are_not_read_back_as_a_true_judgement(make
         bank = build_bank([make_speech(line)])[0]
         judges = [q.stem for q in bank.questions if q.type == QType.JUDGE and "精神支柱" in q.stem]
         assert bool(judges) is asked, (line, judges, bank.dropped)
+
+
+def test_four_terse_items_that_share_no_word_are_a_formulation(make_speech):
+    """讲政治、守纪律、负责任、有效率 shares no character, yet it is the party's standard said tersely:
+    found (the last item freed of the 的… it qualifies) and completed by a fill; four names of
+    people or offices, or three such items, are no set."""
+    speech = make_speech(
+        "要努力把机关建设成为重实干、强担当、优服务、守底线的过硬集体。",
+        "这次表彰的王建国、李红梅、张志强、刘海波同志是大家学习的榜样。",
+        "会议由办公室、组织科、宣传科、人事处共同筹备，要把好事办好、实事办实、难事办成。",
+    )
+    bank = build_bank([speech])[0]
+    sets = {c.term: c.members for c in bank.concepts if c.kind == Kind.SLOGAN and c.members}
+    assert sets.get("重实干、强担当、优服务、守底线") == ("重实干", "强担当", "优服务", "守底线"), sets
+    assert not [t for t in sets if "王建国" in t or "组织科" in t], sets
+    fills = [q for q in bank.questions if q.type == QType.FILL and q.concept == "重实干、强担当、优服务、守底线"]
+    assert fills and "____" in fills[0].stem and fills[0].answer[0] in sets["重实干、强担当、优服务、守底线"]
+
+
+def test_a_long_sentence_starts_its_stem_at_the_demand_holding_the_answer(make_speech):
+    """A sentence too long for a stem is not cut after the answer when the answer stands in a demand
+    opening on a verb of doing: the stem starts there. A review said before it still makes the stem
+    a 讲话回顾."""
+    long_demand = ("各级党组织和广大党员干部要站在讲政治的高度，结合本单位实际认真研究部署，抓好各项任务的分解落实，"
+                   "不断提升政治判断力、政治领悟力、政治执行力，以实际行动践行初心使命，在本职岗位上创造经得起检验的实绩。")
+    assert len(long_demand) > 96
+    framed = frame(long_demand, "政治领悟力")
+    assert framed is not None and framed.text.startswith("不断提升政治判断力") and not framed.cut, framed
+    assert framed.lead == "讲话要求"
+    review = ("2025年，在上级党组织的坚强领导下，全体党员干部团结一心、攻坚克难，各项工作取得了新的成效，"
+              "不断提升政治判断力、政治领悟力、政治执行力，以实际行动践行初心使命，圆满完成了全年目标任务。")
+    framed = frame(review, "政治领悟力")
+    assert framed is not None and framed.lead == "讲话回顾", framed
