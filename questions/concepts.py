@@ -53,6 +53,8 @@ class _Collector:
         if kind == Kind.ENUMERATION and members and not self._fits_lexicon(term, members):
             return  # a list beside a known formula that is not its members: no false definition
         key = term
+        if kind == Kind.THESIS and (held := self.by_term.get(term)) is not None and held.concept.kind != Kind.THESIS:
+            key = f"{term}\x1fthesis"  # “红色根脉” a slogan first, later stated as a thesis: both asked
         existing = self.by_term.get(key)
         if existing is not None:
             # A meeting is asked where the speech asks something of it (学习贯彻党的二十大精神),

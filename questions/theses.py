@@ -15,7 +15,7 @@ THESIS_WORDS = (
     "基石|根基|根本|关键|核心|重中之重|第一位|首位|统领|引领|基础|前提|保障|抓手|突破口|着力点|落脚点|出发点|试金石|"
     "必由之路|必然要求|内在要求|重要保证|重要法宝|传家宝|定盘星|压舱石|主心骨|最大优势|本质特征|最高政治原则|"
     "关键一招|总基调|根本宗旨|鲜明品格|一条红线|价值取向|主攻方向|首位战略|底色|鲜明特征|独特优势|强大支撑|"
-    "重要支撑|必修课|金钥匙|指路明灯|定海神针|风向标|永恒课题|重大政治任务|命脉|支撑|重点|第一属性|精髓|活的灵魂|政治品质|政治品格|精神支柱|政治本色"
+    "重要支撑|必修课|金钥匙|指路明灯|定海神针|风向标|永恒课题|重大政治任务|历史责任|历史使命|命脉|支撑|重点|第一属性|精髓|活的灵魂|政治品质|政治品格|精神支柱|政治本色"
 )
 # V X的Y where Y names X's standing (坚持稳中求进工作总基调, 践行全心全意为人民服务的根本宗旨).
 APPOSITION_RE = re.compile(r"(?:坚持|践行|忠实践行|实施|全面实施|深入实施|发挥好?|贯彻|落实|遵循|坚守)"
@@ -37,6 +37,10 @@ GENERAL_IS_RE = re.compile(r"(?:^|[，；：。])([^，。；：“”]{2,18}?)(
 # X，是Y: the subject as a clause of its own (解放思想，始终是…)
 CLAUSE_IS_RE = re.compile(r"(?:^|[。；]|(?:强调|指出|表明|证明|认为|明确)，)([^，。；：]{2,16})，(?:始终|就|更|也|首先|仍然|依然|永远)?是"
                           r"([^，。；！？]{3,24}?)(?=[，。；！]|$)")
+# X，是…的一条红线: a long subject clause of its own (不断谱写…新篇章，是…的庄严历史责任), told by
+# the standing it is given; a subject clause opening on a preposition is no subject (为实现…而奋斗，是…).
+LONG_CLAUSE_IS_RE = re.compile(rf"(?:^|[。；])([^，。；：为对在从把以向于通]{{1}}[^，。；：]{{16,31}})，(?:始终|就|更|也|首先)?是"
+                               rf"([^，。；！？]{{0,24}}?(?:{THESIS_WORDS}))(?=[，。；！]|$)")
 # X，关键在Y / 关键在于Y
 KEY_IN_RE = re.compile(r"关键(?:在于|在)([^，。；！？]{1,16})(?=[，。；！]|$)")
 # The standing first, then what holds it (第一属性是政治性, 第一责任是抓党的建设)
@@ -77,6 +81,7 @@ class Found:
 
 
 THESIS_PATTERNS = ((AS_RE, False, False), (PLACE_RE, False, False), (IS_RE, False, False),
+                   (LONG_CLAUSE_IS_RE, False, False),
                    (AS_ANY_RE, True, False), (THIS_RE, True, False),
                    (GENERAL_IS_RE, True, True), (CLAUSE_IS_RE, True, True))
 
@@ -105,7 +110,7 @@ def find(text: str) -> list[Found]:
                 if check_predicate and OBJECT_OF_RE.match(term) and ATMOSPHERE_RE.search(predicate):
                     continue  # 推动形成幸福生活都是奋斗出来的…的社会风尚: X是Y says what the 风尚 holds
                 held = HELD_RE.match(term)
-                if held and len(term) - held.end() >= 2:  # 我们要牢记机关首先是政治机关: the subject is 机关
+                if held and len(term) - held.end() >= 2 and term[held.end()] not in "和与、并及":  # not 牢记和践行…  # 我们要牢记机关首先是政治机关: the subject is 机关
                     term, at = term[held.end():], at + held.end()
                 if check_subject and not _subject(term):
                     continue

@@ -939,3 +939,25 @@ def test_a_long_sentence_starts_its_stem_at_the_demand_holding_the_answer(make_s
               "不断提升政治判断力、政治领悟力、政治执行力，以实际行动践行初心使命，圆满完成了全年目标任务。")
     framed = frame(review, "政治领悟力")
     assert framed is not None and framed.lead == "讲话回顾", framed
+
+
+def test_a_long_subject_clause_told_by_its_standing_is_a_thesis(make_speech):
+    """X，是…的一条红线 with X a whole clause of its own (too long for the general X是Y): a thesis,
+    its verbs kept (牢记和践行…, not 践行…); a clause opening on a preposition is no subject."""
+    found = concepts_of(
+        make_speech,
+        "始终坚守和践行全心全意为人民服务的根本宗旨，是贯穿我们机关党建工作全过程的一条红线。",
+        "为完成好市委交给我们的各项改革发展稳定任务而团结奋斗，是全局上下的重大政治任务。",
+    )
+    theses = {c.term: c.key for c in found.values() if c.kind == Kind.THESIS}
+    assert theses.get("始终坚守和践行全心全意为人民服务的根本宗旨") == "贯穿我们机关党建工作全过程的一条红线", theses
+    assert not [t for t in theses if t.startswith(("为完成", "完成"))], theses
+
+
+def test_a_slogan_later_stated_as_a_thesis_is_asked_as_one(make_speech):
+    """“红旗渠精神” met first as a slogan and later stated (X是Y的…底色): the thesis is a concept too."""
+    bank = build_bank([make_speech(
+        "我们要大力弘扬“红旗渠精神”，把它融入机关作风建设。",
+        "“红旗渠精神”是我们这座城市最鲜明的精神底色，激励着一代又一代共产党人接续奋斗。",
+    )])[0]
+    assert [c for c in bank.concepts if c.term == "红旗渠精神" and c.kind == Kind.THESIS and c.source.paragraph == 2]
