@@ -961,3 +961,9 @@ def test_a_slogan_later_stated_as_a_thesis_is_asked_as_one(make_speech):
         "“红旗渠精神”是我们这座城市最鲜明的精神底色，激励着一代又一代共产党人接续奋斗。",
     )])[0]
     assert [c for c in bank.concepts if c.term == "红旗渠精神" and c.kind == Kind.THESIS and c.source.paragraph == 2]
+
+
+def test_an_apposition_before_its_role_word_is_a_thesis(make_speech):
+    """发挥好人民政协专门协商机构作用: 人民政协 is given its standing (专门协商机构) before 作用."""
+    found = concepts_of(make_speech, "要支持人大依法履职，发挥好人民政协专门协商机构作用，巩固和发展爱国统一战线。")
+    assert found["人民政协"].kind == Kind.THESIS and found["人民政协"].key == "专门协商机构"
