@@ -12,7 +12,7 @@ from .generate import Draft, Maker
 from .knowledge import Knowledge, load_knowledge
 from .pools import is_fragment
 from .quality import FLOOR, rank
-from .stems import REVIEW_DEMAND_RE, as_review, review_paragraphs
+from .stems import LEAD_RE, REVIEW_DEMAND_RE, as_review, review_paragraphs
 from .text import is_masked
 from .types import Concept, Kind, Origin, QType, Question, Speech
 from .wording import BLANK
@@ -104,6 +104,18 @@ def _build_one(speech: Speech, knowledge: Knowledge) -> Bank:
     return bank
 
 
+BARE_STANDING_RE = re.compile(r"^[^，；。是的]{2,12}(?:就|都|也)?是[\u4e00-\u9fff]{1,3}$")
+
+
+def _bare_standings(sentence: str) -> bool:
+    """Whether a sentence only gives things bare standings (党建引领是根本，群众主体是关键): out of
+    its frame (the lessons of 基层治理) it says nothing of what they are the root or key of."""
+    lead = LEAD_RE.match(sentence)
+    body = (sentence[lead.end():] if lead else sentence).rstrip("。！；;")
+    clauses = [c for c in re.split(r"[，,；;]", body) if c]
+    return bool(clauses) and all(BARE_STANDING_RE.match(c) for c in clauses)
+
+
 def _spread(drafts: list[Draft]) -> set[int]:
     """At most PER_SENTENCE questions on one sentence, taken in turn from each concept it holds
     (one question of each concept before a second of any), so a rich sentence gives variety."""
@@ -143,6 +155,12 @@ def _given_away(q: Question, concept: Concept | None) -> str:
     after = stem[at + len(BLANK):].split("。")[0] if at >= 0 else ""
     if len(answer) >= 3 and set(answer) <= set(after):
         return "题干后文已说出答案"
+    # A thesis subject whose own name the stem says elsewhere (把____作为…，成立主题教育领导小组 for
+    # 开展主题教育; 把____作为…，用好周砚池故居 for 周砚池同志的事迹).
+    rest = stem.replace(BLANK, "\n")
+    if q.kind == Kind.THESIS and any(answer[i:i + 3] in rest for i in range(len(answer) - 2)
+                                     if "的" not in answer[i:i + 3]):
+        return "题干别处已说出答案的词"
     return ""
 
 
@@ -204,6 +222,8 @@ def _problem(draft: Draft, speech: Speech, knowledge: Knowledge, kb_text: str) -
         return "小标题的措辞，不是要点"
     if q.type == QType.JUDGE and q.answer is True and QUOTED_WORDS_RE.match(q.stem.split("，", 1)[-1]):
         return "读回他人原话的判断，只考背诵"
+    if q.kind == Kind.THESIS and _bare_standings(q.source.sentence):
+        return "脱离语境的短句（X是根本），说不清是什么的根本"
     if AGENDA_RE.match(q.source.sentence):
         return "会议程序（刚才……），不是要点"
     if SIMILE_RE.search(q.source.sentence):

@@ -239,7 +239,8 @@ class Maker:
             wrong = []  # 重要抓手 beside 重要保障, 重要基础: each is true of it too
         # A false 判断 only by another standing of the first rank (总基调 for 总要求): a 首要政治任务
         # is a 重大 and a 长期 one as well.
-        swaps = [w for w in wrong if UNIQUE_RE.search(w)]
+        # Never one of the same noun (首要任务 for 根本任务): a member could hold either true.
+        swaps = [w for w in wrong if UNIQUE_RE.search(w) and w[-2:] != word[-2:]]
         # …and the same standing of a lower rank is no wrong option beside it either (a blind
         # review: 学习贯彻全会精神 is called a 重大政治任务 as well as the 首要 one).
         first = UNIQUE_RE.match(word)

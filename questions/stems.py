@@ -64,17 +64,28 @@ class Framed:
 
 
 SECTION_RE = re.compile(r"^[一二三四五六七八九十]{1,3}、")
-REVIEW_HEADING_RE = re.compile(r"回顾|成绩|成效|总结|过去|去年|一年来|五年来|取得|工作情况")
+REVIEW_HEADING_RE = re.compile(r"回顾|成绩|成效|总结|过去|去年|一年来|五年来|取得|工作情况|主要做法|履职|履行职责|"
+                               r"存在的问题|问题和不足|不足之处")
+# A report of one's own work (a title such as …述职报告, …工作总结): all of it tells what was done, but for the parts
+# that look ahead or draw lessons (三、下一步工作打算; 五、几点体会).
+REPORT_TITLE_RE = re.compile(r"述职报告|述职$|工作总结$|总结报告$|工作汇报$")
+AHEAD_HEADING_RE = re.compile(r"下一步|今后|明年|打算|计划|思路|努力方向|目标任务|重点任务|体会|启示|经验|要求")
 
 
 def review_paragraphs(paragraphs: tuple[str, ...]) -> set[int]:
     """Paragraph numbers (from 1) under a top-level heading that reviews past work
-    (一、2021年工作回顾; 一、充分肯定成绩…): what they tell is a 讲话回顾 unless they demand."""
+    (一、2021年工作回顾; 一、充分肯定成绩…), or in a report of one's own work (a 述职报告 or a
+    总结 by its title) outside its parts that look ahead: what they tell is a 讲话回顾 unless they
+    demand."""
     out: set[int] = set()
-    reviewing = False
+    title = paragraphs[0] if paragraphs else ""
+    report = len(title) <= 60 and not title.endswith("。") and bool(REPORT_TITLE_RE.search(title))
+    reviewing = report
     for number, text in enumerate(paragraphs, start=1):
+        if number <= 2 and report:
+            continue  # the title and its occasion line
         if SECTION_RE.match(text) and len(text) <= 60 and not text.endswith("。"):
-            reviewing = bool(REVIEW_HEADING_RE.search(text))
+            reviewing = bool(REVIEW_HEADING_RE.search(text)) or (report and not AHEAD_HEADING_RE.search(text))
             continue
         if reviewing:
             out.add(number)

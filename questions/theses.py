@@ -56,12 +56,13 @@ PLACE_RE = re.compile(r"(?:把|将)([^，。；：]{2,24}?)(?:放在|摆在|置�
 # What a general X是Y may not be: a reason, a time, a list of steps, a question.
 PREDICATE_JUNK = re.compile(r"^(?:因为|为了|由于|在|从|对|把|要|不是|否|也是|就是说|指|说|什么|怎样|如何|\d)|[？?吗]$|^(?:标志|载体|开端|例子|一部分)$")
 
-ONLY_RE = re.compile(r"(?:只有|唯有)([^，。；！]{2,30})，?(?:才能|才会|才可能|方能)([^，。；！]{2,30})")
+# 只有A，才能B; 只有A，C才能B (只有把…做深入，难题才能迎刃而解): the key is all from the 才能 clause on.
+ONLY_RE = re.compile(r"(?:只有|唯有)([^，。；！]{2,30})，?((?:[^，。；！才]{2,12})?(?:才能|才会|才可能|方能)[^，。；！]{2,30})")
 RELATION_RE = re.compile(r"处理好([^，。；、]{2,16}?)(?:与|和|同)([^，。；、]{2,16}?)的关系")
 SUBJECT_JUNK = re.compile(r"^(?:没有|自己|本人|这|那|它|其|此|该|我们|大家|同志们|他们|这些|那些|也|就|都|还|又|而|并|但|这是|这就|在座|每一|某种|"
                           r"[0-9一二三四五六七八九十]+[、.．是]|[（(])|要|不仅|应该|应当|必须|能否|是否|怎样|如何|什么")
 # Words that make a clause a reference or an event rather than a term (做到了这一点, 解决了这个问题之后).
-TERM_JUNK = re.compile(r"了|着|过(?![上好硬])|这|那|之后|以后|之前|时候|的话|起来|下去|今天|目前|当前|[的地得]$")
+TERM_JUNK = re.compile(r"了|(?<![沿本顺朝随向为味显执])着(?![力眼重手])|过(?![上好硬])|这|那|之后|以后|之前|时候|的话|起来|下去|今天|目前|当前|[的地得]$")
 CONGRESS_RE = re.compile(r"(?:党的)?(?:第?[一二三四五六七八九十]{1,3}次全国代表大会|[一二三四五六七八九十]{2,3}大)"
                          r"|(?:党的)?[一二三四五六七八九十]{2,3}届[一二三四五六七八九十]中全会"
                          r"|(?:省|市|区|县)?第[一二三四五六七八九十]{1,3}次党代会")
@@ -128,7 +129,7 @@ def find(text: str) -> list[Found]:
         for match in NO_RE.finditer(s):
             _thesis(found, s, span.start, match.group(1), match.start(1), "没有……就没有" + match.group(2))
         for match in ONLY_RE.finditer(s):
-            _thesis(found, s, span.start, match.group(1), match.start(1), "才能" + match.group(2))
+            _thesis(found, s, span.start, match.group(1), match.start(1), match.group(2))
         for match in RELATION_RE.finditer(s):
             term = f"{match.group(1)}与{match.group(2)}"
             found.append(Found("thesis", term, "关系", (match.group(1), match.group(2)),
@@ -143,6 +144,9 @@ def _thesis(found: list[Found], sentence: str, offset: int, term: str, at: int, 
             shortest: int = 2) -> None:
     if term.startswith("“") and term.endswith("”") and term.count("“") == 1:
         term, at = term[1:-1], at + 1
+    tail = TRAILING_ADVERB_RE.search(term)
+    if tail:  # 作风问题归根到底是…: the subject is 作风问题
+        term = term[:tail.start()]
     lead = LEAD_VERB_RE.match(term)
     if lead and len(term) - lead.end() == 2:  # 坚持科技是第一生产力: the subject is 科技
         term, at = term[lead.end():], at + lead.end()
@@ -174,6 +178,8 @@ HELD_RE = re.compile(r"^(?:我们|大家|全体党员|党员干部)?(?:要|必�
 # no thesis of its own.
 OBJECT_OF_RE = re.compile(r"^(?:推动|加快|努力|着力)?(?:形成|营造|树立|倡导|弘扬|培育|凝聚)")
 ATMOSPHERE_RE = re.compile(r"的[^，。；]{0,6}(?:风尚|氛围|风气|共识|导向|理念|局面)$")
+# What a subject may carry after it before 是 (作风问题归根到底是人的问题): not part of the subject.
+TRAILING_ADVERB_RE = re.compile(r"(?:归根到底|归根结底|说到底|从根本上说|从本质上说|本质上|实质上|说白了)$")
 # Verbs that govern a whole X是Y clause (坚持科技是第一生产力, 认识到…是…).
 LEAD_VERB_RE = re.compile(r"^(?:坚持|牢固树立|树立|深刻认识到|认识到|坚信|相信|懂得|明白)")
 

@@ -967,3 +967,69 @@ def test_an_apposition_before_its_role_word_is_a_thesis(make_speech):
     """发挥好人民政协专门协商机构作用: 人民政协 is given its standing (专门协商机构) before 作用."""
     found = concepts_of(make_speech, "要支持人大依法履职，发挥好人民政协专门协商机构作用，巩固和发展爱国统一战线。")
     assert found["人民政协"].kind == Kind.THESIS and found["人民政协"].key == "专门协商机构"
+
+
+def test_a_report_of_ones_own_work_is_a_review_but_for_its_parts_that_look_ahead(make_speech):
+    """A title such as …述职报告: what the report tells under 一、主要做法 is a 讲话回顾 (its counts
+    not asked), what it says under 三、下一步打算 is not; a speech at a 总结 meeting is no report."""
+    from questions.stems import review_paragraphs
+    report = make_speech(
+        "第二党支部书记2025年度抓党建工作述职报告",
+        "一、履行职责的主要做法",
+        "坚持每月开展1次主题党日，全年开展专题学习12次。",
+        "二、下一步工作打算",
+        "要坚持每月开展1次主题党日，推动“三会一课”制度落到实处。",
+    )
+    assert review_paragraphs(report.paragraphs) == {3}
+    bank = build_bank([report])[0]
+    assert not [q for q in bank.questions if q.source.paragraph == 3 and q.kind == Kind.FACT]
+    assert [q for q in bank.questions if q.source.paragraph == 5]
+    speech = make_speech("在2025年度党建工作总结会上的讲话", "一、突出政治引领", "要坚持每月开展1次主题党日。")
+    assert review_paragraphs(speech.paragraphs) == set()
+
+
+def test_bare_standings_out_of_their_frame_are_not_asked(make_speech):
+    """一是党建引领是根本。: without the frame (the lessons of 基层治理) a root of what? No question;
+    a standing that says of what (作风建设是党的生命线) is asked."""
+    bank = build_bank([make_speech(
+        "我们的几点体会：",
+        "一是党建引领是根本。二是群众主体是关键，制度机制是保障。",
+        "作风建设是党的生命线。",
+    )])[0]
+    stems = [q.stem for q in bank.questions if q.kind == Kind.THESIS]
+    assert not [s for s in stems if "根本" in s or "保障" in s or "关键" in s], stems
+    assert [s for s in stems if "生命线" in s or "作风建设" in s], stems
+
+
+def test_a_subject_does_not_carry_the_adverb_before_its_is(make_speech):
+    found = concepts_of(make_speech, "作风问题归根到底是人的问题，说到底是党性问题。")
+    assert "作风问题" in found and found["作风问题"].kind == Kind.THESIS
+    assert not [t for t in found if t.endswith("归根到底")]
+
+
+def test_a_false_judgement_never_swaps_a_standing_for_another_of_the_same_noun(make_speech):
+    """…保护是首要任务: 根本任务 is no false 判断 (a member could hold it true)."""
+    bank = build_bank([make_speech("红色资源是不可再生、不可替代的珍贵资源，保护是首要任务。")])[0]
+    falses = [q.stem for q in bank.questions if q.type == QType.JUDGE and q.answer is False]
+    assert not [s for s in falses if re.search(r"保护是(?:根本|中心|核心|重要)任务", s)], falses
+
+
+def test_a_thesis_subject_the_stem_names_elsewhere_is_not_blanked(make_speech):
+    """把____作为…，成立主题教育领导小组: the blank's own words stand later in the stem."""
+    bank = build_bank([make_speech(
+        "学院党委把开展主题教育作为全年首要政治任务，成立主题教育领导小组，统筹推进各项工作。",
+    )])[0]
+    keys = [q.answer[0] if q.type == QType.FILL else q.options[q.answer[0]]
+            for q in bank.questions if q.type in (QType.FILL, QType.SINGLE)]
+    assert "首要政治任务" in keys and "开展主题教育" not in keys, keys
+
+
+def test_only_if_theses_with_their_own_subject_or_a_preposition_inside(make_speech):
+    """唯有坚定不移沿着…方向前进，才能… (沿着 is no aspect marker); 只有A，B才能C."""
+    found = concepts_of(
+        make_speech,
+        "唯有坚定不移沿着正确方向奋勇前进，才能闯出新路、不负使命。",
+        "只有把从严治党的责任扛在肩上，各项工作才能落地见效。",
+    )
+    assert found["坚定不移沿着正确方向奋勇前进"].key == "才能闯出新路、不负使命"
+    assert found["把从严治党的责任扛在肩上"].key == "各项工作才能落地见效"
