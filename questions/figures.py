@@ -26,6 +26,9 @@ def changed_figures(figure: str, rng: random.Random) -> list[str]:
     if tail.startswith(("年", "周年", "届", "次全会")) and decimals == 0:
         # Years, anniversaries and ordinals move by a little, or they stop being plausible.
         candidates = [value + d for d in (-2, -1, 1, 2)]
+    elif tail.startswith("%") or tail.startswith("％"):
+        # A share moves by a real step (10% → 20%, 5%), not by a point (11%, 9%): digit recall.
+        candidates = [v for v in (value * 2, value / 2, value * 1.5, value * 3) if v < 100]
     elif value <= 10 and decimals == 0:
         candidates = [value + 1, value + 2, value - 1, value * 2]
     else:

@@ -291,7 +291,8 @@ class Maker:
             self.add(c, QType.JUDGE, "true" + variant, f"判断：{lead}，{said}", (), True,
                      f"正确。{explain}", must_quote=(right,), cut=framed.cut)
         swaps = wrong if swaps is None else swaps
-        if swaps and not weak and not (c.kind == Kind.FACT and right.endswith("年")):
+        # …never where the sentence says the right one again (三严三实 swapped in, 八项规定 still said).
+        if swaps and not weak and not (c.kind == Kind.FACT and right.endswith("年")) and right not in framed.replaced(""):
             self.add(c, QType.JUDGE, "false" + variant, f"判断：{lead}，{framed.replaced(swaps[0])}", (), False,
                      f"错误。原文是{q(right)}，不是{q(swaps[0])}。{explain}", must_quote=(right,),
                      cut=framed.cut, weak=weak)

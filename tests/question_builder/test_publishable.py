@@ -1033,3 +1033,22 @@ def test_only_if_theses_with_their_own_subject_or_a_preposition_inside(make_spee
     )
     assert found["坚定不移沿着正确方向奋勇前进"].key == "才能闯出新路、不负使命"
     assert found["把从严治党的责任扛在肩上"].key == "各项工作才能落地见效"
+
+
+def test_a_share_is_changed_by_a_real_step():
+    import random
+
+    from questions.figures import changed_figures
+    wrong = changed_figures("10%以上", random.Random(1))
+    assert "20%以上" in wrong and not {"11%以上", "9%以上", "12%以上"} & set(wrong), wrong
+
+
+def test_a_years_tally_is_a_review_and_a_swap_never_leaves_the_right_one_said(make_speech):
+    """全年共处理126人次 tells the past year (讲话回顾); 开展中央三严三实精神学习 beside 查处违反中央八项
+    规定精神问题 is no false 判断 (the sentence still says the right one)."""
+    assert attribution("精准运用监督执纪“四种形态”，全年共批评教育帮助和处理126人次。") == "讲话回顾"
+    bank = build_bank([make_speech(
+        "要扎实开展中央八项规定精神学习教育，严肃查处违反中央八项规定精神问题，决不姑息。",
+    )])[0]
+    falses = [q.stem for q in bank.questions if q.type == QType.JUDGE and q.answer is False]
+    assert not [s for s in falses if "八项规定" in s], falses
