@@ -26,7 +26,7 @@ SAYING_RE = re.compile(r"(?:俗话说|俗语说|常言道|古人云|古语说|�
 # the economy, the environment or a city's plans (海洋强省, 美丽城镇, 亚残运会), not party knowledge.
 PARTY_RE = re.compile(r"党|政治|思想|组织|纪律|作风|四风|廉|腐|干部|理论|学习|初心|使命|人民|群众|制度|监督|主义|民主|"
                       r"法治|意识|自信|维护|担当|精神|信念|理想|宗旨|责任|核心|领导|规矩|官僚|教育|文化|价值|斗争|革命|"
-                      r"历史|红色|伟大|奋斗|忠诚|改革|创新|新时代|现代化|复兴|政策|形势")
+                      r"历史|红色|伟大|奋斗|忠诚|改革|创新|新时代|现代化|复兴|政策|形势|一把手|班子|效能")
 # A year's anniversaries (今年是改革开放40周年、…实施15周年): the occasion, not a point to remember.
 ANNIVERSARY_RE = re.compile(r"^(?:今年|明年|去年|今天|明天)(?:是|恰逢|正值).{0,40}周年")
 # The meeting's own business (刚才…, 今天召开这次会议，主要任务是…, 会上…).

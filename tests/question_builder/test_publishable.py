@@ -1052,3 +1052,10 @@ def test_a_years_tally_is_a_review_and_a_swap_never_leaves_the_right_one_said(ma
     )])[0]
     falses = [q.stem for q in bank.questions if q.type == QType.JUDGE and q.answer is False]
     assert not [s for s in falses if "八项规定" in s], falses
+
+
+def test_a_rule_for_leaders_work_style_is_party_business(make_speech):
+    """各部门一把手每季度至少到窗口坐班一天: a work-style rule for leaders, asked (its sentence names
+    no party word but 一把手)."""
+    bank = build_bank([make_speech("要在优化服务上下功夫，各部门一把手每季度至少到窗口坐班一天，亲身走一遍办事流程。")])[0]
+    assert [q for q in bank.questions if q.kind == Kind.FACT and "____" in q.stem], bank.dropped
