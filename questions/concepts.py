@@ -10,7 +10,7 @@ from .knowledge import Knowledge, load_knowledge
 from .meta import is_meta, is_title_line
 from .stems import STRICT_DEMAND_RE
 from .numbers import cn_to_int, head_count, is_all_number, starts_with_number
-from .text import is_masked, sentence_at
+from .text import is_masked, sentence_at, sentences
 from .types import Concept, Kind, Source, Speech
 
 QUOTE_RE = re.compile(r"[“\"「]([^“”\"「」\n]{1,40})[”\"」]")
@@ -125,7 +125,42 @@ def find_concepts(speech: Speech, knowledge: Knowledge | None = None) -> list[Co
         _lexicon_names(text, number, out)
         _policies(text, number, out)
         _facts(text, number, out)
+    _paragraph_frames(speech, out)
     return out.concepts()[:MAX_CONCEPTS]
+
+
+# The standing a paragraph's opening sentence ends on: …的政治品格。 / …的长远战略眼光。
+FRAME_TAIL_RE = re.compile(r"的([\u4e00-\u9fff]{2,6})[。！]$")
+
+
+def _paragraph_frames(speech: Speech, out: _Collector) -> None:
+    """Paragraphs in a row that open on one frame and end it on a standing of their own
+    (我们纪念X同志，就是要学习他…的政治品格。…的革命精神。…的公仆情怀。…的高尚品德。): the standings
+    are one list, each asked in its own opening sentence among the others."""
+    openings = []
+    for number, text in enumerate(speech.paragraphs, start=1):
+        spans = sentences(text) if text and not is_meta(text) else []
+        openings.append((number, spans[0].text if spans else ""))
+    i = 0
+    while i < len(openings) - 2:
+        j, head = i + 1, openings[i][1]
+        while j < len(openings):
+            shared = lists.common_prefix([head, openings[j][1]])
+            if len(shared) < 6:
+                break
+            head, j = shared, j + 1
+        run = openings[i:j]
+        tails = [FRAME_TAIL_RE.search(sentence) for _, sentence in run]
+        if len(run) >= 3 and all(tails) and len({t.group(1) for t in tails}) == len(run) \
+                and all(t.start() - len(head) >= 2 for t in tails):
+            members = tuple(t.group(1) for t in tails)
+            number, sentence = run[0]
+            out.add(head.rstrip("，,：:") + "…", Kind.ENUMERATION, number, 0, members,
+                    paragraphs=tuple(n for n, _ in run), sentence=sentence, named_by="paragraphs",
+                    context=head)
+            i = j
+        else:
+            i += 1
 
 
 # ---- numbered lists ---------------------------------------------------------------------

@@ -6,6 +6,7 @@ speech's title is its outline, and gets no question.
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import TYPE_CHECKING
 
@@ -13,7 +14,8 @@ from . import lists, parallel, segment
 from .pools import is_fragment, short
 from .stems import frame
 from .types import Concept, Kind, QType
-from .wording import cited, numbered, options_of, q, typeable
+from .text import sentences
+from .wording import BLANK, cited, numbered, options_of, q, typeable
 
 if TYPE_CHECKING:  # the maker passes itself in; no import cycle at run time
     from .generate import Maker
@@ -36,6 +38,9 @@ class ListAsker:
             return  # the speech's outline (三点意见, 四个方面): its structure, not its content
         if c.named_by in ("heading", "lead") and REVIEW_HEADING_RE.search(c.term):
             return  # the parts of a review (主要做法和成效, 存在的不足): the report's structure
+        if c.named_by == "paragraphs":  # 学习他…的政治品格 / …的革命精神, a paragraph each
+            self.paragraph_frame(c)
+            return
         if c.named_by == "frame":  # 在…上作表率: asked in its sentence, one item blanked
             self.parallel(c, together=False)
             return
@@ -134,6 +139,30 @@ class ListAsker:
         # sibling: no false 判断 on it, and a lower rank.
         listed = set(m.pools.items) | set(m.pools.lexicon_items)
         m.in_context(c, blank, wrong, "哪一项", variant=f"-{blank}", weak=any(w not in listed for w in wrong))
+
+    def paragraph_frame(self, c: Concept) -> None:
+        """Standings that paragraphs in a row end their shared opening on (学习他…的政治品格,
+        …的革命精神): each asked in its own opening sentence (单选), the others its wrong options;
+        no 填空 (情怀 or 精神 would do as well) and no false 判断 (a member could defend a swap)."""
+        m = self.maker
+        if len(c.members) < 4:
+            return
+        for number, right in zip(c.paragraphs, c.members):
+            text = m.speech_text[number - 1]
+            spans = sentences(text)
+            if not spans or not spans[0].text.endswith(("的" + right + "。", "的" + right + "！")):
+                continue
+            sentence = spans[0].text
+            framed = frame(sentence, right)
+            if framed is None:
+                continue
+            own = dataclasses.replace(c, source=dataclasses.replace(c.source, paragraph=number, sentence=sentence))
+            others = [x for x in c.members if x != right]
+            wrong = [others[k] for k in sorted(m.rng(own, f"frame-{right}").sample(range(len(others)), 3))]
+            options, answer = options_of(m.rng(own, f"options-{right}"), [right], wrong)
+            m.add(own, QType.SINGLE, f"frame-{right}", f"{framed.lead}，{framed.blanked(BLANK)}\n横线处应填入哪一项？",
+                  options, answer, f"答案：{right}。讲话原文（第{number}段）：{sentence}", must_quote=(right,),
+                  need=3, got=len(wrong), cut=framed.cut)
 
     def fixed_wording(self, c: Concept) -> bool:
         """Whether a parallel set is a fixed formulation worth completing (政治判断力、政治领悟力、

@@ -1059,3 +1059,21 @@ def test_a_rule_for_leaders_work_style_is_party_business(make_speech):
     no party word but 一把手)."""
     bank = build_bank([make_speech("要在优化服务上下功夫，各部门一把手每季度至少到窗口坐班一天，亲身走一遍办事流程。")])[0]
     assert [q for q in bank.questions if q.kind == Kind.FACT and "____" in q.stem], bank.dropped
+
+
+def test_paragraphs_that_open_on_one_frame_list_their_standings(make_speech):
+    """我们纪念某某同志，就是要学习他…的政治品格。 / …的革命精神。 … four paragraphs: the standings are
+    one list, each asked in its own opening sentence with the others as wrong options (单选 only)."""
+    bank = build_bank([make_speech(
+        "我们纪念李青山同志，就是要学习他坚定信念、对党忠诚的政治品格。他一生历经坎坷，初心不改。",
+        "我们纪念李青山同志，就是要学习他不畏艰险、敢于斗争的革命精神。他多次身负重伤，从不退缩。",
+        "我们纪念李青山同志，就是要学习他情系百姓、甘于奉献的公仆情怀。他带领乡亲修路架桥。",
+        "我们纪念李青山同志，就是要学习他勤俭节约、廉洁奉公的高尚品德。他从不为家人谋私利。",
+    )])[0]
+    lists_ = [c for c in bank.concepts if c.named_by == "paragraphs"]
+    assert lists_ and lists_[0].members == ("政治品格", "革命精神", "公仆情怀", "高尚品德"), lists_
+    asked = [q for q in bank.questions if q.concept == lists_[0].term]
+    assert {q.type for q in asked} == {QType.SINGLE} and len(asked) == 4, [q.stem for q in asked]
+    for q in asked:
+        assert set(q.options) == set(lists_[0].members) and "学习他" in q.stem and "____" in q.stem
+        assert q.options[q.answer[0]] in q.source.sentence
