@@ -222,6 +222,9 @@ def _problem(draft: Draft, speech: Speech, knowledge: Knowledge, kb_text: str) -
         return "小标题的措辞，不是要点"
     if q.type == QType.JUDGE and q.answer is True and QUOTED_WORDS_RE.match(q.stem.split("，", 1)[-1]):
         return "读回他人原话的判断，只考背诵"
+    if (q.kind == Kind.THESIS and q.type in (QType.FILL, QType.SINGLE) and re.search(r"放在|摆在|置于", q.stem)
+            and len(re.sub(r"^[^，]{2,12}(?:指出|要求|强调|回顾)，|[，。、；：“”_]|\n.*", "", q.stem)) <= 10):
+        return "题干太短：什么都可以“放在首位”"  # 讲话要求，坚持把____放在首位。
     if q.kind == Kind.THESIS and _bare_standings(q.source.sentence):
         return "脱离语境的短句（X是根本），说不清是什么的根本"
     if AGENDA_RE.match(q.source.sentence):

@@ -30,20 +30,24 @@ class Chooser:
         self._starts = list(itertools.accumulate((len(s) + 1 for s in self.sentences[:-1]), initial=0))
 
     @functools.lru_cache(maxsize=16)
-    def _phrases(self, n: int) -> list[tuple[str, str]]:
+    def _phrases(self, n: int) -> list[tuple[str, str, bool]]:
         """Every phrase of `n` Chinese characters that starts and ends on a word boundary, with the
-        character after it, in the order they first appear."""
-        found: dict[str, str] = {}
+        character after it and whether a one-character word stands right before it (筑 in
+        筑法治之基: the phrase is the object of that verb), in the order they first appear."""
+        found: dict[str, tuple[str, bool]] = {}
         for paragraph in self.text.splitlines():
             if not paragraph:
                 continue
             bounds = segment.boundaries(paragraph)
             ends = set(bounds) | {len(paragraph)}
+            previous = 0
             for i in bounds:
                 phrase = paragraph[i:i + n]
                 if len(phrase) == n and i + n in ends and WORD_RE.match(phrase) and not is_masked(phrase):
-                    found.setdefault(phrase, paragraph[i + n:i + n + 1])
-        return list(found.items())
+                    governed = i - previous == 1 and "\u4e00" <= paragraph[i - 1] <= "\u9fff"
+                    found.setdefault(phrase, (paragraph[i + n:i + n + 1], governed))
+                previous = i
+        return [(phrase, after, governed) for phrase, (after, governed) in found.items()]
 
     def pattern_words(self, like: str, prefix: str, suffix: str) -> list[str]:
         """Phrases of the speech as long as `like` that share its head or its tail (抓学习 → 抓落实,
@@ -51,10 +55,10 @@ class Chooser:
         with the head must end where a list item or an object would (为精神补钙, not 为破解经济…);
         one with the tail already ends on a word."""
         found = []
-        for phrase, after in self._phrases(len(like)):
+        for phrase, after, governed in self._phrases(len(like)):
             if phrase == like:
                 continue
-            if prefix and phrase.startswith(prefix) and (not after or after in ENDS_AFTER):
+            if prefix and phrase.startswith(prefix) and (not after or after in ENDS_AFTER) and not governed:
                 found.append(phrase)
             elif suffix and phrase.endswith(suffix):
                 found.append(phrase)

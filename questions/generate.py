@@ -155,8 +155,9 @@ class Maker:
             what = "哪个提法"
             family = self.knowledge.family(c.term)
             # A 判断 says the swapped formula as a fact: only one of the same family reads as a
-            # real claim (两个确立 for 两个维护; never 坚决做到“两个先锋队”).
-            swaps = [f for f in pool if family and self.knowledge.family(f) == family]
+            # real claim (两个确立 for 两个维护; never 坚决做到“两个先锋队”). Not among the norms of
+            # work style: 严格执行三严三实 for 八项规定 is a sound demand too (two blind reviews).
+            swaps = [f for f in pool if family and family != "作风" and self.knowledge.family(f) == family]
         elif c.kind == Kind.POLICY:
             ending = next((e for e in DOCUMENT_ENDINGS if c.term.endswith(e)), "")
             # Documents of its own ending (条例 for a 条例), and only for a document the lexicon

@@ -1077,3 +1077,26 @@ def test_paragraphs_that_open_on_one_frame_list_their_standings(make_speech):
     for q in asked:
         assert set(q.options) == set(lists_[0].members) and "学习他" in q.stem and "____" in q.stem
         assert q.options[q.answer[0]] in q.source.sentence
+
+
+def test_no_false_judgement_swaps_one_norm_of_work_style_for_another(make_speech):
+    """严格执行中央三严三实精神 for 八项规定: a member could call it a sound demand (two blind reviews)."""
+    bank = build_bank([make_speech("要自觉遵守中央八项规定精神，主动接受监督，坚决反对特权思想。")])[0]
+    assert [q for q in bank.questions if q.concept == "八项规定" and q.type == QType.SINGLE]
+    assert not [q.stem for q in bank.questions if q.type == QType.JUDGE and q.answer is False]
+
+
+def test_a_bare_place_of_first_rank_is_not_blanked(make_speech):
+    """讲话要求，坚持把____放在首位。: almost anything is put first somewhere."""
+    bank = build_bank([make_speech("坚持把政治建设放在首位。", "要把学习贯彻党的二十大精神作为首要政治任务，切实抓紧抓好。")])[0]
+    blanks = [q.stem for q in bank.questions if q.type in (QType.FILL, QType.SINGLE)]
+    assert not [s for s in blanks if "放在首位" in s], blanks
+    assert [s for s in blanks if "首要政治任务" in s or "作为____" in s], blanks
+
+
+def test_a_phrase_governed_by_a_one_character_verb_is_no_sibling(make_speech):
+    """筑法治之基、行法治之力: 法治之基 is the object of 筑, no sibling of 法治政府."""
+    from questions.distractors import Chooser
+    speech = make_speech("要坚持法治国家、法治政府、法治社会一体建设。", "筑法治之基、行法治之力，建设法治中国。")
+    words = Chooser(speech).pattern_words("法治社会", "法治", "")
+    assert "法治之基" not in words and "法治国家" in words, words
