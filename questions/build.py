@@ -10,6 +10,7 @@ from .concepts import find_concepts
 from .distractors import same_words
 from .generate import Draft, Maker
 from .knowledge import Knowledge, load_knowledge
+from .meta import HEADING_MARK_RE
 from .pools import is_fragment
 from .quality import FLOOR, rank
 from .stems import LEAD_RE, REVIEW_DEMAND_RE, as_review, review_paragraphs
@@ -74,6 +75,13 @@ def _build_one(speech: Speech, knowledge: Knowledge) -> Bank:
         q = draft.question
         if q.source.paragraph in reviewing and not REVIEW_DEMAND_RE.search(q.source.sentence):
             draft.question = dataclasses.replace(q, stem=as_review(q.stem))
+            # The heading of a part of a review (（三）以全面从严治党为主线，…) tells how the work was
+            # organised, not a rule: a formula of the lexicon in it is still asked.
+            text = speech.paragraph(q.source.paragraph)
+            if (q.kind == Kind.THESIS and HEADING_MARK_RE.match(text) and not knowledge.formula(q.concept)
+                    and text[HEADING_MARK_RE.match(text).end():].startswith(q.source.sentence[:6])):
+                bank.dropped.append(("回顾部分的小标题，不是规定", q.stem))
+                continue
         reason = _problem(draft, speech, knowledge, kb_text) or _given_away(draft.question, by_term.get(draft.question.concept))
         if reason:
             bank.dropped.append((reason, draft.question.stem))
@@ -105,6 +113,22 @@ def _build_one(speech: Speech, knowledge: Knowledge) -> Bank:
 
 
 BARE_STANDING_RE = re.compile(r"^[^，；。是的]{2,12}(?:就|都|也)?是[\u4e00-\u9fff]{1,3}$")
+
+
+ORDINALS = "一二三四五六七八九十"
+
+
+def _cut_in_run(stem: str, paragraph: str) -> bool:
+    """Whether a stem holds part of a numbered run (一是…二是…; 第一，…第二，…) with an item cut
+    away: the one after its last (五大工作导向：一是…, 二是… and 三是 left out) or its first
+    (…；第二，… without 第一)."""
+    for mark in ("{}是", "第{}，", "第{}、"):
+        held = [i for i, n in enumerate(ORDINALS) if mark.format(n) in stem]
+        if not held:
+            continue
+        if held[0] > 0 or (held[-1] + 1 < len(ORDINALS) and mark.format(ORDINALS[held[-1] + 1]) in paragraph):
+            return True
+    return False
 
 
 def _bare_standings(sentence: str) -> bool:
@@ -207,12 +231,13 @@ def _problem(draft: Draft, speech: Speech, knowledge: Knowledge, kb_text: str) -
     # A rule's figure is said in its own clause (每季度…一次); 与每名党员谈话 beside a count of the
     # past year does not make the count a rule.
     if q.kind == Kind.FACT and not re.search(r"每|至少|不少于|不超过|以内|前完成", q.concept):
-        if "讲话要求" not in q.stem:
+        # …and demanded in so many words before the figure (坚持…，为11名干部澄清正名 tells a tally)
+        digit = re.search(r"\d", q.concept)
+        before = q.source.sentence.split(q.concept)[0] + q.concept[:digit.start() if digit else len(q.concept)]
+        if "讲话要求" not in q.stem or not REVIEW_DEMAND_RE.search(before):
             return "不是要求的数字（回顾或背景）"
-    if "一是" in q.stem and "二是" not in q.stem and "二是" in speech.paragraph(q.source.paragraph):
-        return "题干截断在列举之中"  # 五大工作导向：一是… and the rest cut away
-    if "二是" in q.stem and "一是" not in q.stem:
-        return "题干截断在列举之中"  # …，二是…，三是…: the first item's marker cut away
+    if _cut_in_run(q.stem, speech.paragraph(q.source.paragraph)):
+        return "题干截断在列举之中"  # 一是… with 二是 cut away; 第二，… without its 第一
     if SENSITIVE_RE.search(q.source.sentence) or SENSITIVE_RE.search(" ".join(q.options)):
         return "含敏感历史名词"
     if q.kind in (Kind.SLOGAN, Kind.FORMULA) and SAYING_RE.search(q.source.sentence.split(q.concept)[0][-8:] + "“"):
@@ -227,6 +252,8 @@ def _problem(draft: Draft, speech: Speech, knowledge: Knowledge, kb_text: str) -
         return "题干太短：什么都可以“放在首位”"  # 讲话要求，坚持把____放在首位。
     if q.kind == Kind.THESIS and _bare_standings(q.source.sentence):
         return "脱离语境的短句（X是根本），说不清是什么的根本"
+    if q.type == QType.SINGLE and "中央____精神" in q.stem:
+        return "选项按类别即可排除（中央____精神只容中央的规定）"  # 中央三严三实精神 is no such thing
     if AGENDA_RE.match(q.source.sentence):
         return "会议程序（刚才……），不是要点"
     if SIMILE_RE.search(q.source.sentence):

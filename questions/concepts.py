@@ -85,8 +85,10 @@ class _Collector:
         if entry is None:
             return True
         known = set(entry.members)
-        hits = sum(1 for m in members if any(m in k or k in m for k in known))
-        return len(members) == len(known) and hits * 2 >= len(members)
+        # An item holds a member only when it is about as long (做实监督责任 is a heading that names
+        # 监督责任, not the member itself: “两个责任”包括推动主体责任落实落地 would define it falsely).
+        hits = sum(1 for m in members if any((m in k or k in m) and abs(len(m) - len(k)) <= 2 for k in known))
+        return len(members) == len(known) and hits * 4 >= len(members) * 3
 
     def concepts(self) -> list[Concept]:
         """The concepts in order; a term already introduced as a member of an earlier list is dropped."""

@@ -157,7 +157,8 @@ class Maker:
             # A 判断 says the swapped formula as a fact: only one of the same family reads as a
             # real claim (两个确立 for 两个维护; never 坚决做到“两个先锋队”). Not among the norms of
             # work style: 严格执行三严三实 for 八项规定 is a sound demand too (two blind reviews).
-            swaps = [f for f in pool if family and family != "作风" and self.knowledge.family(f) == family]
+            swaps = [f for f in pool if family and family != "作风" and self.knowledge.family(f) == family
+                     and f[:1] == c.term[:1]]  # …of its own count: 梳理“四个服从”事项清单 for 三重一大 reads as nonsense
         elif c.kind == Kind.POLICY:
             ending = next((e for e in DOCUMENT_ENDINGS if c.term.endswith(e)), "")
             # Documents of its own ending (条例 for a 条例), and only for a document the lexicon
@@ -235,6 +236,8 @@ class Maker:
             return  # 基础性, 基础工程: the word is part of a longer one
         if sentence[where + len(word):where + len(word) + 1] in ("和", "与") or sentence[where - 1:where] in ("和", "与"):
             return  # 作为前提和底线: one of a pair of standings, which a blank would split
+        if not UNIQUE_RE.search(word) and len(word) <= 3 and sentence[where - 1:where] == "为":
+            return  # 以落实责任制为____ (抓手): 重点, 牵引 or 载体 would be as right
         wrong = self.chooser.choose(list(family), {word}, SINGLE_WRONG, word, sentence)
         if not UNIQUE_RE.search(word) or SHARED_STANDING_RE.search(sentence[max(0, where - 4):where]):
             wrong = []  # 重要抓手 beside 重要保障, 重要基础: each is true of it too
@@ -379,6 +382,8 @@ def _others_fit(c: Concept) -> bool:
     """Whether things besides the thesis's subject would fill a blank on it as rightly: a standing
     many things share (see SHARED_STANDING_RE), or one of the subject's own kind (我国现代化 is
     “…相协调的现代化”: 中国式现代化 fits as well)."""
+    if f"{c.term}首先是" in c.source.sentence:
+        return True  # 党员首先是义务的承担者: what X is first of all is asked, not X (机关, 干部 fit too)
     if UNIQUE_RE.search(c.key):
         return False
     words = segment.words(c.term)

@@ -32,10 +32,10 @@ REVIEW_RE = re.compile(r"(?<![为除到])[\u4e00-\u9fff]了(?![解如])|一年�
 REVIEW_OPENING_RE = re.compile(r"^(?:[一二三四五六七八九十]是)?(?:一年来|过去一年|过去五年|五年来|近年来|多年来|去年|今年以来|"
                                r"[0-9一二三四五六七八九十]+年来|(?:19|20)\d\d年[，,]?(?!是|起|底前|前|内|要))")
 # A demand in so many words (要…, 必须…), not 要 inside 重要, 主要, 要求.
-STRICT_DEMAND_RE = re.compile(r"(?<![重主需必首纲只])要(?![求点素害紧])|必须|务必|应当|坚决")
+STRICT_DEMAND_RE = re.compile(r"(?<![重主需必首纲只卡])要(?![求点素害紧])|必须|务必|应当|坚决")
 # Under a heading that reviews past work 坚决 tells how it was done (这五年，我们坚决扛起…责任): only
 # a demand said in so many words (要, 必须, 务必, 应当) is the speech's demand there.
-REVIEW_DEMAND_RE = re.compile(r"(?<![重主需必首纲只])要(?![求点素害紧])|必须|务必|应当")
+REVIEW_DEMAND_RE = re.compile(r"(?<![重主需必首纲只卡])要(?![求点素害紧])|必须|务必|应当")
 DEMAND_RE = re.compile(r"要|必须|务必|应当|坚决|切实|着力|进一步|坚持|不断|持续|始终")
 CLAUSE_CUT = "；;，,"
 DEMAND_CLAUSE_RE = re.compile(r"(?:要|必须|坚持|深入|不断|持续|切实|着力|加强|强化|推进|推动|提升|提高|建立|健全|完善|"

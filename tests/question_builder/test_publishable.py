@@ -1082,8 +1082,10 @@ def test_paragraphs_that_open_on_one_frame_list_their_standings(make_speech):
 def test_no_false_judgement_swaps_one_norm_of_work_style_for_another(make_speech):
     """严格执行中央三严三实精神 for 八项规定: a member could call it a sound demand (two blind reviews)."""
     bank = build_bank([make_speech("要自觉遵守中央八项规定精神，主动接受监督，坚决反对特权思想。")])[0]
-    assert [q for q in bank.questions if q.concept == "八项规定" and q.type == QType.SINGLE]
+    assert [q for q in bank.questions if q.concept == "八项规定" and q.type == QType.FILL]
     assert not [q.stem for q in bank.questions if q.type == QType.JUDGE and q.answer is False]
+    # …and no 单选 in 中央____精神, where the frame alone rules the stock options out
+    assert not [q.stem for q in bank.questions if q.type == QType.SINGLE and "中央____精神" in q.stem]
 
 
 def test_a_bare_place_of_first_rank_is_not_blanked(make_speech):
@@ -1100,3 +1102,66 @@ def test_a_phrase_governed_by_a_one_character_verb_is_no_sibling(make_speech):
     speech = make_speech("要坚持法治国家、法治政府、法治社会一体建设。", "筑法治之基、行法治之力，建设法治中国。")
     words = Chooser(speech).pattern_words("法治社会", "法治", "")
     assert "法治之基" not in words and "法治国家" in words, words
+
+
+def test_a_tally_needs_a_demand_said_before_it(make_speech):
+    """坚持严管和厚爱结合，为11名干部澄清正名: the sentence opens on 坚持 but tells a tally; 要在…
+    前完成 or a figure after 要 is a requirement."""
+    bank = build_bank([make_speech(
+        "坚持严管和厚爱结合、激励和约束并重，为受到不实举报的11名干部澄清正名，对29名受处理干部开展回访。",
+        "今年要组织全体党员集中轮训2次，确保全覆盖。",
+    )])[0]
+    facts = {q.concept for q in bank.questions if q.kind == Kind.FACT}
+    assert not [f for f in facts if "11名" in f or "29名" in f], facts
+    assert [f for f in facts if "2次" in f], facts
+
+
+def test_a_stem_never_holds_a_numbered_run_with_an_item_cut_away(make_speech):
+    """…“三会一课”…；第二，… without 第一; 一是…二是… with 三是 left out."""
+    bank = build_bank([make_speech(
+        "下一步，我们将重点抓好三项工作：第一，把中心组学习、“三会一课”与业务工作结合起来，防止学习“一阵风”；"
+        "第二，持续抓好剩余问题的整改，实行销号管理；第三，建立长效机制。",
+        "从去年查处的案件看，突出问题主要有：一是“微腐败”仍然多发，个别村干部吃拿卡要；二是“四风”隐形变异；三是权力运行监督不够。",
+    )])[0]
+    for q in bank.questions:
+        stem = q.stem
+        assert not ("第二，" in stem and "第一，" not in stem), stem
+        assert not ("二是" in stem and "三是" not in stem), stem
+        assert "讲话要求" not in stem or "吃拿卡要" not in stem, stem
+
+
+def test_an_item_that_only_names_a_member_does_not_define_the_formula(make_speech):
+    """二、压紧压实“两个责任” with （一）推动主体责任落实落地 （二）做实监督责任: the headings name the
+    members, they are not them; no list of them is “两个责任”."""
+    bank = build_bank([make_speech(
+        "二、压紧压实“两个责任”",
+        "（一）推动主体责任落实落地",
+        "各级党组织要履行好主体责任，书记要当好第一责任人。",
+        "（二）做实监督责任",
+        "纪检监察机关要聚焦主责主业，强化日常监督。",
+    )])[0]
+    assert not [c for c in bank.concepts if c.term == "两个责任" and "做实监督责任" in c.members]
+    assert not [q.stem for q in bank.questions if "推动主体责任落实落地" in q.stem and "两个责任" in q.stem]
+
+
+def test_a_reviews_sub_heading_and_a_bare_role_after_wei_are_not_asked(make_speech):
+    """In a 述职报告: （三）以全面从严治党为主线，… is how the work was organised; 以X为____ (抓手)
+    admits 重点 or 载体 as well; 党员首先是… is asked on what the member is first, not on 党员."""
+    bank = build_bank([make_speech(
+        "学院党委书记2025年度抓党建工作述职报告",
+        "一、履职的主要做法",
+        "（三）以全面从严治党为主线，驰而不息正风肃纪。全年开展警示教育4次。",
+        "二、下一步打算",
+        "要以落实意识形态工作责任制为抓手，守牢校园阵地。党员首先是义务的承担者，然后才是权利的享有者。",
+    )])[0]
+    stems = [q.stem for q in bank.questions]
+    assert not [s for s in stems if "为主线" in s or "以____为主线" in s], stems
+    assert not [s for s in stems if "为____" in s and "责任制" in s], stems
+    assert not [s for s in stems if s.startswith("讲话") and "____首先是" in s], stems
+    assert [s for s in stems if "党员首先是____" in s], stems
+
+
+def test_a_formula_swapped_in_a_false_judgement_keeps_its_count(make_speech):
+    bank = build_bank([make_speech("要严格落实“三重一大”集体决策制度，凡涉及干部任免的事项一律集体研究。")])[0]
+    falses = [q.stem for q in bank.questions if q.type == QType.JUDGE and q.answer is False]
+    assert not [s for s in falses if re.search(r"“[一二四五六七八九十两]个?[^”]*”集体决策", s)], falses
