@@ -78,6 +78,11 @@ def _build_one(speech: Speech, knowledge: Knowledge) -> Bank:
             # The heading of a part of a review (（三）以全面从严治党为主线，…) tells how the work was
             # organised, not a rule: a formula of the lexicon in it is still asked.
             text = speech.paragraph(q.source.paragraph)
+            concept = by_term.get(q.concept)
+            if (q.kind == Kind.ENUMERATION and concept is not None and concept.named_by in ("count", "heading", "lead")
+                    and not knowledge.formula(q.concept) and not knowledge.listing(concept.members)):
+                bank.dropped.append(("回顾以往工作的细节", q.stem))  # “6件民生实事”包括…: what was done
+                continue
             if (q.kind == Kind.THESIS and HEADING_MARK_RE.match(text) and not knowledge.formula(q.concept)
                     and text[HEADING_MARK_RE.match(text).end():].startswith(q.source.sentence[:6])):
                 bank.dropped.append(("回顾部分的小标题，不是规定", q.stem))
@@ -116,6 +121,8 @@ BARE_STANDING_RE = re.compile(r"^[^，；。是的]{2,12}(?:就|都|也)?是[\u4
 
 
 ORDINALS = "一二三四五六七八九十"
+# A count of what was done (32次, 23人次, 6个问题, 4300余名).
+TALLY_RE = re.compile(r"\d+(?:\.\d+)?(?:万|余)?(?:次|人次|场|名|个|项|件|起|篇|期|家)")
 
 
 def _cut_in_run(stem: str, paragraph: str) -> bool:
@@ -224,6 +231,8 @@ def _problem(draft: Draft, speech: Speech, knowledge: Knowledge, kb_text: str) -
         return "干扰项不足"
     if re.search(r"排在第[一二三四五六七八九十]+位|讲话的结构|第[一二三四五六七八九十]+部分", q.stem):
         return "考查列举顺序或讲话结构"
+    if "讲话回顾" in q.stem and len(TALLY_RE.findall(q.source.sentence)) >= 2:
+        return "回顾以往工作的细节"  # 全年主持召开党委会32次，…学习11次，围绕…“____”…: the year's tally
     if "讲话回顾" in q.stem and (q.kind in (Kind.FACT, Kind.EVENT, Kind.POLICY)
                                 or (q.kind == Kind.SLOGAN and not _lexicon_set(q.concept, knowledge))
                                 or f"“{q.concept}”等" in q.source.sentence):

@@ -212,7 +212,7 @@ def _list_name(c: Concept) -> tuple[str, str]:
     return q(term), "讲话中"
 
 
-REVIEW_HEADING_RE = re.compile(r"做法|成效|成绩|回顾|不足|存在的问题|主要问题|突出问题|问题主要|工作情况|履职情况")
+REVIEW_HEADING_RE = re.compile(r"做法|成效|成绩|回顾|不足|存在的问题|主要问题|突出问题|问题主要|工作情况|履职情况|问题$")
 SHORTCOMING_RE = re.compile(r"不够|不足|不强|不高|不到位|还需|有待|欠缺|薄弱|差距")
 
 

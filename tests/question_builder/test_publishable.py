@@ -1165,3 +1165,37 @@ def test_a_formula_swapped_in_a_false_judgement_keeps_its_count(make_speech):
     bank = build_bank([make_speech("要严格落实“三重一大”集体决策制度，凡涉及干部任免的事项一律集体研究。")])[0]
     falses = [q.stem for q in bank.questions if q.type == QType.JUDGE and q.answer is False]
     assert not [s for s in falses if re.search(r"“[一二四五六七八九十两]个?[^”]*”集体决策", s)], falses
+
+
+def test_a_review_tells_its_tallies_and_lists_of_what_was_done(make_speech):
+    """In a report of one's own work: a formula blanked in the year's tally (全年主持召开党委会32次，…
+    围绕…“三会一课”…) and “6件民生实事” listed are what was done, not points to ask."""
+    bank = build_bank([make_speech(
+        "市住建局党组2025年度工作总结",
+        "一、主要做法",
+        "全年主持召开党组会32次，组织中心组学习11次，围绕落实“三会一课”制度作了专题发言。",
+        "全年办成6件民生实事：一是改造燃气管道68公里。二是推动9个逾期项目交房。三是建立物业投诉受理机制。"
+        "四是治理拖欠工资问题。五是新建口袋公园12个。六是增设充电桩300个。",
+    )])[0]
+    speech_questions = [q.stem for q in bank.questions if q.origin.value == "speech"]
+    assert not [s for s in speech_questions if "32次" in s or "民生实事" in s], speech_questions
+
+
+def test_a_list_under_a_heading_that_names_problems_is_not_asked(make_speech):
+    bank = build_bank([make_speech(
+        "一、正视问题，把作风上的“病灶”找准",
+        "一是“推拖绕”。有的同志遇到群众诉求，能推就推、能拖就拖。",
+        "二是“躺平”。有的干部只求不出事、不求干成事。",
+        "三是“留痕不留绩”。有的单位热衷于做台账、拍照片。",
+        "四是“庸懒散拖”。有的干部上班时间办私事。",
+        "二、严管厚爱，把干事创业的劲头鼓起来",
+        "要坚持严管和厚爱结合。",
+    )])[0]
+    assert not [q.stem for q in bank.questions if q.kind == Kind.ENUMERATION], [q.stem for q in bank.questions]
+    from questions.generate import Maker
+    from questions.knowledge import load_knowledge
+    problems = [c for c in bank.concepts if c.term == "正视问题"]
+    assert problems, [c.term for c in bank.concepts]
+    maker = Maker(bank.speech, bank.concepts, load_knowledge())
+    maker.make(problems[0])
+    assert not maker.drafts, [d.question.stem for d in maker.drafts]
