@@ -236,8 +236,11 @@ class Maker:
             return  # 基础性, 基础工程: the word is part of a longer one
         if sentence[where + len(word):where + len(word) + 1] in ("和", "与") or sentence[where - 1:where] in ("和", "与"):
             return  # 作为前提和底线: one of a pair of standings, which a blank would split
-        if not UNIQUE_RE.search(word) and len(word) <= 3 and sentence[where - 1:where] == "为":
-            return  # 以落实责任制为____ (抓手): 重点, 牵引 or 载体 would be as right
+        if ((not UNIQUE_RE.search(word) and len(word) <= 3 and (sentence[where - 1:where] == "为"
+                                                                 or sentence[where - 2:where] == "重要"))
+                or word in ("重中之重", "头等大事")):
+            return  # 以落实责任制为____, 重要____ (抓手): 重点, 保障 or 载体 would be as right; 作为____
+            #         (重中之重): so would 首要任务
         wrong = self.chooser.choose(list(family), {word}, SINGLE_WRONG, word, sentence)
         if not UNIQUE_RE.search(word) or SHARED_STANDING_RE.search(sentence[max(0, where - 4):where]):
             wrong = []  # 重要抓手 beside 重要保障, 重要基础: each is true of it too
@@ -258,6 +261,8 @@ class Maker:
         at = c.source.sentence.find(c.term)
         if at >= 0 and re.match(r"(?:上|中)?(?:提出|指出|强调|要求|明确|作出|部署)", c.source.sentence[at + len(c.term):]):
             return
+        if at >= 0 and any(m.start() < at < m.end() for m in re.finditer(r"出席[^，。；]*?代表", c.source.sentence)):
+            return  # 做好出席党的二十大和市第十二次党代会代表推选工作: the meeting's business
         wrong = [w for w in _changed_ordinals(c.term) if w not in c.source.sentence][:SINGLE_WRONG]
         self.in_context(c, c.term, wrong, "哪次会议")
 
@@ -365,7 +370,7 @@ def _changed_ordinals(term: str) -> list[str]:
     if not value:
         return []
     out = []
-    for delta in (-1, -2, 1, -3):
+    for delta in (-1, -2, -3, -4):  # earlier ones only: a later one may not have met yet (二十一大)
         v = value + delta
         if v >= 1 and not (match.group(2) == "中全会" and v > 9):
             out.append(term[:match.start(1)] + int_to_cn(v) + term[match.end(1):])

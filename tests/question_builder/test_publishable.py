@@ -1199,3 +1199,26 @@ def test_a_list_under_a_heading_that_names_problems_is_not_asked(make_speech):
     maker = Maker(bank.speech, bank.concepts, load_knowledge())
     maker.make(problems[0])
     assert not maker.drafts, [d.question.stem for d in maker.drafts]
+
+
+def test_a_meeting_is_never_offered_beside_a_later_one_nor_asked_as_the_delegates_business(make_speech):
+    """党的二十大 among 党的二十一大 (not met yet): earlier congresses only; 做好出席党的二十大代表
+    推选工作 is the meeting's business."""
+    bank = build_bank([make_speech(
+        "要持续在全面学习、把握和落实党的二十大精神上下功夫，做到学深悟透。",
+        "要精心做好出席党的二十大和市第十二次党代会代表推选工作，确保代表素质优良。",
+    )])[0]
+    events = [q for q in bank.questions if q.kind == Kind.EVENT]
+    assert events and all("二十一大" not in "".join(q.options) for q in events), [q.options for q in events]
+    assert not [q.stem for q in events if q.source.paragraph == 2]
+
+
+def test_no_blank_on_a_standing_that_its_near_kin_would_fill(make_speech):
+    """重要____ (抓手: 保障, 途径 too) and 作为____ (重中之重: 首要任务 too) are not blanked."""
+    bank = build_bank([make_speech(
+        "严格组织生活是提升组织力的重要抓手，要从基本制度抓起。",
+        "要把学习贯彻党的创新理论作为重中之重，推动学习往深里走。",
+    )])[0]
+    keys = [q.answer[0] if q.type == QType.FILL else q.options[q.answer[0]]
+            for q in bank.questions if q.type in (QType.FILL, QType.SINGLE)]
+    assert "抓手" not in keys and "重中之重" not in keys, keys
