@@ -162,7 +162,8 @@ class ListAsker:
             options, answer = options_of(m.rng(own, f"options-{right}"), [right], wrong)
             m.add(own, QType.SINGLE, f"frame-{right}", f"{framed.lead}，{framed.blanked(BLANK)}\n横线处应填入哪一项？",
                   options, answer, f"答案：{right}。讲话原文（第{number}段）：{sentence}", must_quote=(right,),
-                  need=3, got=len(wrong), cut=framed.cut)
+                  need=3, got=len(wrong), cut=framed.cut, weak=True)  # ranked lower: in a blind review 2 of 5
+            # read two standings as near kin (敢于担当、攻坚克难的____: 奋斗精神 or 实干作风)
 
     def fixed_wording(self, c: Concept) -> bool:
         """Whether a parallel set is a fixed formulation worth completing (政治判断力、政治领悟力、
