@@ -121,8 +121,11 @@ BARE_STANDING_RE = re.compile(r"^[^，；。是的]{2,12}(?:就|都|也)?是[\u4
 
 
 ORDINALS = "一二三四五六七八九十"
+# A shortcoming found in oneself (学习不够深入, 党性修养有所放松): not a point to remember.
+SHORTCOMING_RE = re.compile(r"不够(?:主动|深入|扎实|到位|严格|经常|有力|及时|自觉|全面|重视)|有所(?:放松|淡化|弱化|松懈|减退)|"
+                            r"有差距|还有差距|存在差距|打折扣|不到位")
 # A count of what was done (32次, 23人次, 6个问题, 4300余名).
-TALLY_RE = re.compile(r"\d+(?:\.\d+)?(?:万|余)?(?:次|人次|场|名|个|项|件|起|篇|期|家)")
+TALLY_RE = re.compile(r"\d+(?:\.\d+)?(?:余)?(?:万|亿)?(?:次|人次|场|名|个|项|件|起|篇|期|家|元|[%％])")
 
 
 def _cut_in_run(stem: str, paragraph: str) -> bool:
@@ -263,6 +266,11 @@ def _problem(draft: Draft, speech: Speech, knowledge: Knowledge, kb_text: str) -
         return "脱离语境的短句（X是根本），说不清是什么的根本"
     if q.type == QType.SINGLE and "中央____精神" in q.stem:
         return "选项按类别即可排除（中央____精神只容中央的规定）"  # 中央三严三实精神 is no such thing
+    if SHORTCOMING_RE.search(q.source.sentence) and "讲话要求" not in q.stem and q.origin != Origin.KNOWLEDGE:
+        return "检视出的问题（不足），不是要点"  # 运用“四种形态”特别是第一种形态不够主动
+    if (q.type in (QType.FILL, QType.SINGLE) and not knowledge.formula(q.concept) and "“____”" in q.stem
+            and len(re.sub(r"^[^，]{2,12}(?:指出|要求|强调|回顾)，|[，。、；：“”_]|\n.*", "", q.stem)) <= 8):
+        return "题干太短，缺少语境"  # 讲话指出，推进机关党建“____”。: a brand of its own, said bare
     if AGENDA_RE.match(q.source.sentence):
         return "会议程序（刚才……），不是要点"
     if SIMILE_RE.search(q.source.sentence):

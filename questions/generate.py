@@ -271,6 +271,11 @@ class Maker:
         figure = c.figures[0]
         if re.search(r"\d(?:多|余)|^(?:近|约)|左右$", figure):
             return  # 70多年, 近万人: an approximate figure tells the background, not a requirement
+        if re.fullmatch(r"1(?:次|篇|个|件|项|名|天|人|期|场|份)", figure) or figure.endswith("周年"):
+            return  # 形成1篇调研报告: anyone guesses it; 建党105周年: the occasion
+        at = c.source.sentence.find(figure)
+        if at >= 0 and re.search(r"\d(?:到|至|-|—|～)$", c.source.sentence[:at]):
+            return  # 确定1到2件实事: one end of a range (a changed one reads 1到1件)
         wrong = [w for w in changed_figures(figure, self.rng(c, "fact"))
                  if w not in c.source.sentence][:SINGLE_WRONG]
         self.in_context(c, figure, wrong, "哪一项")

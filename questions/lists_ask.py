@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # the maker passes itself in; no import cycle at run time
     from .generate import Maker
 
 MAX_JUDGE_ITEM = 12
-STRUCTURE_RE = re.compile(r"^[一二三四五六七八九十两\d]+(?:点|个方面|方面|部分|个问题)的?(?:意见|要求|体会|建议|看法|想法|工作)?$")
+STRUCTURE_RE = re.compile(r"^[一二三四五六七八九十两\d]+(?:点|个方面|方面|部分|个问题|项|条|件|个)的?(?:意见|要求|体会|建议|看法|想法|工作)?$")
 
 
 class ListAsker:

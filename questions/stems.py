@@ -70,8 +70,8 @@ REVIEW_HEADING_RE = re.compile(r"回顾|成绩|成效|总结|过去|去年|一�
                                r"存在的问题|问题和不足|不足之处")
 # A report of one's own work (a title such as …述职报告, …工作总结): all of it tells what was done, but for the parts
 # that look ahead or draw lessons (三、下一步工作打算; 五、几点体会).
-REPORT_TITLE_RE = re.compile(r"述职报告|述职$|工作总结$|总结报告$|工作汇报$")
-AHEAD_HEADING_RE = re.compile(r"下一步|今后|明年|打算|计划|思路|努力方向|目标任务|重点任务|体会|启示|经验|要求")
+REPORT_TITLE_RE = re.compile(r"述职报告|述职$|工作总结$|总结报告$|工作汇报$|对照检查材料$|检视剖析材料$|剖析材料$")
+AHEAD_HEADING_RE = re.compile(r"下一步|今后|明年|打算|计划|思路|努力方向|目标任务|重点任务|体会|启示|经验|要求|整改措施")
 
 
 def review_paragraphs(paragraphs: tuple[str, ...]) -> set[int]:

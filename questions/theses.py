@@ -169,7 +169,7 @@ CLAUSE_RE = re.compile(r"[^，；。！？]+")
 # A subject that only points elsewhere (主要就是看…, 内容是…): no term to ask.
 GENERIC_SUBJECTS = {"主要", "主要任务", "内容", "关键", "重点", "目的", "原因", "问题", "方面", "其中", "首先", "其次", "根本",
                     "核心", "一方面", "另一方面", "结果", "事实", "实践", "历史",
-                    "习近平同志"}  # 以习近平同志为核心的党中央: a set phrase, nothing to ask
+                    "习近平同志", "全会精神", "会议精神", "讲话精神", "文件精神"}  # 以习近平同志为核心的党中央: a set phrase, nothing to ask
 END_JUNK = {"成", "人人", "可能", "一直", "特别", "不", "也", "都", "就", "还", "又"}
 # Words that hold a whole X是Y clause in mind (我们要牢记…, 必须清醒认识到…): the subject follows them.
 HELD_RE = re.compile(r"^(?:我们|大家|全体党员|党员干部)?(?:要|必须|应当|更要|一定要|始终|时刻)*"

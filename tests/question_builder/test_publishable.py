@@ -1223,3 +1223,47 @@ def test_no_blank_on_a_standing_that_its_near_kin_would_fill(make_speech):
     keys = [q.answer[0] if q.type == QType.FILL else q.options[q.answer[0]]
             for q in bank.questions if q.type in (QType.FILL, QType.SINGLE)]
     assert "抓手" not in keys and "重中之重" not in keys, keys
+
+
+def test_figures_anyone_guesses_occasions_and_range_ends_are_not_asked(make_speech):
+    """每人全年形成1篇调研报告 (1 is guessed), 庆祝建党105周年 (the occasion), 确定1到2件实事 (one end
+    of a range: changed it reads 1到1件); 每季度至少1次 keeps its frequency."""
+    bank = build_bank([make_speech(
+        "要落实调研制度，支委成员每季度至少到基层调研1次，每人全年形成1篇调研报告。",
+        "要把庆祝建党105周年激发出来的热情转化为推动发展的实际行动。",
+        "每个村党支部要围绕产业发展确定1到2件实事，年底接受党员评议。",
+    )])[0]
+    keys = {q.answer[0] if q.type == QType.FILL else q.options[q.answer[0]]
+            for q in bank.questions if q.kind == Kind.FACT and q.type in (QType.FILL, QType.SINGLE)}
+    assert "每季度" in keys and not keys & {"1篇", "105周年", "2件", "1次"}, keys
+
+
+def test_shortcomings_bare_brands_and_generic_references_are_not_asked(make_speech):
+    """A shortcoming found in oneself (运用“四种形态”不够主动), a brand of one's own said bare
+    (推进机关党建“书记项目”), a generic reference (把全会精神作为学习重点) and a bare count named
+    in quotes (“六项”) give no question; a lexicon formula said bare is asked."""
+    bank = build_bank([make_speech(
+        "运用“四种形态”特别是第一种形态不够主动，对党员的日常提醒偏少。",
+        "推进机关党建“书记项目”。",
+        "要把全会精神作为下半年学习重点，开展专题研讨。",
+        "冬训要突出“六项”学习内容：一是学习党章。二是学习党纪。三是学习“三农”政策。四是学习实用技术。五是学习法律法规。六是学习先进典型。",
+        "驰而不息纠正“四风”。",
+    )])[0]
+    stems = [q.stem for q in bank.questions if q.origin.value == "speech"]
+    assert not [s for s in stems if "不够主动" in s or "书记项目" in s or "“六项”" in s], stems
+    assert not [q for q in bank.questions if q.concept == "全会精神"], stems
+    assert [s for s in stems if "纠正“____”" in s], stems
+
+
+def test_a_self_criticism_material_is_a_review_but_for_its_remedies(make_speech):
+    from questions.stems import review_paragraphs
+    speech = make_speech(
+        "第三党支部委员会2025年度组织生活会对照检查材料",
+        "一、检视出的主要问题",
+        "理论学习不够深入。",
+        "二、问题产生的原因剖析",
+        "党性修养有所放松。",
+        "三、下一步整改措施",
+        "要坚持每月开展1次主题党日。",
+    )
+    assert review_paragraphs(speech.paragraphs) == {3, 5}
