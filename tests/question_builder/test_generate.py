@@ -154,4 +154,6 @@ def test_real_speeches_meet_the_bank_targets(speech_paths):
         assert result.quoted_ok == result.quoted, result.problems[:5]
         assert result.duplicate_stems == 0 and result.repeated_options == 0
         assert result.said_with_answer == 0, result.problems[:5]
-    assert multiple >= 3 and single >= 12  # the demo's test takes 5 单选 and 3 多选 from the seeds
+    # The demo's test takes 5 单选 and 3 多选 from the seeds (the demo approves about 8 单选: one a
+    # key point, ranked 0.7 or more).
+    assert multiple >= 3 and single >= 10
