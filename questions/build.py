@@ -75,14 +75,14 @@ def _build_one(speech: Speech, knowledge: Knowledge) -> Bank:
         q = draft.question
         if q.source.paragraph in reviewing and not REVIEW_DEMAND_RE.search(q.source.sentence):
             draft.question = dataclasses.replace(q, stem=as_review(q.stem))
-            # The heading of a part of a review (（三）以全面从严治党为主线，…) tells how the work was
-            # organised, not a rule: a formula of the lexicon in it is still asked.
             text = speech.paragraph(q.source.paragraph)
             concept = by_term.get(q.concept)
             if (q.kind == Kind.ENUMERATION and concept is not None and concept.named_by in ("count", "heading", "lead")
                     and not knowledge.formula(q.concept) and not knowledge.listing(concept.members)):
                 bank.dropped.append(("回顾以往工作的细节", q.stem))  # “6件民生实事”包括…: what was done
                 continue
+            # The heading of a part of a review (（三）以全面从严治党为主线，…) tells how the work was
+            # organised, not a rule: a formula of the lexicon in it is still asked.
             if (q.kind == Kind.THESIS and HEADING_MARK_RE.match(text) and not knowledge.formula(q.concept)
                     and text[HEADING_MARK_RE.match(text).end():].startswith(q.source.sentence[:6])):
                 bank.dropped.append(("回顾部分的小标题，不是规定", q.stem))
@@ -139,6 +139,12 @@ def _cut_in_run(stem: str, paragraph: str) -> bool:
         if held[0] > 0 or (held[-1] + 1 < len(ORDINALS) and mark.format(ORDINALS[held[-1] + 1]) in paragraph):
             return True
     return False
+
+
+def _stem_core(stem: str) -> str:
+    """What a stem says besides its attribution, its punctuation, the blank and the line asking
+    for the answer: how much context it gives."""
+    return re.sub(r"^[^，]{2,12}(?:指出|要求|强调|回顾)，|[，。、；：“”_]|\n.*", "", stem)
 
 
 def _bare_standings(sentence: str) -> bool:
@@ -260,7 +266,7 @@ def _problem(draft: Draft, speech: Speech, knowledge: Knowledge, kb_text: str) -
     if q.type == QType.JUDGE and q.answer is True and QUOTED_WORDS_RE.match(q.stem.split("，", 1)[-1]):
         return "读回他人原话的判断，只考背诵"
     if (q.kind == Kind.THESIS and q.type in (QType.FILL, QType.SINGLE) and re.search(r"放在|摆在|置于", q.stem)
-            and len(re.sub(r"^[^，]{2,12}(?:指出|要求|强调|回顾)，|[，。、；：“”_]|\n.*", "", q.stem)) <= 10):
+            and len(_stem_core(q.stem)) <= 10):
         return "题干太短：什么都可以“放在首位”"  # 讲话要求，坚持把____放在首位。
     if q.kind == Kind.THESIS and _bare_standings(q.source.sentence):
         return "脱离语境的短句（X是根本），说不清是什么的根本"
@@ -269,7 +275,7 @@ def _problem(draft: Draft, speech: Speech, knowledge: Knowledge, kb_text: str) -
     if SHORTCOMING_RE.search(q.source.sentence) and "讲话要求" not in q.stem and q.origin != Origin.KNOWLEDGE:
         return "检视出的问题（不足），不是要点"  # 运用“四种形态”特别是第一种形态不够主动
     if (q.type in (QType.FILL, QType.SINGLE) and not knowledge.formula(q.concept) and "“____”" in q.stem
-            and len(re.sub(r"^[^，]{2,12}(?:指出|要求|强调|回顾)，|[，。、；：“”_]|\n.*", "", q.stem)) <= 8):
+            and len(_stem_core(q.stem)) <= 8):
         return "题干太短，缺少语境"  # 讲话指出，推进机关党建“____”。: a brand of its own, said bare
     if AGENDA_RE.match(q.source.sentence):
         return "会议程序（刚才……），不是要点"
