@@ -117,7 +117,7 @@ def _build_one(speech: Speech, knowledge: Knowledge) -> Bank:
     return bank
 
 
-BARE_STANDING_RE = re.compile(r"^[^，；。是的]{2,12}(?:就|都|也)?是[\u4e00-\u9fff]{1,3}$")
+BARE_STANDING_RE = re.compile(r"^[^，；。是]{2,12}?(?:就|都|也)?是(?:我们的|我们党的)?[\u4e00-\u9fff]{1,3}$")
 
 
 ORDINALS = "一二三四五六七八九十"

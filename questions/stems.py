@@ -21,6 +21,8 @@ LEAD_RE = re.compile(
 SUBJECTLESS_RE = re.compile(
     r"^(?:是|它|其|这|那|该|此|对(?!党忠诚)|并|而|但|也|又|还|就|才|都|即|和|与|及|以及|从而|进而|使|为此|"
     r"如|比如|例如|等|的|上述|以上|这些|那些|他|她|我们?说|特别是|尤其是|其中|"
+    # …or a time told before it (从那时起, 此后, 同年): the stem does not say when that was
+    r"从那时起|从此|此后|之后|同年|当年|那时|当时|"
     # Reporting someone's words whose name stands in the sentence before (明确要求浙江，…).
     r"(?:明确|深刻|反复|多次)(?:要求|强调|指出|提出)|强调|指出)"
 )

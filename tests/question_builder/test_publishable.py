@@ -1269,3 +1269,12 @@ def test_a_self_criticism_material_is_a_review_but_for_its_remedies(make_speech)
         "要坚持每月开展1次主题党日。",
     )
     assert review_paragraphs(speech.paragraphs) == {3, 5}
+
+
+def test_a_stem_never_opens_on_a_time_told_before_it_nor_on_our_bare_root(make_speech):
+    """从那时起，… (when?) gives no stem; 党的领导就是我们的根本 is a bare standing out of its frame."""
+    assert frame("从那时起，他就立下了为党的事业奋斗终身的远大志向。", "远大志向") is None
+    bank = build_bank([make_speech("党的领导就是我们的根本。", "作风建设是党的生命线。")])[0]
+    stems = [q.stem for q in bank.questions]
+    assert not [s for s in stems if "我们的根本" in s or "我们的____" in s], stems
+    assert [s for s in stems if "生命线" in s or "作风建设" in s], stems
