@@ -58,6 +58,10 @@ PREDICATE_JUNK = re.compile(r"^(?:因为|为了|由于|在|从|对|把|要|不�
 
 # 只有A，才能B; 只有A，C才能B (只有把…做深入，难题才能迎刃而解): the key is all from the 才能 clause on.
 ONLY_RE = re.compile(r"(?:只有|唯有)([^，。；！]{2,30})，?((?:[^，。；！才]{2,12})?(?:才能|才会|才可能|方能)[^，。；！]{2,30})")
+# X不在于A，而在于B (我们党的伟大不在于不犯错误，而在于…): what X rests on.
+NOT_IN_RE = re.compile(r"(?:^|[，；：。])([^，。；：]{2,16}?)不在于[^，。；]{2,24}，而?在于([^。；]{2,40}?)(?=[。；]|$)")
+# 没有比X更大的危险: X stated as the greatest of its kind.
+NO_MORE_RE = re.compile(r"没有比([^，。；]{2,24}?)更([\u4e00-\u9fff]{1,3})的([\u4e00-\u9fff]{1,6})(?=[，。；！]|$)")
 RELATION_RE = re.compile(r"处理好([^，。；、]{2,16}?)(?:与|和|同)([^，。；、]{2,16}?)的关系")
 SUBJECT_JUNK = re.compile(r"^(?:没有|自己|本人|这|那|它|其|此|该|我们|大家|同志们|他们|这些|那些|也|就|都|还|又|而|并|但|这是|这就|在座|每一|某种|"
                           r"[0-9一二三四五六七八九十]+[、.．是]|[（(])|要|不仅|应该|应当|必须|能否|是否|怎样|如何|什么")
@@ -128,6 +132,10 @@ def find(text: str) -> list[Found]:
             _thesis(found, s, span.start, match.group(1), match.start(1), "永远在路上")
         for match in NO_RE.finditer(s):
             _thesis(found, s, span.start, match.group(1), match.start(1), "没有……就没有" + match.group(2))
+        for match in NOT_IN_RE.finditer(s):
+            _thesis(found, s, span.start, match.group(1), match.start(1), "在于" + match.group(2))
+        for match in NO_MORE_RE.finditer(s):
+            _thesis(found, s, span.start, match.group(1), match.start(1), f"没有比……更{match.group(2)}的{match.group(3)}")
         for match in ONLY_RE.finditer(s):
             _thesis(found, s, span.start, match.group(1), match.start(1), match.group(2))
         for match in RELATION_RE.finditer(s):

@@ -1278,3 +1278,13 @@ def test_a_stem_never_opens_on_a_time_told_before_it_nor_on_our_bare_root(make_s
     stems = [q.stem for q in bank.questions]
     assert not [s for s in stems if "我们的根本" in s or "我们的____" in s], stems
     assert [s for s in stems if "生命线" in s or "作风建设" in s], stems
+
+
+def test_what_a_thing_rests_on_and_the_greatest_of_its_kind_are_theses(make_speech):
+    found = concepts_of(
+        make_speech,
+        "一个政党的先进性不在于口号喊得响，而在于能否始终为人民谋利益。",
+        "对一个长期执政的党而言，没有比脱离群众更大的危险。",
+    )
+    assert found["一个政党的先进性"].key == "在于能否始终为人民谋利益"
+    assert found["脱离群众"].key == "没有比……更大的危险"
