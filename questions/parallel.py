@@ -143,6 +143,9 @@ def _shape(items: list[str]) -> tuple[str, ...]:
     """Items that share a head or a tail, trimmed at both ends of the run; () if they do not."""
     prefix = lists.common_prefix(items[1:])
     suffix = lists.common_suffix(items[:-1])
+    whole = lists.common_suffix(items)
+    if suffix not in items[-1] and not _weak(whole):
+        suffix = whole  # 科教兴国战略、人才强国战略、创新驱动发展战略 share 战略, not 国战略
     if _weak(prefix) and _weak(suffix):
         return ()
     first, last, middle = items[0], items[-1], items[1:-1]

@@ -1288,3 +1288,9 @@ def test_what_a_thing_rests_on_and_the_greatest_of_its_kind_are_theses(make_spee
     )
     assert found["一个政党的先进性"].key == "在于能否始终为人民谋利益"
     assert found["脱离群众"].key == "没有比……更大的危险"
+
+
+def test_a_parallel_set_shares_the_tail_all_its_items_share(make_speech):
+    """科教兴国战略、人才强国战略、创新驱动发展战略: the first two share 国战略, all three 战略."""
+    found = concepts_of(make_speech, "要深入实施科教兴国战略、人才强国战略、创新驱动发展战略，不断塑造发展新优势。")
+    assert found["科教兴国战略、人才强国战略、创新驱动发展战略"].members == ("科教兴国战略", "人才强国战略", "创新驱动发展战略")
