@@ -29,6 +29,22 @@ def parallel_sets(text: str, quoted: list[tuple[int, int]]) -> list[tuple[int, s
         if is_masked(term):
             continue
         found.append((match.start() + first_at, term, members))
+    # …and short clauses of one sentence that share an inner character (廉，重在自觉，贵在持久，难在彻底)
+    for match in re.finditer(r"[^。；;！？!?“”]+", text):
+        if any(a <= match.start() < b for a, b in quoted):
+            continue
+        clauses = [c.strip() for c in re.split(r"[，,]", match.group(0))]
+        if len(clauses) < 3 or any(len(c) > 12 for c in clauses):
+            continue
+        members = _infix_run(clauses)
+        if len(members) < 3 or any(m not in clauses for m in members):
+            continue
+        sentence = match.group(0)
+        first_at = sentence.find(members[0])
+        last_at = sentence.find(members[-1], first_at)
+        term = sentence[first_at:last_at + len(members[-1])]
+        if first_at >= 0 and last_at > first_at and not is_masked(term) and not any(t == term for _, t, _ in found):
+            found.append((match.start() + first_at, term, members))
     return found
 
 

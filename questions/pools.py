@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from . import lists
 from .knowledge import COUNT_HEAD, Knowledge
 from .numbers import head_count
 from .types import Concept, Kind
@@ -53,7 +54,9 @@ class Pools:
         for c in concepts:
             if c.kind == Kind.ENUMERATION and c.named_by and c.named_by != "frame":
                 pools.heads.extend(short(m) for m in c.members)
-            elif c.members:
+            elif c.members and (lists.common_prefix(list(c.members)) or lists.common_suffix(list(c.members))):
+                # …not the items of a set that shares no head or tail (重在自觉、贵在持久; 讲政治、守纪律):
+                # each is its own kind, no sibling of 思想自觉 beside 政治自觉.
                 pools.items.extend(c.members)
             if c.kind == Kind.FORMULA or (c.kind == Kind.ENUMERATION and head_count(c.term)):
                 pools.formulas.append(c.term)

@@ -1294,3 +1294,13 @@ def test_a_parallel_set_shares_the_tail_all_its_items_share(make_speech):
     """科教兴国战略、人才强国战略、创新驱动发展战略: the first two share 国战略, all three 战略."""
     found = concepts_of(make_speech, "要深入实施科教兴国战略、人才强国战略、创新驱动发展战略，不断塑造发展新优势。")
     assert found["科教兴国战略、人才强国战略、创新驱动发展战略"].members == ("科教兴国战略", "人才强国战略", "创新驱动发展战略")
+
+
+def test_short_clauses_sharing_an_inner_character_are_a_set_but_no_siblings_elsewhere(make_speech):
+    """廉，重在自觉，贵在持久，难在彻底: a set of clauses; its items (no shared head or tail) are no
+    wrong option beside 政治自觉、思想自觉、行动自觉."""
+    speech = make_speech("廉，重在自觉，贵在持久，难在彻底。", "要增强政治自觉、思想自觉、行动自觉，坚定理想信念。")
+    found = concepts_of(lambda *lines: speech)
+    assert found["重在自觉，贵在持久，难在彻底"].members == ("重在自觉", "贵在持久", "难在彻底")
+    bank = build_bank([speech])[0]
+    assert not [q.stem for q in bank.questions if "重在自觉" in q.stem or "重在自觉" in q.options]
