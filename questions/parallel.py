@@ -76,8 +76,8 @@ def _infix_run(items: list[str]) -> tuple[str, ...]:
     best: tuple[str, ...] = ()
     for start in range(len(items) - 2):
         size = len(items[start + 1])
-        if not 3 <= size <= 6:
-            continue
+        if not 3 <= size <= 6 and not (size <= 8 and items[start + 1][-3:-2] == "的"):
+            continue  # …or 居安思危的意识、刀刃向内的勇气、攻坚克难的决心 (的 before a two-character noun)
         first = segment.strip_leading(items[start], keep=size)
         run = [first[len(first) - size:]] if len(first) >= size else []
         for item in items[start + 1:start + 1 + MAX_RUN]:  # bounded: a pasted run stays linear

@@ -1304,3 +1304,8 @@ def test_short_clauses_sharing_an_inner_character_are_a_set_but_no_siblings_else
     assert found["重在自觉，贵在持久，难在彻底"].members == ("重在自觉", "贵在持久", "难在彻底")
     bank = build_bank([speech])[0]
     assert not [q.stem for q in bank.questions if "重在自觉" in q.stem or "重在自觉" in q.options]
+
+
+def test_items_of_one_shape_with_de_before_a_noun_are_a_set(make_speech):
+    found = concepts_of(make_speech, "首先强调的是一种居安思危的意识、刀刃向内的勇气、攻坚克难的决心，体现了历史主动精神。")
+    assert found["居安思危的意识、刀刃向内的勇气、攻坚克难的决心"].members == ("居安思危的意识", "刀刃向内的勇气", "攻坚克难的决心")
