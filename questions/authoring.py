@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from .concepts import find_concepts
+from .build import as_document
 from .generate import Draft, Maker
 from .knowledge import Knowledge, load_knowledge
 from .numbers import starts_with_number
@@ -46,7 +47,7 @@ def propose(speech: Speech, paragraph: int, phrase: str, knowledge: Knowledge | 
     drafts = [d for d in maker.drafts if d.got_distractors >= d.need_distractors]
     if not drafts:
         raise AuthoringError("这一句无法在不截断主语的情况下出题，请选择其他句子中的词语")
-    return [_ranked(d, concept) for d in drafts]
+    return as_document([_ranked(d, concept) for d in drafts], speech)
 
 
 def _kind_of(phrase: str, sentence: str) -> Kind:

@@ -114,7 +114,32 @@ def _build_one(speech: Speech, knowledge: Knowledge) -> Bank:
             bank.questions.append(dataclasses.replace(q, quality=quality))
         else:
             bank.dropped.append(("同一句话出题过多", draft.question.stem))
+    bank.questions = as_document(bank.questions, speech)
     return bank
+
+
+# What a text that is no speech is called, by its title (…述职报告, …工作总结, …对照检查材料, …工作要点).
+DOCUMENT_WORDS = ((re.compile(r"(?:述职报告|述职|工作报告|汇报)$"), "报告"), (re.compile(r"总结(?:报告)?$"), "总结"),
+                  (re.compile(r"材料$"), "材料"), (re.compile(r"(?:要点|实施方案|工作方案|实施意见|工作计划|通知)$"), "文件"))
+LEAD_WORD_RE = re.compile(r"^(判断：)?讲话(?=中|指出|要求|强调|回顾|提出|，)")
+
+
+def as_document(questions: list[Question], speech: Speech) -> list[Question]:
+    """The questions of a text that is no speech, called what it is: 报告指出，… for 讲话指出，…
+    (a blind review: an organizer would reword 讲话 before a work plan's or a report's lines)."""
+    word = document_word(speech)
+    if not word:
+        return questions
+    return [dataclasses.replace(q, stem=LEAD_WORD_RE.sub(lambda m: f"{m.group(1) or ''}{word}", q.stem, count=1),
+                                explanation=q.explanation.replace("讲话原文", f"{word}原文")) for q in questions]
+
+
+def document_word(speech: Speech) -> str:
+    """报告, 总结, 材料 or 文件 for a text whose title names it so; "" for a speech."""
+    title = speech.paragraphs[0].strip() if speech.paragraphs else ""
+    if not title or len(title) > 60 or re.search(r"[。！？]$", title) or title.endswith(("讲话", "讲话提纲")):
+        return ""
+    return next((word for pattern, word in DOCUMENT_WORDS if pattern.search(title)), "")
 
 
 BARE_STANDING_RE = re.compile(r"^[^，；。是]{2,12}?(?:就|都|也)?是(?:我们的|我们党的)?[\u4e00-\u9fff]{1,3}$")

@@ -1309,3 +1309,20 @@ def test_short_clauses_sharing_an_inner_character_are_a_set_but_no_siblings_else
 def test_items_of_one_shape_with_de_before_a_noun_are_a_set(make_speech):
     found = concepts_of(make_speech, "首先强调的是一种居安思危的意识、刀刃向内的勇气、攻坚克难的决心，体现了历史主动精神。")
     assert found["居安思危的意识、刀刃向内的勇气、攻坚克难的决心"].members == ("居安思危的意识", "刀刃向内的勇气", "攻坚克难的决心")
+
+
+def test_a_report_or_a_plan_is_not_called_a_speech(make_speech):
+    """…述职报告 → 报告指出/报告回顾, …工作要点 → 文件要求; a speech stays 讲话."""
+    from questions.build import document_word
+    lines = ("一、重点任务", "要严格落实“三会一课”制度，每月开展1次主题党日。")
+    report = build_bank([make_speech("第二党支部书记2025年度抓党建工作述职报告", *lines)])[0]
+    plan = build_bank([make_speech("2026年机关党建工作要点", *lines)])[0]
+    speech = build_bank([make_speech("在机关党建工作会议上的讲话", *lines)])[0]
+    assert document_word(report.speech) == "报告" and document_word(plan.speech) == "文件"
+    for bank, word in ((report, "报告"), (plan, "文件"), (speech, "讲话")):
+        stems = [q.stem for q in bank.questions if q.origin.value == "speech"]
+        assert stems and all(re.match(rf"^(?:判断：)?{word}", s) for s in stems), stems
+        assert all("讲话" not in q.stem + q.explanation for q in bank.questions) or word == "讲话"
+    from questions.authoring import propose
+    proposed = propose(report.speech, 3, "主题党日")
+    assert proposed and all(not q.stem.startswith(("讲话", "判断：讲话")) for q in proposed), [q.stem for q in proposed]
