@@ -13,7 +13,7 @@ from .knowledge import Knowledge, load_knowledge
 from .meta import HEADING_MARK_RE
 from .pools import is_fragment
 from .quality import FLOOR, rank
-from .stems import LEAD_RE, REVIEW_DEMAND_RE, as_review, review_paragraphs
+from .stems import LEAD_RE, REVIEW_DEMAND_RE, as_review, review_paragraphs, title_line
 from .text import is_masked
 from .types import Concept, Kind, Origin, QType, Question, Speech
 from .wording import BLANK
@@ -136,8 +136,8 @@ def as_document(questions: list[Question], speech: Speech) -> list[Question]:
 
 def document_word(speech: Speech) -> str:
     """报告, 总结, 材料 or 文件 for a text whose title names it so; "" for a speech."""
-    title = speech.paragraphs[0].strip() if speech.paragraphs else ""
-    if not title or len(title) > 60 or re.search(r"[。！？]$", title) or title.endswith(("讲话", "讲话提纲")):
+    title = title_line(speech.paragraphs)
+    if not title or title.endswith(("讲话", "讲话提纲")):
         return ""
     return next((word for pattern, word in DOCUMENT_WORDS if pattern.search(title)), "")
 

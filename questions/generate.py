@@ -239,8 +239,9 @@ class Maker:
         if ((not UNIQUE_RE.search(word) and len(word) <= 3 and (sentence[where - 1:where] == "为"
                                                                  or sentence[where - 2:where] == "重要"))
                 or word in ("重中之重", "头等大事")):
-            return  # 以落实责任制为____, 重要____ (抓手): 重点, 保障 or 载体 would be as right; 作为____
-            #         (重中之重): so would 首要任务
+            # 以落实责任制为____, 重要____ (抓手): 重点, 保障 or 载体 would be as right; 作为____
+            # (重中之重): so would 首要任务
+            return
         wrong = self.chooser.choose(list(family), {word}, SINGLE_WRONG, word, sentence)
         if not UNIQUE_RE.search(word) or SHARED_STANDING_RE.search(sentence[max(0, where - 4):where]):
             wrong = []  # 重要抓手 beside 重要保障, 重要基础: each is true of it too

@@ -34,10 +34,11 @@ REVIEW_RE = re.compile(r"(?<![为除到])[\u4e00-\u9fff]了(?![解如])|一年�
 REVIEW_OPENING_RE = re.compile(r"^(?:[一二三四五六七八九十]是)?(?:一年来|过去一年|过去五年|五年来|近年来|多年来|去年|今年以来|"
                                r"[0-9一二三四五六七八九十]+年来|(?:19|20)\d\d年[，,]?(?!是|起|底前|前|内|要))")
 # A demand in so many words (要…, 必须…), not 要 inside 重要, 主要, 要求.
-STRICT_DEMAND_RE = re.compile(r"(?<![重主需必首纲只卡])要(?![求点素害紧])|必须|务必|应当|坚决")
+_SAID_DEMAND = r"(?<![重主需必首纲只卡])要(?![求点素害紧])|必须|务必|应当"
+STRICT_DEMAND_RE = re.compile(_SAID_DEMAND + "|坚决")
 # Under a heading that reviews past work 坚决 tells how it was done (这五年，我们坚决扛起…责任): only
 # a demand said in so many words (要, 必须, 务必, 应当) is the speech's demand there.
-REVIEW_DEMAND_RE = re.compile(r"(?<![重主需必首纲只卡])要(?![求点素害紧])|必须|务必|应当")
+REVIEW_DEMAND_RE = re.compile(_SAID_DEMAND)
 DEMAND_RE = re.compile(r"要|必须|务必|应当|坚决|切实|着力|进一步|坚持|不断|持续|始终")
 CLAUSE_CUT = "；;，,"
 DEMAND_CLAUSE_RE = re.compile(r"(?:要|必须|坚持|深入|不断|持续|切实|着力|加强|强化|推进|推动|提升|提高|建立|健全|完善|"
@@ -76,14 +77,20 @@ REPORT_TITLE_RE = re.compile(r"述职报告|述职$|工作总结$|总结报告$|
 AHEAD_HEADING_RE = re.compile(r"下一步|今后|明年|打算|计划|思路|努力方向|目标任务|重点任务|体会|启示|经验|要求|整改措施")
 
 
+def title_line(paragraphs: tuple[str, ...]) -> str:
+    """The first line when it reads as a title (60 characters at most, no sentence end): what
+    names the text's kind (…述职报告, …工作要点, 在…上的讲话); "" otherwise."""
+    first = paragraphs[0].strip() if paragraphs else ""
+    return first if len(first) <= 60 and not re.search(r"[。！？!?]$", first) else ""
+
+
 def review_paragraphs(paragraphs: tuple[str, ...]) -> set[int]:
     """Paragraph numbers (from 1) under a top-level heading that reviews past work
     (一、2021年工作回顾; 一、充分肯定成绩…), or in a report of one's own work (a 述职报告 or a
     总结 by its title) outside its parts that look ahead: what they tell is a 讲话回顾 unless they
     demand."""
     out: set[int] = set()
-    title = paragraphs[0] if paragraphs else ""
-    report = len(title) <= 60 and not title.endswith("。") and bool(REPORT_TITLE_RE.search(title))
+    report = bool(REPORT_TITLE_RE.search(title_line(paragraphs)))
     reviewing = report
     for number, text in enumerate(paragraphs, start=1):
         if number <= 2 and report:

@@ -115,7 +115,8 @@ def find(text: str) -> list[Found]:
                 if check_predicate and OBJECT_OF_RE.match(term) and ATMOSPHERE_RE.search(predicate):
                     continue  # 推动形成幸福生活都是奋斗出来的…的社会风尚: X是Y says what the 风尚 holds
                 held = HELD_RE.match(term)
-                if held and len(term) - held.end() >= 2 and term[held.end()] not in "和与、并及":  # not 牢记和践行…  # 我们要牢记机关首先是政治机关: the subject is 机关
+                # 我们要牢记机关首先是政治机关: the subject is 机关 (but 牢记和践行… is a subject whole)
+                if held and len(term) - held.end() >= 2 and term[held.end()] not in "和与、并及":
                     term, at = term[held.end():], at + held.end()
                 if check_subject and not _subject(term):
                     continue

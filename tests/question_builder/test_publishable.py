@@ -1319,6 +1319,10 @@ def test_a_report_or_a_plan_is_not_called_a_speech(make_speech):
     plan = build_bank([make_speech("2026年机关党建工作要点", *lines)])[0]
     speech = build_bank([make_speech("在机关党建工作会议上的讲话", *lines)])[0]
     assert document_word(report.speech) == "报告" and document_word(plan.speech) == "文件"
+    # a title longer than Speech.title's 30 characters still names the kind; a first sentence does not
+    long_title = make_speech("市发展和改革委员会机关第三党支部书记2025年度抓基层党建工作述职报告", *lines)
+    assert len(long_title.paragraphs[0]) > 30 and document_word(long_title) == "报告"
+    assert document_word(make_speech("这是我的述职报告。", *lines)) == ""
     for bank, word in ((report, "报告"), (plan, "文件"), (speech, "讲话")):
         stems = [q.stem for q in bank.questions if q.origin.value == "speech"]
         assert stems and all(re.match(rf"^(?:判断：)?{word}", s) for s in stems), stems
